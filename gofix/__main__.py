@@ -1,0 +1,3 @@
+from gofix.cli import main
+
+main()

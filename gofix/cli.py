@@ -1,0 +1,294 @@
+"""The `gofix` command line: a thin face over gofix.engine."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Iterator, Optional
+
+import typer
+from rich.console import Console
+
+from gofix import engine, output
+from gofix.config import ConfigError, find_config, load_config
+from gofix.engine import Options
+from gofix.gomod import parse_version
+from gofix.model import FileResult, Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+PROGRESS_MIN_FILES = 20
+
+app = typer.Typer(
+    name="gofix",
+    help=(
+        "Find goroutine and resource leaks in Go code and rewrite them.\n\n"
+        "Exit status: 0 nothing to report, 1 findings (or changes for diff/fix), "
+        "2 usage or internal error."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True, highlight=False)
+
+
+def eprint(message: str) -> None:
+    """A plain line on stderr (no wrapping, no markup): one line per error, greppable."""
+    print(message, file=sys.stderr)
+
+
+class UsageError(Exception):
+    pass
+
+
+# --- shared options ---------------------------------------------------------------------------------
+
+PathsArg = Annotated[list[Path], typer.Argument(help="Go files or directories (default: .)", show_default=False)]
+SelectOpt = Annotated[Optional[str], typer.Option("--select", help="Comma-separated rule ids to run (default: all).")]
+IgnoreOpt = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated rule ids to skip.")]
+UnsafeOpt = Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe (may change behaviour).")]
+GoVersionOpt = Annotated[Optional[str], typer.Option("--go-version", help="Go version to assume (e.g. 1.22), instead of the nearest go.mod's go line.")]
+ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths to skip (repeatable).")]
+OptionOpt = Annotated[Optional[list[str]], typer.Option("--option", help="Rule option RULE.KEY=VALUE, e.g. time-after-in-loop.style=context (repeatable).")]
+ProgressOpt = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: .gofix.toml or gofix.toml found upward from the first path).")]
+MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-file-size", help="Skip files larger than this many bytes (default 4 MiB).")]
+
+
+def _split(v: str | None) -> list[str]:
+    return [x.strip() for x in (v or "").split(",") if x.strip()]
+
+
+def build_options(
+    paths: list[Path],
+    select: str | None,
+    ignore: str | None,
+    unsafe_fixes: bool,
+    go_version: str | None,
+    exclude: list[str] | None,
+    option: list[str] | None,
+    config: Path | None,
+    max_file_size: int | None = None,
+) -> Options:
+    from codemods import RULE_IDS
+
+    cfg_path = config if config is not None else find_config(paths[0] if paths else Path("."))
+    if config is not None and not config.is_file():
+        raise UsageError(f"{config}: config file not found")
+    cfg = load_config(cfg_path)
+
+    def rules_from(values: list[str], flag: str) -> list[str]:
+        for r in values:
+            if r not in RULE_IDS:
+                raise UsageError(f"{flag}: unknown rule {r!r} (see `gofix rules`)")
+        return values
+
+    sel = rules_from(_split(select), "--select") if select else cfg.select
+    ign = rules_from(_split(ignore), "--ignore") if ignore else cfg.ignore
+    version = None
+    gv = go_version or cfg.go_version
+    if gv:
+        try:
+            version = parse_version(gv)
+        except ValueError as e:
+            raise UsageError(f"--go-version: {e}") from e
+    rule_options = {k: dict(v) for k, v in cfg.rule_options.items()}
+    for item in option or []:
+        key, sep, value = item.partition("=")
+        rid, dot, name = key.partition(".")
+        if not sep or not dot or not name:
+            raise UsageError(f"--option {item!r}: expected RULE.KEY=VALUE")
+        if rid not in RULE_IDS:
+            raise UsageError(f"--option {item!r}: unknown rule {rid!r}")
+        rule_options.setdefault(rid, {})[name] = value
+    return Options(
+        select=frozenset(sel) if sel is not None else None,
+        ignore=frozenset(ign),
+        unsafe_fixes=unsafe_fixes or bool(cfg.unsafe_fixes),
+        go_version=version,
+        exclude=tuple((exclude or []) + cfg.exclude),
+        rule_options=rule_options,
+        max_file_size=max_file_size or cfg.max_file_size or engine.DEFAULT_MAX_FILE_SIZE,
+        extra_resources=dict(cfg.resources),
+    )
+
+
+@contextmanager
+def _progress(paths: list[Path], options: Options, disabled: bool) -> Iterator:
+    """A callback advancing a rich progress bar on stderr, when stderr is a terminal."""
+    if disabled or not sys.stderr.isatty():
+        yield None
+        return
+    total = engine.count_targets(paths, options)
+    if total < PROGRESS_MIN_FILES:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("scan", total=total)
+        yield lambda: bar.advance(task)
+
+
+def _run(paths: list[Path], options: Options, fix: bool, no_progress: bool) -> list[FileResult]:
+    with _progress(paths, options, no_progress) as tick:
+        results, errors = engine.run(paths, options, fix=fix, on_file=tick)
+    for e in errors:
+        eprint(f"gofix: {e}")
+    for r in results:
+        if r.error:
+            eprint(f"{r.path}: error: {r.error}")
+    return results
+
+
+def _nothing_processed(results: list[FileResult]) -> bool:
+    return bool(results) and all(r.error for r in results)
+
+
+def _guard(fn):
+    """Turn usage/config errors into a clear message and exit 2, never a traceback."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (UsageError, ConfigError) as e:
+            eprint(f"gofix: {e}")
+            raise typer.Exit(EXIT_ERROR)
+
+    return wrapper
+
+
+# --- commands -----------------------------------------------------------------------------------------
+
+
+@app.command()
+@_guard
+def check(
+    paths: PathsArg = None,
+    format: Annotated[str, typer.Option("--format", help="Output format: text or json.")] = "text",
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    unsafe_fixes: UnsafeOpt = False,
+    go_version: GoVersionOpt = None,
+    exclude: ExcludeOpt = None,
+    option: OptionOpt = None,
+    no_progress: ProgressOpt = False,
+    config: ConfigOpt = None,
+    max_file_size: MaxSizeOpt = None,
+) -> None:
+    """Report leaks. Exit 1 if any finding is a warning or error (hints alone exit 0)."""
+    paths = paths or [Path(".")]
+    if format not in ("text", "json"):
+        raise UsageError(f"--format: unknown format {format!r} (text, json)")
+    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size)
+    results = _run(paths, options, fix=False, no_progress=no_progress)
+    if format == "json":
+        print(output.to_json(results))
+    else:
+        for r in results:
+            for f in r.findings:
+                print(output.finding_text(r.path, f))
+    if _nothing_processed(results):
+        raise typer.Exit(EXIT_ERROR)
+    failing = any(f.severity != Severity.HINT for r in results for f in r.findings)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+@app.command()
+@_guard
+def diff(
+    paths: PathsArg = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    unsafe_fixes: UnsafeOpt = False,
+    go_version: GoVersionOpt = None,
+    exclude: ExcludeOpt = None,
+    option: OptionOpt = None,
+    no_progress: ProgressOpt = False,
+    config: ConfigOpt = None,
+    max_file_size: MaxSizeOpt = None,
+) -> None:
+    """Print the fixes as a unified diff (git apply-able). Exit 1 if there are changes."""
+    paths = paths or [Path(".")]
+    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size)
+    results = _run(paths, options, fix=True, no_progress=no_progress)
+    changed = False
+    for r in results:
+        if r.changed:
+            changed = True
+            sys.stdout.write(output.unified_diff(Path(r.path).as_posix(), r.source, r.fixed))
+    if _nothing_processed(results):
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+
+
+@app.command()
+@_guard
+def fix(
+    paths: PathsArg = None,
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    unsafe_fixes: UnsafeOpt = False,
+    go_version: GoVersionOpt = None,
+    exclude: ExcludeOpt = None,
+    option: OptionOpt = None,
+    no_progress: ProgressOpt = False,
+    config: ConfigOpt = None,
+    max_file_size: MaxSizeOpt = None,
+) -> None:
+    """Apply the fixes in place (atomic writes). Exit 1 if any file changed."""
+    from gofix.writer import WriteError, write_atomic
+
+    paths = paths or [Path(".")]
+    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size)
+    results = _run(paths, options, fix=True, no_progress=no_progress)
+    written = 0
+    fixes = 0
+    for r in results:
+        if not r.changed:
+            continue
+        try:
+            write_atomic(Path(r.path), r.fixed)
+        except WriteError as e:
+            eprint(f"{r.path}: error: {e}")
+            continue
+        written += 1
+        fixes += len(r.applied)
+        for f in r.applied:
+            print(f"{r.path}:{f.start.line}:{f.start.column}: fixed: {f.fix.title} [{f.rule}]")
+    remaining = sum(1 for r in results for f in r.findings) - fixes
+    eprint(f"gofix: {fixes} fix(es) applied in {written} file(s); {remaining} finding(s) left for review")
+    if _nothing_processed(results):
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if written else EXIT_CLEAN)
+
+
+@app.command()
+def rules(
+    rule: Annotated[Optional[str], typer.Argument(help="A rule id: print its documentation.")] = None,
+) -> None:
+    """List the rules, or show one rule's documentation (what, why, example, fix safety)."""
+    from codemods import RULES
+
+    if rule is None:
+        width = max(len(r.id) for r in RULES)
+        for r in RULES:
+            print(f"{r.id:<{width}}  {r.summary}")
+        return
+    match = next((r for r in RULES if r.id == rule), None)
+    if match is None:
+        eprint(f"gofix: unknown rule {rule!r}; `gofix rules` lists them")
+        raise typer.Exit(EXIT_ERROR)
+    print(match.doc.strip())
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        eprint("gofix: interrupted")
+        sys.exit(130)

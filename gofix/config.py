@@ -1,0 +1,116 @@
+"""The project config file: `.gofix.toml` or `gofix.toml`, found by walking up from a path.
+
+```toml
+select = ["lost-cancel", "unclosed-body"]   # default: every rule
+ignore = ["defer-in-loop"]
+exclude = ["internal/legacy/*"]
+unsafe-fixes = false
+max-file-size = 4194304
+
+[rules.time-after-in-loop]
+style = "context"
+
+[resources]                                 # extra unclosed-resource constructors
+"example.com/store.Open" = "Close"
+```
+Command-line options override the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONFIG_NAMES = (".gofix.toml", "gofix.toml")
+_TOP_KEYS = {"select", "ignore", "exclude", "unsafe-fixes", "max-file-size", "rules", "resources", "go-version"}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    unsafe_fixes: bool | None = None
+    max_file_size: int | None = None
+    go_version: str | None = None
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    resources: dict[str, str] = field(default_factory=dict)
+
+
+def find_config(start: Path) -> Path | None:
+    start = start.resolve()
+    d = start if start.is_dir() else start.parent
+    for p in [d, *d.parents]:
+        for name in CONFIG_NAMES:
+            if (p / name).is_file():
+                return p / name
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from e
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: cannot read: {e}") from e
+    from codemods import RULE_IDS
+
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {sorted(unknown)[0]!r} (known: {', '.join(sorted(_TOP_KEYS))})")
+    cfg = Config(path=path)
+
+    def str_list(key: str, check_rules: bool) -> list[str] | None:
+        if key not in data:
+            return None
+        v = data[key]
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise ConfigError(f"{path}: key {key!r} must be a list of strings")
+        if check_rules:
+            for x in v:
+                if x not in RULE_IDS:
+                    raise ConfigError(f"{path}: key {key!r}: unknown rule {x!r}")
+        return v
+
+    cfg.select = str_list("select", True)
+    cfg.ignore = str_list("ignore", True) or []
+    cfg.exclude = str_list("exclude", False) or []
+    if "unsafe-fixes" in data:
+        if not isinstance(data["unsafe-fixes"], bool):
+            raise ConfigError(f"{path}: key 'unsafe-fixes' must be true or false")
+        cfg.unsafe_fixes = data["unsafe-fixes"]
+    if "max-file-size" in data:
+        if not isinstance(data["max-file-size"], int) or data["max-file-size"] <= 0:
+            raise ConfigError(f"{path}: key 'max-file-size' must be a positive integer (bytes)")
+        cfg.max_file_size = data["max-file-size"]
+    if "go-version" in data:
+        if not isinstance(data["go-version"], str):
+            raise ConfigError(f"{path}: key 'go-version' must be a string such as \"1.22\"")
+        cfg.go_version = data["go-version"]
+    rules = data.get("rules", {})
+    if not isinstance(rules, dict):
+        raise ConfigError(f"{path}: key 'rules' must be a table of rule tables")
+    for rid, opts in rules.items():
+        if rid not in RULE_IDS:
+            raise ConfigError(f"{path}: key 'rules.{rid}': unknown rule")
+        if not isinstance(opts, dict):
+            raise ConfigError(f"{path}: key 'rules.{rid}' must be a table")
+        cfg.rule_options[rid] = dict(opts)
+    res = data.get("resources", {})
+    if not isinstance(res, dict):
+        raise ConfigError(f"{path}: key 'resources' must be a table of \"import/path.Func\" = \"Close\"")
+    for k, v in res.items():
+        if not isinstance(v, str) or "." not in k or not v.isidentifier():
+            raise ConfigError(f"{path}: key 'resources.\"{k}\"' must map \"import/path.Func\" to a method name such as \"Close\"")
+        cfg.resources[k] = v
+    return cfg

@@ -1,0 +1,377 @@
+"""The one way through: discover -> prefilter -> parse -> FileContext -> rules -> fixes.
+
+The CLI, the language server, the bot and triage all call into this module; none of
+them re-implements discovery, suppression, fix selection or the fixed-point loop.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from gofix import syntax as S
+from gofix.context import FileContext
+from gofix.gomod import GoModError, GoVersion, ModuleInfo, has_debug_directive, module_for_dir
+from gofix.model import Applicability, FileResult, Finding, Fix, Severity
+from gofix.edits import apply_edits, select_compatible
+from gofix.rules import Rule
+
+MAX_PASSES = 8
+DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
+SKIP_DIRS = {"vendor", "testdata", "node_modules"}
+_GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.\r?$", re.M)
+_PACKAGE = re.compile(rb"^package\s", re.M)
+
+
+@dataclass(frozen=True)
+class Options:
+    select: frozenset[str] | None = None  # None: every rule
+    ignore: frozenset[str] = frozenset()
+    unsafe_fixes: bool = False
+    go_version: GoVersion | None = None  # overrides go.mod
+    exclude: tuple[str, ...] = ()
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    extra_resources: dict[str, str] = field(default_factory=dict)  # "import/path.Func" -> "Close"
+
+    def __hash__(self) -> int:  # rule_options is a dict; hash what identifies the run
+        return hash((self.select, self.ignore, self.unsafe_fixes, self.go_version, self.exclude,
+                     repr(sorted(self.rule_options.items())), self.max_file_size,
+                     tuple(sorted(self.extra_resources.items()))))
+
+    def rules(self) -> list[Rule]:
+        from codemods import RULES
+
+        return [
+            r for r in RULES
+            if (self.select is None or r.id in self.select) and r.id not in self.ignore
+        ]
+
+    def explicitly_selected(self, rule_id: str) -> bool:
+        return self.select is not None and rule_id in self.select
+
+
+# --- discovery ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path  # as given / found
+    explicit: bool  # named on the command line (not found by walking)
+
+
+def display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def discover(paths: Iterable[str | Path], exclude: tuple[str, ...] = ()) -> Iterator[Target | FileResult]:
+    """Go files under paths, in a stable (sorted) order; a FileResult error for a missing path."""
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            yield FileResult(path=str(raw), error="no such file or directory")
+            continue
+        if p.is_file():
+            if not _excluded(p, exclude):
+                yield Target(p, explicit=True)
+            continue
+        root = p.resolve()
+        for dirpath, dirnames, filenames in os.walk(p):
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if d not in SKIP_DIRS and not d.startswith((".", "_"))
+                and not _excluded(Path(dirpath) / d, exclude)
+                and _inside(Path(dirpath) / d, root)
+            )
+            for name in sorted(filenames):
+                if not name.endswith(".go"):
+                    continue
+                fp = Path(dirpath) / name
+                if _excluded(fp, exclude) or (fp.is_symlink() and not _inside(fp, root)):
+                    continue
+                yield Target(fp, explicit=False)
+
+
+def _inside(p: Path, root: Path) -> bool:
+    """Whether p (after following links) stays inside root: links out of the tree are not followed."""
+    try:
+        p.resolve().relative_to(root)
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def _excluded(p: Path, patterns: tuple[str, ...]) -> bool:
+    if not patterns:
+        return False
+    s = p.as_posix()
+    rel = display_path(p)
+    return any(
+        fnmatch.fnmatch(s, pat) or fnmatch.fnmatch(rel, pat) or fnmatch.fnmatch(p.name, pat)
+        or any(fnmatch.fnmatch(part, pat) for part in p.parts)
+        for pat in patterns
+    )
+
+
+def is_generated(src: bytes) -> bool:
+    m = _PACKAGE.search(src)
+    head = src[: m.start()] if m else src
+    return _GENERATED.search(head) is not None
+
+
+# --- module / Go version -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _dir_has_debug_directive(directory: str) -> bool:
+    try:
+        for entry in os.scandir(directory):
+            if entry.name.endswith(".go") and entry.is_file():
+                with open(entry.path, "rb") as f:
+                    if has_debug_directive(f.read(65536)):
+                        return True
+    except OSError:
+        pass
+    return False
+
+
+def module_info(path: Path, options: Options) -> ModuleInfo:
+    directory = str(path.resolve().parent)
+    info = module_for_dir(directory)
+    if _dir_has_debug_directive(directory) and not info.async_timers:
+        info = replace(info, async_timers=True)
+    if options.go_version is not None:
+        info = replace(info, go_version=options.go_version)
+    return info
+
+
+# --- suppression ------------------------------------------------------------------------------------
+
+_SUPPRESS = re.compile(
+    r"//\s*(?:gofix:ignore(?P<gofix>(?:[ \t]+[\w,\- \t]*)?)$"
+    r"|nolint(?::(?P<nolint>[\w,\-]+))?\b"
+    r"|lint:ignore\s+(?P<lint>\S+))"
+)
+
+
+def _suppressions(line: str) -> list[tuple[str, set[str] | None]]:
+    """(kind, names) pairs for the suppression comments on one line; names None = all."""
+    out: list[tuple[str, set[str] | None]] = []
+    idx = line.find("//")
+    while idx >= 0:
+        m = _SUPPRESS.match(line, idx)
+        if m:
+            if m.group("gofix") is not None:
+                names = {n.strip() for n in re.split(r"[,\s]+", m.group("gofix")) if n.strip()}
+                out.append(("gofix", names or None))
+            elif m.group("lint") is not None:
+                out.append(("lint", {m.group("lint")}))
+            else:
+                nl = m.group("nolint")
+                out.append(("nolint", {n.strip() for n in nl.split(",")} if nl else None))
+        idx = line.find("//", idx + 2)
+    return out
+
+
+def is_suppressed(rule: Rule, lines: list[str], line_no: int) -> bool:
+    """Suppressed by a comment at the end of the finding's line or on the line above."""
+    for ln in (line_no, line_no - 1):
+        if not 1 <= ln <= len(lines):
+            continue
+        text = lines[ln - 1]
+        if ln == line_no - 1 and not text.lstrip().startswith("//"):
+            continue
+        for kind, names in _suppressions(text):
+            if names is None:
+                return True
+            if kind == "gofix" and rule.id in names:
+                return True
+            if kind == "nolint" and ({"gofix", rule.id} | set(rule.nolint)) & names:
+                return True
+            if kind == "lint" and set(rule.nolint) & names:
+                return True
+    return False
+
+
+# --- analysis -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Analysis:
+    findings: list[Finding]
+    rule_errors: list[str]
+
+
+def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
+            rules: list[Rule] | None = None) -> tuple[FileResult, list[str]]:
+    """Findings for one file's bytes (nothing is read from disk here).
+
+    Returns the FileResult and internal errors of single rules (logged by the caller;
+    the other rules still report).
+    """
+    result = FileResult(path=path, source=src)
+    rules = options.rules() if rules is None else rules
+    active = [r for r in rules if any(t in src for t in r.triggers)]
+    if not active:
+        return result, []
+    try:
+        text_src = src.decode("utf-8")
+    except UnicodeDecodeError as e:
+        result.error = f"not valid UTF-8 (byte {e.start}); file skipped"
+        return result, []
+    tree = S.parse(src)
+    bad = S.first_syntax_error(tree)
+    if bad is not None:
+        row, col = bad.start_point.row + 1, bad.start_point.column + 1
+        result.error = f"syntax error at {row}:{col}; file not analysed"
+        return result, []
+    ctx = FileContext(path, src, tree, module, options.rule_options)
+    ctx.extra_resources = options.extra_resources  # read by unclosed-resource
+    lines = text_src.splitlines()
+    errors: list[str] = []
+    findings: list[Finding] = []
+    for rule in active:
+        try:
+            found = rule.find(ctx)
+        except Exception as e:  # a bug in one rule must not hide the others' findings
+            errors.append(f"{path}: internal error in rule {rule.id}: {type(e).__name__}: {e}")
+            continue
+        for f in found:
+            if is_suppressed(rule, lines, f.start.line):
+                continue
+            if rule.timer_rule and module.timers_collected and f.severity != Severity.HINT:
+                f = _as_timer_hint(f)
+            findings.append(f)
+    findings.sort(key=lambda f: (f.start_byte, f.rule, f.end_byte))
+    result.findings = findings
+    return result, errors
+
+
+def _as_timer_hint(f: Finding) -> Finding:
+    note = (" Not a leak on this module's Go version (>= 1.23: unreferenced timers and tickers"
+            " are collected); kept as a hint.")
+    return replace(f, severity=Severity.HINT, message=f.message + note)
+
+
+def fix_applies(f: Finding, options: Options) -> bool:
+    if f.fix is None or f.fix.applicability == Applicability.DISPLAY_ONLY:
+        return False
+    if f.fix.applicability == Applicability.UNSAFE and not options.unsafe_fixes:
+        return False
+    if f.severity == Severity.HINT and not options.explicitly_selected(f.rule):
+        return False
+    return True
+
+
+def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
+               accept: Callable[[Finding], bool] | None = None) -> tuple[FileResult, list[str]]:
+    """Analyse src and apply the selected fixes up to a fixed point.
+
+    Fixes whose edits overlap (or that introduce names into the same function) go in
+    later passes, each pass re-analysing the previous output. The result's findings are
+    those of the original source; `fixed` holds the final bytes.
+    """
+    first, errors = analyze(path, src, module, options)
+    if first.error or not first.findings:
+        return first, errors
+    accept = accept or (lambda f: fix_applies(f, options))
+    cur, result = src, first
+    applied: list[Finding] = []
+    for _ in range(MAX_PASSES):
+        chosen = [f for f in result.findings if accept(f)]
+        if not chosen:
+            break
+        fixes = [f.fix for f in chosen]
+        accepted, _ = select_compatible(fixes)
+        accepted_ids = {id(x) for x in accepted}
+        nxt = apply_edits(cur, [e for fx in accepted for e in fx.edits])
+        if S.first_syntax_error(S.parse(nxt)) is not None:
+            errors.append(f"{path}: a fix produced code that does not parse; fixes for this file dropped")
+            return first, errors
+        applied.extend(f for f in chosen if id(f.fix) in accepted_ids)
+        cur = nxt
+        result, errs = analyze(path, cur, module, options)
+        errors.extend(errs)
+        if result.error:
+            errors.append(f"{path}: fixed output failed to re-analyse: {result.error}")
+            return first, errors
+    first.fixed = cur if cur != src else None
+    first.applied = applied
+    return first, errors
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+
+def read_target(target: Target, options: Options) -> tuple[bytes | None, str | None]:
+    """The file's bytes, or an error message. Generated files come back as (None, None)."""
+    p = target.path
+    try:
+        size = p.stat().st_size
+        if size > options.max_file_size:
+            return None, f"file is {size} bytes, over the {options.max_file_size}-byte limit; skipped"
+        src = p.read_bytes()
+    except PermissionError:
+        return None, "permission denied"
+    except IsADirectoryError:
+        return None, "is a directory"
+    except OSError as e:
+        return None, e.strerror or str(e)
+    if not target.explicit and is_generated(src):
+        return None, None
+    return src, None
+
+
+def process(target: Target, options: Options, fix: bool,
+            accept: Callable[[Finding], bool] | None = None) -> tuple[FileResult | None, list[str]]:
+    """Read, analyse and (with fix=True) compute the fixed bytes of one file. Writes nothing."""
+    shown = display_path(target.path)
+    src, err = read_target(target, options)
+    if err is not None:
+        return FileResult(path=shown, error=err), []
+    if src is None:
+        return None, []  # generated
+    try:
+        module = module_info(target.path, options)
+    except GoModError as e:
+        return FileResult(path=shown, error=str(e), source=src), []
+    if fix:
+        return fix_source(shown, src, module, options, accept)
+    return analyze(shown, src, module, options)
+
+
+def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
+        on_file: Callable[[], None] | None = None,
+        accept: Callable[[Finding], bool] | None = None) -> tuple[list[FileResult], list[str]]:
+    """Process every Go file under paths; results in discovery order."""
+    results: list[FileResult] = []
+    errors: list[str] = []
+    for item in discover(paths, options.exclude):
+        if isinstance(item, FileResult):
+            results.append(item)
+            continue
+        res, errs = process(item, options, fix, accept)
+        errors.extend(errs)
+        if res is not None:
+            results.append(res)
+        if on_file is not None:
+            on_file()
+    return results, errors
+
+
+def count_targets(paths: Iterable[str | Path], options: Options) -> int:
+    return sum(1 for t in discover(paths, options.exclude) if isinstance(t, Target))
+
+
+def applicable_fix(f: Finding, options: Options) -> Fix | None:
+    return f.fix if fix_applies(f, options) else None
