@@ -286,6 +286,25 @@ def rules(
     print(match.doc.strip())
 
 
+def _register_subcommands() -> None:
+    """Commands that live in their own modules (lsp, bot, triage): each module exports
+    register(app). A module that is not there yet is skipped; any other import error is
+    real and surfaces."""
+    import importlib
+
+    for name in ("gofix.lsp", "gofix.bot", "gofix.triage"):
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name == name:
+                continue
+            raise
+        mod.register(app)
+
+
+_register_subcommands()
+
+
 def main() -> None:
     try:
         app()
