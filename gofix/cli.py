@@ -54,6 +54,9 @@ OptionOpt = Annotated[Optional[list[str]], typer.Option("--option", help="Rule o
 ProgressOpt = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: .gofix.toml or gofix.toml found upward from the first path).")]
 MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-file-size", help="Skip files larger than this many bytes (default 4 MiB).")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: one per core; 1: no parallelism).")]
+CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Result cache directory (default: $GOFIX_CACHE_DIR or ~/.cache/gofix).")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
 
 
 def _split(v: str | None) -> list[str]:
@@ -70,6 +73,9 @@ def build_options(
     option: list[str] | None,
     config: Path | None,
     max_file_size: int | None = None,
+    jobs: int = 0,
+    cache_dir: Path | None = None,
+    no_cache: bool = True,
 ) -> Options:
     from codemods import RULE_IDS
 
@@ -111,7 +117,18 @@ def build_options(
         rule_options=rule_options,
         max_file_size=max_file_size or cfg.max_file_size or engine.DEFAULT_MAX_FILE_SIZE,
         extra_resources=dict(cfg.resources),
+        jobs=max(0, jobs),
+        cache_dir=None if no_cache else str(cache_dir or _default_cache_dir()),
     )
+
+
+def _default_cache_dir() -> Path:
+    import os
+
+    from gofix.cache import default_cache_dir
+
+    env = os.environ.get("GOFIX_CACHE_DIR")
+    return Path(env) if env else default_cache_dir()
 
 
 @contextmanager
@@ -179,12 +196,16 @@ def check(
     no_progress: ProgressOpt = False,
     config: ConfigOpt = None,
     max_file_size: MaxSizeOpt = None,
+    jobs: JobsOpt = 0,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Report leaks. Exit 1 if any finding is a warning or error (hints alone exit 0)."""
     paths = paths or [Path(".")]
     if format not in ("text", "json"):
         raise UsageError(f"--format: unknown format {format!r} (text, json)")
-    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size)
+    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
+                            jobs, cache_dir, no_cache)
     results = _run(paths, options, fix=False, no_progress=no_progress)
     if format == "json":
         print(output.to_json(results))
@@ -211,10 +232,14 @@ def diff(
     no_progress: ProgressOpt = False,
     config: ConfigOpt = None,
     max_file_size: MaxSizeOpt = None,
+    jobs: JobsOpt = 0,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Print the fixes as a unified diff (git apply-able). Exit 1 if there are changes."""
     paths = paths or [Path(".")]
-    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size)
+    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
+                            jobs, cache_dir, no_cache)
     results = _run(paths, options, fix=True, no_progress=no_progress)
     changed = False
     for r in results:
@@ -239,12 +264,16 @@ def fix(
     no_progress: ProgressOpt = False,
     config: ConfigOpt = None,
     max_file_size: MaxSizeOpt = None,
+    jobs: JobsOpt = 0,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Apply the fixes in place (atomic writes). Exit 1 if any file changed."""
     from gofix.writer import WriteError, write_atomic
 
     paths = paths or [Path(".")]
-    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size)
+    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
+                            jobs, cache_dir, no_cache)
     results = _run(paths, options, fix=True, no_progress=no_progress)
     written = 0
     fixes = 0

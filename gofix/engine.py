@@ -39,6 +39,8 @@ class Options:
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     extra_resources: dict[str, str] = field(default_factory=dict)  # "import/path.Func" -> "Close"
+    jobs: int = 0  # worker processes; 0: one per core
+    cache_dir: str | None = None  # None: no cache
 
     def __hash__(self) -> int:  # rule_options is a dict; hash what identifies the run
         return hash((self.select, self.ignore, self.unsafe_fixes, self.go_version, self.exclude,
@@ -206,12 +208,6 @@ def is_suppressed(rule: Rule, lines: list[str], line_no: int) -> bool:
 # --- analysis -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Analysis:
-    findings: list[Finding]
-    rule_errors: list[str]
-
-
 def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
             rules: list[Rule] | None = None) -> tuple[FileResult, list[str]]:
     """Findings for one file's bytes (nothing is read from disk here).
@@ -345,28 +341,131 @@ def process(target: Target, options: Options, fix: bool,
         module = module_info(target.path, options)
     except GoModError as e:
         return FileResult(path=shown, error=str(e), source=src), []
+    return compute(shown, src, module, options, fix, accept)
+
+
+def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: bool,
+            accept: Callable[[Finding], bool] | None = None) -> tuple[FileResult, list[str]]:
+    """analyze or fix_source, through the result cache when one is configured (and the fix
+    selection is the standard one: a custom `accept` is not part of the cache key)."""
+    cache = _cache_for(options) if accept is None else None
+    key = cache.key(shown, src, module, fix) if cache is not None else None
+    if cache is not None:
+        hit = cache.get(key, src)
+        if hit is not None:
+            return hit, []
     if fix:
-        return fix_source(shown, src, module, options, accept)
-    return analyze(shown, src, module, options)
+        result, errors = fix_source(shown, src, module, options, accept)
+    else:
+        result, errors = analyze(shown, src, module, options)
+    if cache is not None and not errors:
+        cache.put(key, result)
+    return result, errors
+
+
+_CACHES: dict[tuple, object] = {}
+
+
+def _cache_for(options: Options):
+    if options.cache_dir is None:
+        return None
+    k = (options.cache_dir, hash(options))
+    c = _CACHES.get(k)
+    if c is None:
+        from gofix.cache import Cache
+
+        c = _CACHES[k] = Cache(Path(options.cache_dir), options)
+    return c
+
+
+def _work(job: tuple[Target, Options, bool]) -> tuple[FileResult | None, list[str]]:
+    target, options, fix = job
+    try:
+        res, errs = process(target, options, fix)
+    except Exception as e:  # never lose the whole run to one file
+        return FileResult(path=display_path(target.path), error=f"internal error: {type(e).__name__}: {e}"), []
+    if res is not None and not fix:
+        res.source = None  # check needs no bytes back: memory stays bound by the work in flight
+    return res, errs
+
+
+def _work_batch(jobs: list[tuple[Target, Options, bool]]) -> list[tuple[FileResult | None, list[str]]]:
+    return [_work(j) for j in jobs]
+
+
+PARALLEL_MIN_FILES = 16
 
 
 def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
         on_file: Callable[[], None] | None = None,
         accept: Callable[[Finding], bool] | None = None) -> tuple[list[FileResult], list[str]]:
-    """Process every Go file under paths; results in discovery order."""
+    """Process every Go file under paths; results in discovery order, whatever `jobs` is.
+
+    With several jobs, files are spread over worker processes; each worker reads, parses
+    and drops its trees file by file, and only results come back. Big files are sent
+    first, alone, so that one huge file does not end the run by itself.
+    """
+    items = list(discover(paths, options.exclude))
+    targets = [(i, t) for i, t in enumerate(items) if isinstance(t, Target)]
+    slots: list[tuple[FileResult | None, list[str]]] = [
+        (t, []) if isinstance(t, FileResult) else (None, []) for t in items
+    ]
+    jobs = options.jobs or os.cpu_count() or 1
+    if accept is not None or jobs <= 1 or len(targets) < PARALLEL_MIN_FILES:
+        for i, t in targets:
+            if accept is not None:
+                slots[i] = process(t, options, fix, accept)
+            else:
+                slots[i] = _work((t, options, fix))
+            if on_file is not None:
+                on_file()
+    else:
+        import concurrent.futures as cf
+        import multiprocessing as mp
+
+        order = sorted(targets, key=lambda it: -_size(it[1]))
+        mp_ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp_ctx) as pool:
+            futures = {
+                pool.submit(_work_batch, [(t, options, fix) for _, t in batch]): batch
+                for batch in _batches(order, jobs)
+            }
+            for fut in cf.as_completed(futures):
+                batch = futures[fut]
+                for (i, _), out in zip(batch, fut.result()):
+                    slots[i] = out
+                    if on_file is not None:
+                        on_file()
     results: list[FileResult] = []
     errors: list[str] = []
-    for item in discover(paths, options.exclude):
-        if isinstance(item, FileResult):
-            results.append(item)
-            continue
-        res, errs = process(item, options, fix, accept)
+    for res, errs in slots:
         errors.extend(errs)
         if res is not None:
             results.append(res)
-        if on_file is not None:
-            on_file()
     return results, errors
+
+
+def _size(t: Target) -> int:
+    try:
+        return t.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _batches(order: list, jobs: int) -> list[list]:
+    """Batches of files in size order: the largest alone, then growing groups of small
+    ones, so that process overhead stays low and no worker is left with a long tail."""
+    batches: list[list] = []
+    cur: list = []
+    limit = max(1, min(64, len(order) // (jobs * 16) or 1))
+    for n, item in enumerate(order):
+        cur.append(item)
+        if len(cur) >= (1 if n < jobs * 2 else limit):
+            batches.append(cur)
+            cur = []
+    if cur:
+        batches.append(cur)
+    return batches
 
 
 def count_targets(paths: Iterable[str | Path], options: Options) -> int:

@@ -1,0 +1,141 @@
+"""A per-file result cache keyed by everything that decides a file's result.
+
+Key: the file's content hash, gofix's version, a fingerprint of the rule modules' code,
+the options that change results (rule selection, unsafe fixes, rule options, extra
+resources), the module's Go version and timer setting, the displayed path (it is part of
+the output), and whether fixes were computed. Entries are JSON files written atomically
+(temp + rename), so concurrent runs never see half an entry; an entry that does not load
+or does not have the expected shape is ignored and rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from gofix import __version__
+from gofix.gomod import ModuleInfo
+from gofix.model import Applicability, Edit, FileResult, Finding, Fix, Position, Severity
+
+SCHEMA = 1
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the engine's and rules' source files: editing a rule invalidates the cache."""
+    h = hashlib.sha256(__version__.encode())
+    roots = [Path(__file__).parent]
+    import codemods
+
+    roots.append(Path(codemods.__file__).parent)
+    for root in roots:
+        for p in sorted(root.rglob("*.py")):
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def options_fingerprint(options) -> str:
+    data = {
+        "rules": sorted(r.id for r in options.rules()),
+        "select": sorted(options.select) if options.select is not None else None,
+        "unsafe": options.unsafe_fixes,
+        "rule_options": {k: sorted(v.items()) for k, v in sorted(options.rule_options.items())},
+        "resources": sorted(options.extra_resources.items()),
+        "max_file_size": options.max_file_size,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "gofix"
+
+
+class Cache:
+    def __init__(self, directory: Path, options) -> None:
+        self.dir = directory
+        self.prefix = f"{SCHEMA}:{code_fingerprint()}:{options_fingerprint(options)}"
+
+    def key(self, path: str, src: bytes, module: ModuleInfo, fix: bool) -> str:
+        h = hashlib.sha256()
+        for part in (self.prefix, path, str(module.go_version), str(module.async_timers), str(fix)):
+            h.update(part.encode())
+            h.update(b"\0")
+        h.update(src)
+        return h.hexdigest()
+
+    def _file(self, key: str) -> Path:
+        return self.dir / key[:2] / f"{key}.json"
+
+    def get(self, key: str, src: bytes) -> FileResult | None:
+        try:
+            data = json.loads(self._file(key).read_text(encoding="utf-8"))
+            if data.get("key") != key:
+                return None
+            return _decode(data, src)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # missing or corrupt: recompute
+
+    def put(self, key: str, result: FileResult) -> None:
+        target = self._file(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            payload = json.dumps(_encode(key, result), separators=(",", ":"))
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(payload)
+            os.replace(tmp, target)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def _encode(key: str, r: FileResult) -> dict:
+    return {
+        "key": key,
+        "path": r.path,
+        "error": r.error,
+        "fixed": r.fixed.decode("utf-8") if r.fixed is not None else None,
+        "findings": [_finding(f) for f in r.findings],
+        "applied": [r.findings.index(f) for f in r.applied if f in r.findings],
+    }
+
+
+def _finding(f: Finding) -> dict:
+    return {
+        "rule": f.rule,
+        "severity": f.severity.value,
+        "message": f.message,
+        "span": [f.start_byte, f.end_byte, f.start.line, f.start.column, f.end.line, f.end.column],
+        "fix": None if f.fix is None else {
+            "title": f.fix.title,
+            "applicability": f.fix.applicability.value,
+            "scope": list(f.fix.scope) if f.fix.scope else None,
+            "edits": [[e.start, e.end, e.text.decode("utf-8")] for e in f.fix.edits],
+        },
+    }
+
+
+def _decode(data: dict, src: bytes) -> FileResult:
+    findings = []
+    for d in data["findings"]:
+        sb, eb, sl, sc, el, ec = d["span"]
+        fx = d["fix"]
+        fix = None
+        if fx is not None:
+            fix = Fix(
+                title=fx["title"],
+                edits=tuple(Edit(s, e, t.encode("utf-8")) for s, e, t in fx["edits"]),
+                applicability=Applicability(fx["applicability"]),
+                scope=tuple(fx["scope"]) if fx["scope"] else None,
+            )
+        findings.append(Finding(d["rule"], Severity(d["severity"]), d["message"], sb, eb,
+                                Position(sl, sc), Position(el, ec), fix))
+    result = FileResult(path=data["path"], findings=findings, error=data["error"], source=src)
+    result.fixed = data["fixed"].encode("utf-8") if data["fixed"] is not None else None
+    result.applied = [findings[i] for i in data["applied"]]
+    return result
