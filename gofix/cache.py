@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,18 +62,18 @@ class Cache:
         self.dir = directory
         self.prefix = f"{SCHEMA}:{code_fingerprint()}:{options_fingerprint(options)}"
 
-    def key(self, path: str, src: bytes, module: ModuleInfo, fix: bool) -> str:
+    def key(self, path: str, digest: str, module: ModuleInfo, fix: bool) -> str:
+        """The entry key; digest is content_digest(src)."""
         h = hashlib.sha256()
-        for part in (self.prefix, path, str(module.go_version), str(module.async_timers), str(fix)):
+        for part in (self.prefix, path, str(module.go_version), str(module.async_timers), str(fix), digest):
             h.update(part.encode())
             h.update(b"\0")
-        h.update(src)
         return h.hexdigest()
 
     def _file(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
-    def get(self, key: str, src: bytes) -> FileResult | None:
+    def get(self, key: str, src: bytes | None) -> FileResult | None:
         try:
             data = json.loads(self._file(key).read_text(encoding="utf-8"))
             if data.get("key") != key:
@@ -92,6 +93,63 @@ class Cache:
             os.replace(tmp, target)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+def content_digest(src: bytes) -> str:
+    return hashlib.sha256(src).hexdigest()
+
+
+class StatIndex:
+    """path -> (mtime_ns, size, inode, content digest, key of an empty result or "").
+
+    Lets a warm `check` skip reading files whose stat is unchanged (as git's index does).
+    Entries whose mtime is within RACY_NS of the index's own write time are not trusted,
+    since a file changed in the same clock tick could keep its stat.
+    """
+
+    RACY_NS = 2_000_000_000
+
+    def __init__(self, cache: Cache) -> None:
+        self.file = cache.dir / f"index-{hashlib.sha256(cache.prefix.encode()).hexdigest()[:16]}.json"
+        self.entries: dict[str, list] = {}
+        self.written_ns = 0
+        self.dirty = False
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("entries"), dict):
+                self.entries = data["entries"]
+                self.written_ns = int(data.get("written_ns", 0))
+        except (OSError, ValueError, TypeError):
+            pass
+
+    @staticmethod
+    def stat_of(st: os.stat_result) -> list[int]:
+        return [st.st_mtime_ns, st.st_size, st.st_ino]
+
+    def lookup(self, path: str, st: os.stat_result) -> tuple[str, str] | None:
+        """(digest, empty_key) for path when its stat matches a trustworthy entry."""
+        e = self.entries.get(path)
+        if not isinstance(e, list) or len(e) != 5 or e[:3] != self.stat_of(st):
+            return None
+        if st.st_mtime_ns >= self.written_ns - self.RACY_NS:
+            return None
+        return e[3], e[4]
+
+    def record(self, path: str, st: os.stat_result, digest: str, empty_key: str) -> None:
+        self.entries[path] = [*self.stat_of(st), digest, empty_key]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-index-", dir=self.file.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"written_ns": time.time_ns(), "entries": self.entries}, f, separators=(",", ":"))
+            os.replace(tmp, self.file)
+        except OSError:
+            pass
 
 
 def _encode(key: str, r: FileResult) -> dict:
@@ -120,7 +178,7 @@ def _finding(f: Finding) -> dict:
     }
 
 
-def _decode(data: dict, src: bytes) -> FileResult:
+def _decode(data: dict, src: bytes | None) -> FileResult:
     findings = []
     for d in data["findings"]:
         sb, eb, sl, sc, el, ec = d["span"]

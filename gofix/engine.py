@@ -349,18 +349,31 @@ def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: b
     """analyze or fix_source, through the result cache when one is configured (and the fix
     selection is the standard one: a custom `accept` is not part of the cache key)."""
     cache = _cache_for(options) if accept is None else None
-    key = cache.key(shown, src, module, fix) if cache is not None else None
-    if cache is not None:
-        hit = cache.get(key, src)
-        if hit is not None:
-            return hit, []
+    if cache is None:
+        if fix:
+            return fix_source(shown, src, module, options, accept)
+        return analyze(shown, src, module, options)
+    from gofix.cache import content_digest
+
+    digest = content_digest(src)
+    key = cache.key(shown, digest, module, fix)
+    hit = cache.get(key, src)
+    if hit is not None:
+        hit.digest = digest
+        return hit, []
     if fix:
         result, errors = fix_source(shown, src, module, options, accept)
     else:
         result, errors = analyze(shown, src, module, options)
-    if cache is not None and not errors:
+    if not errors and not _is_empty(result):
         cache.put(key, result)
+    result.digest = digest
     return result, errors
+
+
+def _is_empty(r: FileResult) -> bool:
+    """Nothing to remember beyond "clean": the stat index records these without an entry."""
+    return not r.findings and r.error is None and r.fixed is None
 
 
 _CACHES: dict[tuple, object] = {}
@@ -410,6 +423,10 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
     slots: list[tuple[FileResult | None, list[str]]] = [
         (t, []) if isinstance(t, FileResult) else (None, []) for t in items
     ]
+    index = _stat_index(options) if not fix and accept is None else None
+    stats: dict[int, os.stat_result] = {}
+    if index is not None:
+        targets = _from_index(index, targets, slots, stats, options, on_file)
     jobs = options.jobs or os.cpu_count() or 1
     if accept is not None or jobs <= 1 or len(targets) < PARALLEL_MIN_FILES:
         for i, t in targets:
@@ -436,6 +453,8 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
                     slots[i] = out
                     if on_file is not None:
                         on_file()
+    if index is not None:
+        _record_index(index, targets, slots, stats, options)
     results: list[FileResult] = []
     errors: list[str] = []
     for res, errs in slots:
@@ -443,6 +462,64 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
         if res is not None:
             results.append(res)
     return results, errors
+
+
+def _stat_index(options: Options):
+    cache = _cache_for(options)
+    if cache is None:
+        return None
+    from gofix.cache import StatIndex
+
+    return StatIndex(cache)
+
+
+def _from_index(index, targets, slots, stats, options: Options, on_file) -> list:
+    """Fill slots for files whose stat is unchanged since a previous run; return the rest."""
+    cache = _cache_for(options)
+    rest = []
+    for i, t in targets:
+        try:
+            st = t.path.stat()
+            module = module_info(t.path, options)
+        except (OSError, GoModError):
+            rest.append((i, t))
+            continue
+        stats[i] = st
+        shown = display_path(t.path)
+        known = index.lookup(shown, st)
+        if known is None:
+            rest.append((i, t))
+            continue
+        digest, empty_key = known
+        key = cache.key(shown, digest, module, False)
+        if empty_key == key:
+            slots[i] = (FileResult(path=shown, digest=digest), [])
+        else:
+            hit = cache.get(key, None)
+            if hit is None:
+                rest.append((i, t))
+                continue
+            hit.digest = digest
+            slots[i] = (hit, [])
+        if on_file is not None:
+            on_file()
+    return rest
+
+
+def _record_index(index, targets, slots, stats, options: Options) -> None:
+    cache = _cache_for(options)
+    for i, t in targets:
+        res, errs = slots[i]
+        st = stats.get(i)
+        if res is None or st is None or res.digest is None or errs:
+            continue
+        try:
+            module = module_info(t.path, options)
+        except GoModError:
+            continue
+        empty_key = cache.key(res.path, res.digest, module, False) if _is_empty(res) else ""
+        index.record(res.path, st, res.digest, empty_key)
+    index.save()
 
 
 def _size(t: Target) -> int:

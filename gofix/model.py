@@ -75,6 +75,7 @@ class FileResult:
     source: bytes | None = None  # original bytes (None when unreadable)
     fixed: bytes | None = None  # source after applying the selected fixes, if any changed
     applied: list[Finding] = field(default_factory=list)  # findings whose fix went in
+    digest: str | None = None  # sha256 of the source, set when the result cache is in use
 
     @property
     def changed(self) -> bool:

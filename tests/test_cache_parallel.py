@@ -1,0 +1,141 @@
+"""The result cache and parallel scanning must never change what gofix reports."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from gofix import cache as cache_mod
+from gofix import engine
+from gofix.output import to_json
+
+LEAK = """package p
+
+import (
+	"context"
+	"time"
+)
+
+func f{n}(parent context.Context) error {{
+	ctx, _ := context.WithTimeout(parent, {n}*time.Second)
+	return ctx.Err()
+}}
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    for n in range(40):
+        d = root / f"pkg{n % 5}"
+        d.mkdir(exist_ok=True)
+        (d / f"f{n}.go").write_text(LEAK.format(n=n) if n % 3 else "package p\n\nfunc g() {}\n")
+    return root
+
+
+def opts(tmp_path: Path, **kw) -> engine.Options:
+    return engine.Options(cache_dir=str(tmp_path / "cache"), jobs=1, **kw)
+
+
+def report(root: Path, options: engine.Options, fix: bool = False) -> str:
+    results, errors = engine.run([root], options, fix=fix)
+    assert not errors
+    out = to_json(results)
+    if fix:
+        out += "".join(r.fixed.decode() for r in results if r.fixed)
+    return out
+
+
+def test_parallel_and_serial_give_identical_output(tree, tmp_path):
+    serial = report(tree, engine.Options(jobs=1))
+    parallel = report(tree, engine.Options(jobs=2))
+    assert serial == parallel
+    assert json.loads(serial), "the tree must produce findings for this test to mean anything"
+    assert report(tree, engine.Options(jobs=1), fix=True) == report(tree, engine.Options(jobs=2), fix=True)
+
+
+def test_warm_cache_gives_the_same_output(tree, tmp_path):
+    o = opts(tmp_path)
+    cold = report(tree, o)
+    assert list((tmp_path / "cache").rglob("*.json")), "the cold run wrote no cache entries"
+    assert report(tree, o) == cold
+    assert report(tree, o, fix=True) == report(tree, replace(o, cache_dir=None), fix=True)
+    assert report(tree, o, fix=True) == report(tree, replace(o, cache_dir=None), fix=True)
+
+
+def test_content_change_invalidates(tree, tmp_path):
+    o = opts(tmp_path)
+    report(tree, o)
+    target = tree / "pkg1" / "f1.go"
+    target.write_text(target.read_text().replace("ctx, _ :=", "ctx, cancel :=").replace("return ctx.Err()", "defer cancel()\n\treturn ctx.Err()"))
+    assert report(tree, o) == report(tree, replace(o, cache_dir=None))
+
+
+def test_same_size_same_mtime_edit_is_not_trusted(tree, tmp_path):
+    """A stat-identical rewrite inside the racy window must still be re-read."""
+    import os
+
+    o = opts(tmp_path)
+    report(tree, o)
+    target = tree / "pkg1" / "f1.go"
+    st = target.stat()
+    old = "WithTimeout(parent, 1*time.Second)"
+    new = "WithCancel(parent".ljust(len(old) - 1) + ")"  # same size, different finding
+    text = target.read_text()
+    target.write_text(text.replace(old, new))
+    assert target.stat().st_size == st.st_size
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert report(tree, o) == report(tree, replace(o, cache_dir=None))
+
+
+def test_option_and_version_changes_invalidate(tree, tmp_path):
+    o = opts(tmp_path)
+    report(tree, o)
+    ignored = replace(o, ignore=frozenset({"lost-cancel"}))
+    assert json.loads(report(tree, ignored)) == []
+    v = replace(o, go_version=(1, 23))
+    assert report(tree, v) == report(tree, replace(v, cache_dir=None))
+    (tree / "go.mod").write_text("module example.com/p\n\ngo 1.21\n")
+    engine.module_for_dir.cache_clear()
+    assert report(tree, o) == report(tree, replace(o, cache_dir=None))
+
+
+def test_rule_code_change_invalidates(tree, tmp_path, monkeypatch):
+    o = opts(tmp_path)
+    report(tree, o)
+    k1 = cache_mod.Cache(tmp_path / "cache", o).prefix
+    monkeypatch.setattr(cache_mod, "code_fingerprint", lambda: "different-code")
+    engine._CACHES.clear()
+    k2 = cache_mod.Cache(tmp_path / "cache", o).prefix
+    assert k1 != k2
+    # with a different code fingerprint, nothing of the old entries is used
+    monkeypatch.setattr(engine, "analyze", _counting(engine.analyze))
+    report(tree, o)
+    assert engine.analyze.calls > 0
+
+
+def test_corrupt_entries_are_ignored(tree, tmp_path):
+    o = opts(tmp_path)
+    expected = report(tree, o)
+    for p in (tmp_path / "cache").rglob("*.json"):
+        p.write_text("{not json")
+    engine._CACHES.clear()
+    assert report(tree, o) == expected
+    for p in (tmp_path / "cache").rglob("*.json"):
+        if not p.name.startswith("index-"):
+            p.write_text(json.dumps({"key": "wrong", "findings": []}))
+    assert report(tree, o) == expected
+
+
+def _counting(fn):
+    def wrapper(*a, **kw):
+        wrapper.calls += 1
+        return fn(*a, **kw)
+
+    wrapper.calls = 0
+    return wrapper
