@@ -1,20 +1,169 @@
-"""unclosed-body: not implemented yet
+"""unclosed-body: an HTTP response body is never closed, or closed on some paths only
 
 ## What it does
-Placeholder: this rule is not implemented yet and reports nothing.
+Finds `resp, err := http.Get(url)` (also `Post`, `PostForm`, `Head`, the same methods of
+`http.DefaultClient`, and `c.Do(req)`, `c.Get(url)`, ... where `c` is declared or typed as
+an `*http.Client` in the function or file, or `resp` is used as a response) with no
+`resp.Body.Close()` in the function, and with a `resp.Body.Close()` that an early return,
+`t.Fatal`, `panic`, `break` or `continue` between the call and it skips.
+
+## Why is this bad?
+Until its body is closed, the response holds its connection: the connection is never
+returned to the pool, and its read goroutine stays blocked. Under load the process runs
+out of connections, file descriptors and memory.
+
+## Example
+```go
+resp, err := client.Do(req)
+if err != nil {
+	return err
+}
+if resp.StatusCode != http.StatusOK {
+	return fmt.Errorf("status %d", resp.StatusCode)
+}
+body, err := io.ReadAll(resp.Body)
+resp.Body.Close()
+```
+Use instead:
+```go
+resp, err := client.Do(req)
+if err != nil {
+	return err
+}
+defer resp.Body.Close()
+if resp.StatusCode != http.StatusOK {
+	return fmt.Errorf("status %d", resp.StatusCode)
+}
+body, err := io.ReadAll(resp.Body)
+resp.Body.Close()
+```
+
+## Fix safety
+Safe. `defer resp.Body.Close()` goes directly after the `if err != nil { ... }` that
+follows the call, when that check always leaves (return, panic, `log.Fatal*`, `os.Exit`,
+`t.Fatal*`, or `continue`/`break` of an enclosing loop), or first in `if err == nil { ... }`.
+Existing `resp.Body.Close()` calls stay (closing a body twice returns nil); the last one is
+removed only when it sits just before the function's final `return` and that return calls
+nothing. Inside a loop body the fix is `resp.Body.Close()` at the end of the body, only when
+no early exit follows the check. No fix when no such check follows (resp may be nil), when
+`err` is `_`, when the body is handed to a helper named like close/drain, or when the
+response is used by a goroutine or a callback. No finding when `resp` or `resp.Body` is
+returned, stored, sent or passed whole to another function: the callee may own the body.
 """
 
 from __future__ import annotations
 
-from gofix.context import FileContext
+import re
+
+from tree_sitter import Node
+
+from codemods import _closers as C
+from gofix import syntax as S
+from gofix.context import FileContext, is_declaration
 from gofix.model import Finding
 from gofix.rules import Rule
 
 ID = "unclosed-body"
+PACKAGE_FUNCS = ("Get", "Post", "PostForm", "Head")
+CLIENT_METHODS = ("Do", "Get", "Post", "PostForm", "Head")
+RESPONSE_FIELDS = ("Body", "StatusCode", "Status", "Header", "ContentLength")
+NEVER = ("the response body is never closed: its connection is never reused and its read "
+         "goroutine leaks; close {var}.Body")
 
 
 def find(ctx: FileContext) -> list[Finding]:
-    return []
+    out = []
+    for call in C.selector_calls(ctx, CLIENT_METHODS):
+        source = _source(ctx, call)
+        if source is None:
+            continue
+        res = C.Resource(ID, call, NEVER.format(var=_var(ctx, call) or "resp"),
+                         member="Body", helpers=True)
+        finding = C.check(ctx, res)
+        if finding is not None:
+            out.append(finding)
+    return out
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=())
+def _var(ctx: FileContext, call: Node) -> str | None:
+    c = C.creation(ctx, call, True)
+    return c.var if c is not None else None
+
+
+def _source(ctx: FileContext, call: Node) -> str | None:
+    """What makes the call an HTTP request: "package", "default-client", "client", or None."""
+    name = ctx.call_name(call)
+    if name in PACKAGE_FUNCS and ctx.is_pkg_call(call, "net/http", *PACKAGE_FUNCS):
+        return "package"
+    fn = call.child_by_field_name("function")
+    recv = S.unparen(fn.child_by_field_name("operand"))
+    if ctx.is_pkg_member(recv, "net/http", "DefaultClient"):
+        return "default-client"
+    if recv.type == "selector_expression" and recv.child_by_field_name("operand").type == "identifier":
+        if ctx.resolves_to_import(recv.child_by_field_name("operand"), "net/http"):
+            return None  # another member of package http: not a client we know
+    if _is_client(ctx, call, recv) or _used_as_response(ctx, call):
+        return "client"
+    return None
+
+
+def _client_pattern(ctx: FileContext) -> re.Pattern[str] | None:
+    http = ctx.local_name("net/http")
+    if http is None:
+        return None
+    return re.compile(rf"(?<![\w.]){re.escape(http)}\.(Client\b|DefaultClient\b)")
+
+
+def _is_client(ctx: FileContext, call: Node, recv: Node) -> bool:
+    """recv is declared or typed as an *http.Client in the function chain or the file."""
+    pattern = _client_pattern(ctx)
+    if pattern is None:
+        return False
+    if recv.type == "identifier":
+        name = ctx.text(recv)
+        for fn in (a for a in S.ancestors(call) if a.type in S.FUNCTION_TYPES):
+            for ident in ctx.uses(fn, name):
+                if is_declaration(ident) and ident.start_byte < call.start_byte:
+                    return bool(pattern.search(ctx.text(_declaring(ident))))
+        for decl in ctx.root.named_children:
+            if decl.type == "var_declaration":
+                for spec in (s for s in S.walk(decl) if s.type == "var_spec"):
+                    if any(ctx.text(n) == name for n in spec.children_by_field_name("name")):
+                        return bool(pattern.search(ctx.text(spec)))
+        return False
+    if recv.type == "selector_expression":
+        field = ctx.text(recv.child_by_field_name("field"))
+        for decl in S.walk(ctx.root):
+            if decl.type == "field_declaration" and any(
+                    ctx.text(n) == field for n in decl.children_by_field_name("name")):
+                if pattern.search(ctx.text(decl)):
+                    return True
+    return False
+
+
+def _declaring(ident: Node) -> Node:
+    p = ident.parent
+    while p is not None and p.type not in ("parameter_declaration", "var_spec", "short_var_declaration",
+                                          "assignment_statement", "range_clause"):
+        p = p.parent
+    return p if p is not None else ident
+
+
+def _used_as_response(ctx: FileContext, call: Node) -> bool:
+    c = C.creation(ctx, call, True)
+    if c is None:
+        return False
+    for use in ctx.uses(c.fn, c.var, c.stmt.end_byte):
+        p = use.parent
+        if p is not None and p.type == "selector_expression" and ctx.text(p.child_by_field_name("field")) in RESPONSE_FIELDS:
+            return True
+    return False
+
+
+RULE = Rule(
+    id=ID,
+    doc=__doc__,
+    find=find,
+    triggers=(b"Get(", b"Post(", b"PostForm(", b"Head(", b"Do("),
+    nolint=("bodyclose",),
+)

@@ -1,0 +1,517 @@
+"""Shared machinery of the closer rules: unclosed-body, unclosed-rows, tx-rollback and
+unclosed-resource.
+
+A closer rule names the calls that create something whose cleanup method must run
+(`resp.Body.Close()`, `rows.Close()`, `tx.Rollback()`, `f.Close()`) and describes it as a
+`Resource`; `check` does the rest, the same way for every rule:
+
+1. the shape: `x, err := call` (`=`, `var`; `x := call` for constructors without an
+   error result);
+2. the cleanup already present: a deferred one (or one inside a function literal) means
+   no finding; plain `x.Close()` statements mean "closed on some paths only" when an exit
+   between the creation and them skips them;
+3. escapes: the value returned, stored, sent, assigned or passed whole means no finding
+   (someone else owns the cleanup); used by a goroutine or a callback means no fix;
+4. the insertion point: directly after `if err != nil { <terminating> }`, first in
+   `if err == nil {`, right after the call when there is no error; inside a loop body the
+   cleanup call itself goes at the end of the body (the loop rule), never a defer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from gofix import syntax as S
+from gofix.context import FileContext, use_kind
+from gofix.edits import insert_after_statement, insert_at_block_end, insert_at_block_start
+from gofix.model import Applicability, Edit, Finding, Fix, Severity
+
+SELECTOR_CALLS = S.query(
+    """(call_expression
+         function: (selector_expression field: (field_identifier) @name)) @call"""
+)
+
+# Standard-library functions that read from or write to a value passed to them but never
+# close it or keep it: passing the resource to them is not an escape (as long as what they
+# return does not escape either).
+NON_OWNING = {
+    "io": ("ReadAll", "Copy", "CopyN", "CopyBuffer", "ReadFull", "ReadAtLeast", "WriteString",
+           "LimitReader", "TeeReader", "NewSectionReader"),
+    "bufio": ("NewReader", "NewReaderSize", "NewScanner", "NewWriter", "NewWriterSize", "NewReadWriter"),
+    "encoding/json": ("NewDecoder", "NewEncoder"),
+    "encoding/csv": ("NewReader", "NewWriter"),
+    "encoding/xml": ("NewDecoder", "NewEncoder"),
+    "encoding/gob": ("NewDecoder", "NewEncoder"),
+    "fmt": ("Fprint", "Fprintf", "Fprintln", "Fscan", "Fscanf", "Fscanln"),
+}
+_CLOSER_HELPER = re.compile(r"close|drain", re.I)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What a rule found at one call, and how it wants it cleaned up."""
+
+    rule: str
+    call: Node
+    never: str  # the message when the cleanup is missing: "... is never closed: why"
+    member: str | None = None  # "Body": the cleanup is resp.Body.Close()
+    method: str = "Close"
+    has_error: bool | None = True  # does the call return an error too? None: either shape
+    fix: Applicability | None = Applicability.SAFE  # never-closed fix; None: report only
+    paths: Applicability | None = Applicability.SAFE  # closed-on-some-paths fix; None: no fix
+    paths_only: bool = True  # report "closed on some paths only" at all
+    allow_passed: bool = False  # passing the value whole to a call is not an escape
+    helpers: bool = False  # a call named like close/drain taking the value counts as a cleanup
+
+
+@dataclass(frozen=True)
+class Creation:
+    """`x, err := call`: the statement, the identifiers, the function."""
+
+    stmt: Node
+    var: str
+    err: str | None  # None: the call has no error result
+    defines: bool  # := or var: x is declared by this statement
+    fn: Node
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where the cleanup goes, and where the code that uses the resource starts."""
+
+    kind: str  # "check" (after `if err != nil`), "ok-block" (in `if err == nil`), "call"
+    node: Node  # the if statement, or the creating statement
+    region: list[Node]  # statements that run with the resource alive
+    scope: Node  # the block those statements are in
+
+
+def selector_calls(ctx: FileContext, names: tuple[str, ...] | frozenset[str]) -> list[Node]:
+    """Calls `x.Name(...)` with Name in names, in source order."""
+    out = []
+    for call in S.captures(SELECTOR_CALLS, ctx.root).get("call", []):
+        if ctx.call_name(call) in names:
+            out.append(call)
+    return sorted(out, key=lambda n: n.start_byte)
+
+
+def creation(ctx: FileContext, call: Node, has_error: bool | None) -> Creation | None:
+    """The assignment that stores call's results, when it is `x[, err] := call` (or `=`, `var`)."""
+    rhs = call.parent
+    if rhs is None or rhs.type != "expression_list" or rhs.named_child_count != 1:
+        return None
+    holder = rhs.parent
+    if holder is None:
+        return None
+    if holder.type == "var_spec":
+        decl = holder.parent
+        if decl is None or decl.type != "var_declaration" or decl.named_child_count != 1:
+            return None  # a grouped var ( ... ) block: leave it to a human
+        stmt, left, defines = decl, list(holder.children_by_field_name("name")), True
+    elif holder.type in ("short_var_declaration", "assignment_statement"):
+        if holder.child_by_field_name("right") is None or holder.child_by_field_name("right").id != rhs.id:
+            return None
+        if holder.type == "assignment_statement" and not any(c.type == "=" for c in holder.children):
+            return None
+        lhs = holder.child_by_field_name("left")
+        stmt, left, defines = holder, list(lhs.named_children) if lhs is not None else [], holder.type == "short_var_declaration"
+    else:
+        return None
+    want = {True: (2,), False: (1,), None: (1, 2)}[has_error]
+    if len(left) not in want or any(n.type != "identifier" for n in left):
+        return None
+    var = ctx.text(left[0])
+    if var == "_":
+        return None
+    fn = S.enclosing_function(call)
+    if fn is None:
+        return None
+    err = ctx.text(left[1]) if len(left) == 2 else None
+    return Creation(stmt, var, err, defines, fn)
+
+
+# --- the error check --------------------------------------------------------------------------
+
+
+def _is_err_compare(ctx: FileContext, cond: Node | None, err: str, op: str) -> bool:
+    if cond is None:
+        return False
+    cond = S.unparen(cond)
+    if cond.type != "binary_expression":
+        return False
+    left, right = cond.child_by_field_name("left"), cond.child_by_field_name("right")
+    operator = cond.child_by_field_name("operator")
+    return (left is not None and right is not None and operator is not None
+            and left.type == "identifier" and ctx.text(left) == err
+            and right.type == "nil" and operator.type == op)
+
+
+def always_leaves(body: Node | None) -> bool:
+    """The body of an error check ends the path: return, panic, log.Fatal*, os.Exit,
+    t.Fatal*, goto, or continue/break of an enclosing loop."""
+    if body is None:
+        return False
+    if S.is_terminating(body, lenient=True):
+        return True
+    stmts = S.statements(body)
+    if not stmts or stmts[-1].type not in ("continue_statement", "break_statement"):
+        return False
+    target = S.jump_target(stmts[-1])
+    return target is not None and target.type == "for_statement" and not S.is_within(target, body)
+
+
+def anchor(ctx: FileContext, c: Creation) -> Anchor | None:
+    """The error check that guards the resource, or None when there is none we can trust."""
+    block = S.block_of(c.stmt)
+    if block is None:
+        return None  # not a statement of a block (an if/switch initializer, ...)
+    if c.err is None:
+        return Anchor("call", c.stmt, S.following_statements(c.stmt), block)
+    if c.err == "_":
+        return None  # the error is dropped: the resource may be nil
+    nxt = S.next_statement(c.stmt)
+    if nxt is None or nxt.type != "if_statement" or nxt.child_by_field_name("initializer") is not None:
+        return None
+    cond = nxt.child_by_field_name("condition")
+    body = nxt.child_by_field_name("consequence")
+    if nxt.child_by_field_name("alternative") is None:
+        if _is_err_compare(ctx, cond, c.err, "!=") and always_leaves(body):
+            return Anchor("check", nxt, S.following_statements(nxt), block)
+        if _is_err_compare(ctx, cond, c.err, "==") and body is not None:
+            return Anchor("ok-block", nxt, S.statements(body), body)
+    return None
+
+
+# --- cleanups already present -------------------------------------------------------------------
+
+
+def _selector_chain(ctx: FileContext, ident: Node, member: str | None) -> Node | None:
+    """For an identifier x: the node `x` (member None) or `x.member`, or None."""
+    node = ident
+    if member is None:
+        return node
+    p = node.parent
+    if p is None or p.type != "selector_expression" or p.child_by_field_name("operand").id != node.id:
+        return None
+    fld = p.child_by_field_name("field")
+    return p if fld is not None and ctx.text(fld) == member else None
+
+
+def _method_call(ctx: FileContext, value: Node, method: str) -> Node | None:
+    """value.method(...) around value, or None."""
+    p = value.parent
+    if p is None or p.type != "selector_expression" or p.child_by_field_name("operand").id != value.id:
+        return None
+    fld = p.child_by_field_name("field")
+    if fld is None or ctx.text(fld) != method:
+        return None
+    call = p.parent
+    if call is None or call.type != "call_expression" or call.child_by_field_name("function").id != p.id:
+        return None
+    return call
+
+
+def _helper_call(ctx: FileContext, value: Node) -> Node | None:
+    """closeBody(value) / drain(value): a call named like a cleanup that takes value whole."""
+    node = value
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    args = node.parent
+    if args is None or args.type != "argument_list" or args.parent is None:
+        return None
+    call = args.parent
+    name = ctx.call_name(call)
+    return call if _CLOSER_HELPER.search(name) else None
+
+
+@dataclass(frozen=True)
+class Cleanups:
+    deferred: bool  # some cleanup runs on every path (deferred, or inside a function literal)
+    plain: list[Node]  # cleanup calls in the function's own flow, in source order
+    helpers: list[Node]  # helper calls (closeBody(resp)) among plain
+
+
+def cleanups(ctx: FileContext, res: Resource, c: Creation, values: list[Node] | None = None) -> Cleanups:
+    deferred = False
+    plain: list[Node] = []
+    helpers: list[Node] = []
+    for ident in ctx.uses(c.fn, c.var):
+        value = _selector_chain(ctx, ident, res.member)
+        if value is None:
+            if res.helpers and res.member is not None:
+                value2 = ident
+                call = _helper_call(ctx, value2)
+                if call is None:
+                    continue
+                is_helper = True
+            else:
+                continue
+        else:
+            call = _method_call(ctx, value, res.method)
+            is_helper = False
+            if call is None and res.helpers:
+                call = _helper_call(ctx, value)
+                is_helper = call is not None
+            if call is None:
+                continue
+        if _deferred_or_in_literal(call, c.fn):
+            deferred = True
+            continue
+        plain.append(call)
+        if is_helper:
+            helpers.append(call)
+    return Cleanups(deferred, plain, helpers)
+
+
+def _deferred_or_in_literal(node: Node, fn: Node) -> bool:
+    for a in S.ancestors(node):
+        if a.id == fn.id:
+            return False
+        if a.type in ("defer_statement", "func_literal"):
+            return True
+    return False
+
+
+# --- closed on some paths only ----------------------------------------------------------------------
+
+
+def _fatal_calls(region: list[Node]) -> list[Node]:
+    """panic / log.Fatal / t.Fatal / os.Exit statements in region (not in function literals)."""
+    out = []
+    for root in region:
+        stack = [root]
+        while stack:
+            n = stack.pop()
+            if n.type == "func_literal":
+                continue
+            if n.type == "expression_statement" and S.is_terminating(n, lenient=True):
+                out.append(n)
+            stack.extend(n.named_children)
+    return out
+
+
+def skipping_exit(an: Anchor, plain: list[Node]) -> tuple[Node, str] | None:
+    """The first exit after the creation that leaves without passing any of the plain
+    cleanup calls (and a word for it), or None when every path passes one."""
+    exits = S.exits_leaving(an.region, an.scope) + _fatal_calls(an.region)
+    start = an.region[0].start_byte if an.region else an.scope.end_byte
+    points = [(e, _exit_word(e)) for e in sorted(exits, key=lambda n: n.start_byte)]
+    last = an.region[-1] if an.region else None
+    if last is None or not S.is_terminating(last, lenient=True):
+        points.append((an.scope, "end of the block" if an.scope.type != "block" or not _is_fn_body(an.scope) else "end of the function"))
+    for exit_node, word in points:
+        pos = exit_node.start_byte if exit_node is not an.scope else an.scope.end_byte - 1
+        if not any(_covers(k, exit_node, pos, start) for k in plain):
+            return exit_node, word
+    return None
+
+
+def _is_fn_body(block: Node) -> bool:
+    return block.parent is not None and block.parent.type in S.FUNCTION_TYPES
+
+
+def _exit_word(e: Node) -> str:
+    if e.type == "expression_statement":
+        return S.callee_parts(e.named_children[0])[1] if e.named_children else "call"
+    return e.type.removesuffix("_statement")
+
+
+def _covers(cleanup: Node, exit_node: Node, pos: int, start: int) -> bool:
+    if cleanup.start_byte < start:
+        return False
+    if S.is_within(cleanup, exit_node) and exit_node.type == "return_statement":
+        return True  # return x.Close()
+    stmt = S.statement_of(cleanup)
+    block = S.block_of(stmt)
+    return (cleanup.start_byte < pos and block is not None
+            and block.start_byte <= pos < block.end_byte)
+
+
+def deletable_final_cleanup(ctx: FileContext, c: Creation, plain: list[Node]) -> Edit | None:
+    """The edit deleting `x.Close()` when it is the statement just before the function's final
+    return at the top level of its body, and that return's results contain no calls."""
+    body = S.function_body(c.fn)
+    stmts = S.statements(body)
+    if len(stmts) < 2 or stmts[-1].type != "return_statement":
+        return None
+    ret, before = stmts[-1], stmts[-2]
+    if any(n.type == "call_expression" for n in S.walk(ret)):
+        return None
+    if before.type != "expression_statement" or not plain:
+        return None
+    call = before.named_children[0] if before.named_children else None
+    if call is None or call.id != plain[-1].id or call.id != S.unparen(call).id:
+        return None
+    src = ctx.src
+    if not S.starts_line(src, before) or not S.rest_of_line_is_trivia(src, before.end_byte):
+        return None
+    if src[before.end_byte : S.line_end(src, before.end_byte)].strip():
+        return None  # a trailing comment would go with it
+    prev = before.prev_sibling
+    if prev is not None and prev.type == "comment" and src[prev.end_byte : before.start_byte].count(b"\n") <= 1:
+        return None  # a comment about the Close right above it
+    start = S.line_start(src, before.start_byte)
+    return Edit(start, S.line_end(src, before.end_byte) + 1, b"")
+
+
+# --- escapes -------------------------------------------------------------------------------------------
+
+
+def escape(ctx: FileContext, res: Resource, c: Creation) -> str | None:
+    """Why someone else may own the cleanup (returned, stored, sent, assigned, address taken,
+    passed whole to a call), or None."""
+    after = c.stmt.end_byte
+    for use in ctx.uses(c.fn, c.var, after):
+        kind = use_kind(use)
+        if kind in ("returned", "stored", "sent", "address"):
+            return f"`{c.var}` is {kind}"
+        if kind == "assigned":
+            return f"`{c.var}` is assigned to another variable"
+        if kind == "passed" and not res.allow_passed:
+            if res.helpers and _helper_call(ctx, use) is not None:
+                continue
+            if not _non_owning_use(ctx, c, use):
+                return f"`{c.var}` is passed to a call that may take over its cleanup"
+        if res.member is not None:
+            value = _selector_chain(ctx, use, res.member)
+            if value is not None and value is not use:
+                k = use_kind(value)
+                if k in ("returned", "stored", "sent", "address", "assigned"):
+                    return f"`{c.var}.{res.member}` is {k}"
+    return None
+
+
+def _non_owning_use(ctx: FileContext, c: Creation, use: Node) -> bool:
+    """use is an argument of a standard-library reader/writer that neither closes nor keeps
+    it, and the call's own result does not leave the function."""
+    args = use.parent
+    call = args.parent if args is not None else None
+    if call is None or call.type != "call_expression":
+        return False
+    if not any(ctx.is_pkg_call(call, path, *names) for path, names in NON_OWNING.items()):
+        return False
+    for a in S.ancestors(call):
+        if a.id == c.fn.id:
+            break
+        if a.type in ("return_statement", "go_statement", "send_statement", "composite_literal", "func_literal"):
+            return False
+    rhs = call.parent
+    if rhs is not None and rhs.type == "expression_list" and rhs.parent is not None and rhs.parent.type in (
+            "short_var_declaration", "assignment_statement", "var_spec"):
+        left = rhs.parent.child_by_field_name("left") or rhs.parent.child_by_field_name("name")
+        if left is not None:
+            for ident in (left.named_children if left.type == "expression_list" else [left]):
+                if ident.type != "identifier":
+                    return False  # stored into a field or element
+                name = ctx.text(ident)
+                if name != "_" and ctx.lifetime_blocker(c.fn, [name], rhs.parent.end_byte, None) is not None:
+                    return False
+    return True
+
+
+# --- the check ------------------------------------------------------------------------------------------
+
+
+def check(ctx: FileContext, res: Resource) -> Finding | None:
+    """The finding for one resource-creating call (with its fix or none), or None."""
+    c = creation(ctx, res.call, res.has_error)
+    if c is None:
+        return None  # not `x, err := call`: the result is used some other way
+    found = cleanups(ctx, res, c)
+    if found.deferred:
+        return None  # cleaned up on every path
+    if escape(ctx, res, c) is not None:
+        return None  # someone else may own the cleanup
+    expr = f"{c.var}.{res.member}" if res.member else c.var
+    cleanup = f"{expr}.{res.method}()"
+    an = anchor(ctx, c)
+    if found.plain:
+        if not res.paths_only or c.err == "_" or not c.defines:
+            return None  # cleaned up somewhere; its paths are not ours to judge
+        if an is None:
+            return None  # no error check we understand: the paths are not ours to judge
+        skip = skipping_exit(an, found.plain)
+        if skip is None:
+            return None
+        exit_node, word = skip
+        where = (f"the {word} on line {exit_node.start_point.row + 1}" if exit_node is not an.scope
+                 else f"the {word}")
+        message = f"{expr} is closed on some paths only: {where} skips {cleanup}"
+        if res.method != "Close":
+            message = f"{cleanup} runs on some paths only: {where} skips it"
+        fix, reason = _paths_fix(ctx, res, c, an, found, cleanup)
+        return _finding(ctx, res, message, fix, reason)
+    fix, reason = _never_fix(ctx, res, c, an, cleanup)
+    return _finding(ctx, res, res.never, fix, reason)
+
+
+def _finding(ctx: FileContext, res: Resource, message: str, fix: Fix | None, reason: str | None) -> Finding:
+    if fix is None and reason:
+        message = f"{message} (no automatic fix: {reason})"
+    return ctx.finding(res.rule, res.call, message, Severity.ERROR, fix)
+
+
+def _defer_edit(ctx: FileContext, an: Anchor, cleanup: str) -> Edit | None:
+    line = f"defer {cleanup}"
+    if an.kind == "ok-block":
+        return insert_at_block_start(ctx, an.node.child_by_field_name("consequence"), [line])
+    return insert_after_statement(ctx, an.node, [line])
+
+
+def _literal_blocker(ctx: FileContext, c: Creation, defer_at: int | None) -> str | None:
+    return ctx.lifetime_blocker(c.fn, [c.var], c.stmt.end_byte, defer_at, allow_passed=True)
+
+
+def _never_fix(ctx: FileContext, res: Resource, c: Creation, an: Anchor | None, cleanup: str) -> tuple[Fix | None, str | None]:
+    if res.fix is None:
+        return None, "its cleanup method comes from the config catalog"
+    if c.err == "_":
+        return None, "the error is discarded, so the value may be nil"
+    if an is None:
+        if S.block_of(c.stmt) is None:
+            return None, "the call is not a statement of its own"
+        return None, f"no `if {c.err} != nil {{ return ... }}` check follows, so the value may be nil"
+    loop = S.innermost_loop(c.stmt, stop=c.fn)
+    if loop is not None:
+        body = loop.child_by_field_name("body")
+        if an.kind == "ok-block" or not c.defines or an.scope.id != body.id:
+            return None, "inside a loop the cleanup must be called at the end of the loop body, and the value lives outside it"
+        if S.exits_leaving(an.region, body):
+            return None, "inside a loop the cleanup must be called at the end of the loop body, and an early exit would skip it"
+        blocker = _literal_blocker(ctx, c, None)
+        if blocker:
+            return None, blocker
+        edit = insert_at_block_end(ctx, body, [cleanup])
+        if edit is None:
+            return None, "the loop body's layout leaves no line for the cleanup"
+        return Fix(f"Call {cleanup} at the end of the loop body", (edit,), res.fix), None
+    edit = _defer_edit(ctx, an, cleanup)
+    if edit is None:
+        return None, "the error check's layout leaves no line for the defer"
+    blocker = _literal_blocker(ctx, c, edit.start)
+    if blocker:
+        return None, blocker
+    return Fix(f"Add defer {cleanup}", (edit,), res.fix), None
+
+
+def _paths_fix(ctx: FileContext, res: Resource, c: Creation, an: Anchor, found: Cleanups,
+               cleanup: str) -> tuple[Fix | None, str | None]:
+    if res.paths is None:
+        return None, "a second call of its cleanup method may not be harmless"
+    if found.helpers:
+        return None, f"{found.helpers[0].child_by_field_name('function').text.decode()} may already close it"
+    if S.innermost_loop(c.stmt, stop=c.fn) is not None:
+        return None, "it is created inside a loop body"
+    edit = _defer_edit(ctx, an, cleanup)
+    if edit is None:
+        return None, "the error check's layout leaves no line for the defer"
+    blocker = _literal_blocker(ctx, c, edit.start)
+    if blocker:
+        return None, blocker
+    delete = deletable_final_cleanup(ctx, c, found.plain) if an.kind != "ok-block" else None
+    if delete is not None:
+        title = f"Add defer {cleanup} and drop the {cleanup} just before the final return"
+        return Fix(title, (edit, delete), res.paths), None
+    return Fix(f"Add defer {cleanup}, keeping the existing calls", (edit,), res.paths), None
