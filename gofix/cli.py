@@ -186,7 +186,7 @@ def _guard(fn):
 @_guard
 def check(
     paths: PathsArg = None,
-    format: Annotated[str, typer.Option("--format", help="Output format: text or json.")] = "text",
+    format: Annotated[str, typer.Option("--format", help="Output format: text, json, sarif (SARIF 2.1.0) or github (workflow annotations).")] = "text",
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     unsafe_fixes: UnsafeOpt = False,
@@ -199,16 +199,33 @@ def check(
     jobs: JobsOpt = 0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only findings on lines changed since this git ref (e.g. origin/main).")] = None,
 ) -> None:
     """Report leaks. Exit 1 if any finding is a warning or error (hints alone exit 0)."""
     paths = paths or [Path(".")]
-    if format not in ("text", "json"):
-        raise UsageError(f"--format: unknown format {format!r} (text, json)")
+    if format not in ("text", "json", "sarif", "github"):
+        raise UsageError(f"--format: unknown format {format!r} (text, json, sarif, github)")
+    changed = None
+    if since is not None:
+        from gofix.since import SinceError, changed_lines
+
+        try:
+            changed = changed_lines(paths[0], since)
+        except SinceError as e:
+            raise UsageError(str(e)) from None
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache)
     results = _run(paths, options, fix=False, no_progress=no_progress)
+    if changed is not None:
+        from gofix.since import filter_results
+
+        results = filter_results(results, changed)
     if format == "json":
         print(output.to_json(results))
+    elif format in ("sarif", "github"):
+        from gofix import ci_formats
+
+        sys.stdout.write(ci_formats.to_sarif(results) + "\n" if format == "sarif" else ci_formats.to_github(results))
     else:
         for r in results:
             for f in r.findings:
