@@ -1,20 +1,88 @@
-"""tx-rollback: not implemented yet
+"""tx-rollback: a transaction that is committed is not rolled back on the other paths
 
 ## What it does
-Placeholder: this rule is not implemented yet and reports nothing.
+Finds `tx, err := X.Begin()` (also `BeginTx`, and sqlx's `Beginx`, `BeginTxx`, `MustBegin`,
+`MustBeginTx`) with `tx.Commit()` used and no `tx.Rollback()` anywhere in the function,
+when `tx` is assigned only once.
+
+## Why is this bad?
+Every return between Begin and Commit (an error from a statement in the transaction, a
+failed validation) leaves the transaction open: its connection never goes back to the pool
+and its locks are held until the server times it out.
+
+## Example
+```go
+tx, err := db.BeginTx(ctx, nil)
+if err != nil {
+	return err
+}
+if _, err := tx.ExecContext(ctx, debit, from, amount); err != nil {
+	return err
+}
+return tx.Commit()
+```
+Use instead:
+```go
+tx, err := db.BeginTx(ctx, nil)
+if err != nil {
+	return err
+}
+defer tx.Rollback()
+```
+
+## Fix safety
+Safe: `defer tx.Rollback()` directly after the `if err != nil` check that follows the call
+(right after the call for `MustBegin`, which has no error); after a successful Commit the
+deferred Rollback does nothing but return `sql.ErrTxDone`. Inside a loop body the fix is
+`tx.Rollback()` at the end of the body, when no early exit follows. No fix without such a
+check, when `err` is `_`, or when `tx` is used by a goroutine or a callback. No finding
+when `tx` is returned, stored, sent or assigned to another variable. Passing `tx` to helper
+functions is fine: this function commits it, so it owns it.
 """
 
 from __future__ import annotations
 
-from gofix.context import FileContext
+from codemods import _closers as C
+from gofix.context import FileContext, use_kind
 from gofix.model import Finding
 from gofix.rules import Rule
 
 ID = "tx-rollback"
+WITH_ERROR = ("Begin", "BeginTx", "Beginx", "BeginTxx")
+NO_ERROR = ("MustBegin", "MustBeginTx")
 
 
 def find(ctx: FileContext) -> list[Finding]:
-    return []
+    out = []
+    for call in C.selector_calls(ctx, WITH_ERROR + NO_ERROR):
+        has_error = ctx.call_name(call) in WITH_ERROR
+        c = C.creation(ctx, call, has_error)
+        if c is None or not _committed(ctx, c):
+            continue  # never committed here: not a transaction this function finishes
+        assigned = [u for u in ctx.uses(c.fn, c.var) if use_kind(u) in ("declared", "target")]
+        if len(assigned) != 1:
+            continue  # assigned again: one deferred Rollback would cover one transaction only
+        never = (f"the transaction is committed but never rolled back: every return before "
+                 f"{c.var}.Commit() leaks its connection and locks; defer {c.var}.Rollback()")
+        res = C.Resource(ID, call, never, method="Rollback", has_error=has_error,
+                         paths_only=False, allow_passed=True)
+        finding = C.check(ctx, res)
+        if finding is not None:
+            out.append(finding)
+    return out
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=())
+def _committed(ctx: FileContext, c: C.Creation) -> bool:
+    for use in ctx.uses(c.fn, c.var, c.stmt.end_byte):
+        p = use.parent
+        if p is not None and p.type == "selector_expression" and ctx.text(p.child_by_field_name("field")) == "Commit":
+            return True
+    return False
+
+
+RULE = Rule(
+    id=ID,
+    doc=__doc__,
+    find=find,
+    triggers=(b"Begin",),
+)

@@ -1,20 +1,99 @@
-"""unclosed-rows: not implemented yet
+"""unclosed-rows: SQL rows or a prepared statement are never closed, or closed on some paths only
 
 ## What it does
-Placeholder: this rule is not implemented yet and reports nothing.
+Finds `rows, err := X.Query(...)` (also `QueryContext`, and sqlx's `Queryx`, `QueryxContext`,
+`NamedQuery`) whose result is used as rows (`rows.Next()`, `rows.Scan(...)`), and
+`stmt, err := X.Prepare(...)` (also `PrepareContext`, `Preparex`, `PreparexContext`) used as
+a statement (`stmt.Exec/Query/QueryRow`), with no `Close()` on it in the function, or with
+a `Close()` that an early return between the call and it skips.
+
+## Why is this bad?
+Each open `*sql.Rows` holds a connection of the pool until it is closed (or read to the
+end); a prepared statement holds its server-side handle. When they leak, the pool drains
+and every later query hangs.
+
+## Example
+```go
+rows, err := db.QueryContext(ctx, "SELECT name FROM users")
+if err != nil {
+	return nil, err
+}
+var names []string
+for rows.Next() {
+	var n string
+	if err := rows.Scan(&n); err != nil {
+		return nil, err
+	}
+	names = append(names, n)
+}
+return names, rows.Err()
+```
+Use instead:
+```go
+rows, err := db.QueryContext(ctx, "SELECT name FROM users")
+if err != nil {
+	return nil, err
+}
+defer rows.Close()
+```
+
+## Fix safety
+Safe: `defer rows.Close()` (`defer stmt.Close()`) directly after the `if err != nil`
+check that follows the call, or first in `if err == nil { ... }`; existing `Close` calls
+stay (a second Close returns nil). Inside a loop body: `rows.Close()` at the end of the
+body when no early exit follows. No fix without such a check, when `err` is `_`, or when
+the value is used by a goroutine or callback; no finding when it is returned, stored, sent
+or passed whole to another function.
 """
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
+from codemods import _closers as C
 from gofix.context import FileContext
 from gofix.model import Finding
 from gofix.rules import Rule
 
 ID = "unclosed-rows"
+QUERIES = ("Query", "QueryContext", "Queryx", "QueryxContext", "NamedQuery")
+PREPARES = ("Prepare", "PrepareContext", "Preparex", "PreparexContext")
+ROWS_METHODS = ("Next", "Scan")
+STMT_METHODS = ("Exec", "ExecContext", "Query", "QueryContext", "QueryRow", "QueryRowContext",
+                "Queryx", "QueryRowx", "Get", "Select", "MustExec")
 
 
 def find(ctx: FileContext) -> list[Finding]:
-    return []
+    out = []
+    for call in C.selector_calls(ctx, QUERIES + PREPARES):
+        name = ctx.call_name(call)
+        kind, methods = ("rows", ROWS_METHODS) if name in QUERIES else ("statement", STMT_METHODS)
+        c = C.creation(ctx, call, True)
+        if c is None or not _used_with(ctx, c, methods):
+            continue  # not used as rows / as a statement: some other Query or Prepare
+        what = "rows hold a pooled connection" if kind == "rows" else "prepared statement holds its handle"
+        never = (f"the {kind} returned by {name} {'are' if kind == 'rows' else 'is'} never closed: "
+                 f"the {what} until closed, and the pool drains; close {c.var}")
+        finding = C.check(ctx, C.Resource(ID, call, never))
+        if finding is not None:
+            out.append(finding)
+    return out
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=())
+def _used_with(ctx: FileContext, c: C.Creation, methods: tuple[str, ...]) -> bool:
+    for use in ctx.uses(c.fn, c.var, c.stmt.end_byte):
+        p: Node | None = use.parent
+        if (p is not None and p.type == "selector_expression"
+                and ctx.text(p.child_by_field_name("field")) in methods
+                and p.parent is not None and p.parent.type == "call_expression"):
+            return True
+    return False
+
+
+RULE = Rule(
+    id=ID,
+    doc=__doc__,
+    find=find,
+    triggers=tuple(f"{n}(".encode() for n in QUERIES + PREPARES),
+    nolint=("sqlclosecheck",),
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from gofix.context import FileContext
 from gofix.model import Finding
@@ -22,6 +23,15 @@ class Rule:
     nolint: tuple[str, ...] = ()
     # True for rules whose findings become hints when timers are collected (Go >= 1.23).
     timer_rule: bool = False
+    # More triggers derived from the run's engine.Options (e.g. the config's resource
+    # catalog for unclosed-resource); None: the static triggers only.
+    option_triggers: Callable[[Any], tuple[bytes, ...]] | None = None
+
+    def triggers_for(self, options: Any) -> tuple[bytes, ...]:
+        """The static triggers plus those the options add."""
+        if self.option_triggers is None:
+            return self.triggers
+        return self.triggers + tuple(self.option_triggers(options))
 
     @property
     def summary(self) -> str:
