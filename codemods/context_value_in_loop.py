@@ -1,20 +1,125 @@
-"""context-value-in-loop: not implemented yet
+"""context-value-in-loop: ctx = context.WithValue(ctx, ...) in a loop grows the context chain
 
 ## What it does
-Placeholder: this rule is not implemented yet and reports nothing.
+Finds an assignment `ctx = context.WithValue(ctx, k, v)` (with `=`, the variable on the
+left also being the parent argument, possibly through nested `context.WithValue` calls)
+inside the body of a `for` loop of the same function, where the variable is declared
+outside that loop (an outer variable, a parameter, a field such as `s.ctx`). `context`
+is resolved through the imports (`stdctx "context"` matches; a local variable named
+`context` does not).
+
+Not reported: `vctx := context.WithValue(ctx, k, v)` (a new variable each iteration; the
+chain does not grow), a variable declared inside the loop body, and an assignment after
+which every path leaves the loop.
+
+## Why is this bad?
+Each call wraps the previous context in a new node. Assigned back to the same variable in a
+loop, the chain grows by one node per iteration and is never freed while the variable
+lives: memory grows with the number of iterations, and every `ctx.Value` lookup walks the
+whole chain, so the loop slows down quadratically.
+
+## Example
+```go
+for _, item := range items {
+	ctx = context.WithValue(ctx, itemKey{}, item.ID)
+	process(ctx, item)
+}
+```
+Use instead:
+```go
+for _, item := range items {
+	ictx := context.WithValue(ctx, itemKey{}, item.ID)
+	process(ictx, item)
+}
+```
+
+## Fix safety
+No fix: later code in the loop (or after it) may read values set by earlier iterations on
+purpose. The message says how to rewrite it.
 """
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
+from codemods._report import CONTEXT, declaration_of, display, leaves_loop_after
+from gofix import syntax as S
 from gofix.context import FileContext
-from gofix.model import Finding
+from gofix.model import Finding, Severity
 from gofix.rules import Rule
 
 ID = "context-value-in-loop"
 
+ASSIGNMENTS = S.query(
+    """((assignment_statement
+         right: (expression_list
+           (call_expression function: (selector_expression field: (field_identifier) @name)))) @assign
+        (#eq? @name "WithValue"))"""
+)
+
 
 def find(ctx: FileContext) -> list[Finding]:
-    return []
+    out = []
+    for stmt in S.captures(ASSIGNMENTS, ctx.root).get("assign", []):
+        finding = _check(ctx, stmt)
+        if finding is not None:
+            out.append(finding)
+    return out
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=())
+def _check(ctx: FileContext, stmt: Node) -> Finding | None:
+    if not any(c.type == "=" for c in stmt.children):
+        return None  # `+=` and friends cannot hold a context
+    left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
+    lhs = [c for c in left.named_children if c.type != "comment"]
+    rhs = [c for c in right.named_children if c.type != "comment"]
+    if len(lhs) != len(rhs):
+        return None
+    fn = S.enclosing_function(stmt)
+    loop = S.innermost_loop(stmt, stop=fn)
+    if loop is None:
+        return None  # not in a loop of this function
+    for target, value in zip(lhs, rhs):
+        call = S.unparen(value)
+        if not ctx.is_pkg_call(call, CONTEXT, "WithValue"):
+            continue
+        if not _grows(ctx, target, call):
+            continue  # a different parent: the chain is rebuilt each time
+        if target.type == "identifier":
+            decl = declaration_of(ctx, target)
+            if decl is not None and S.is_within(decl, loop.child_by_field_name("body")):
+                continue  # declared in this iteration: starts afresh each time
+        if leaves_loop_after(stmt, loop):
+            continue  # runs once: the loop is left right after
+        name = display(ctx, target)
+        message = (f"{name} = context.WithValue({name}, ...) inside a loop adds one node to the context chain "
+                   "per iteration, so memory and every Value lookup grow with the loop: derive a new variable "
+                   f"from the parent each iteration (vctx := context.WithValue({name}, k, v)), or set the value "
+                   "once before the loop")
+        return ctx.finding(ID, stmt, message, Severity.WARNING)
+    return None
+
+
+def _grows(ctx: FileContext, target: Node, call: Node) -> bool:
+    """The innermost parent of a context.WithValue(...) chain is `target` itself."""
+    want = display(ctx, target)
+    depth = 0
+    while depth < 16:
+        args = call.child_by_field_name("arguments")
+        first = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
+        if first is None:
+            return False
+        first = S.unparen(first)
+        if ctx.is_pkg_call(first, CONTEXT, "WithValue"):
+            call, depth = first, depth + 1
+            continue
+        return first.type in ("identifier", "selector_expression") and display(ctx, first) == want
+    return False
+
+
+RULE = Rule(
+    id=ID,
+    doc=__doc__,
+    find=find,
+    triggers=(b"WithValue",),
+)
