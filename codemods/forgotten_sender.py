@@ -1,20 +1,367 @@
-"""forgotten-sender: not implemented yet
+"""forgotten-sender: a goroutine sends on an unbuffered channel that a select may stop reading
 
 ## What it does
-Placeholder: this rule is not implemented yet and reports nothing.
+Finds an unbuffered local channel (`ch := make(chan T)`, also `make(chan T, 0)`) whose
+only sends are in one goroutine literal started once (not in a loop), each send executed
+at most once (not in a loop inside the goroutine), while the function receives from it
+only in `select` statements that have another case. The finding points at the `make`.
+
+## Why is this bad?
+When the other case wins (a timeout, a cancelled context) nobody ever receives, and the
+goroutine blocks on its send forever, holding everything it references: the classic
+goroutine leak.
+
+## Example
+```go
+errc := make(chan error)
+go func() { errc <- srv.Serve(l) }()
+select {
+case err := <-errc:
+	return err
+case <-ctx.Done():
+	return ctx.Err()
+}
+```
+Use instead:
+```go
+errc := make(chan error, 1)
+go func() { errc <- srv.Serve(l) }()
+select {
+case err := <-errc:
+	return err
+case <-ctx.Done():
+	return ctx.Err()
+}
+```
+The capacity is the largest number of sends one run of the goroutine can execute; sends
+on mutually exclusive paths count once, so it is almost always 1.
+
+## Fix safety
+Safe when every send on the channel is a plain send statement (not a `select` case) in
+tail position: the last statement executed on its path, followed only by a bare `return`
+or the end of the literal; and when the literal's `defer`s only release its own state
+(`wg.Done()`, `mu.Unlock()` after its own `mu.Lock()`, and `cancel()`, `Close()` or
+`Stop()` of values it created). Otherwise the unbuffered send is a synchronization point
+(code after it runs only once the receiver has the value) and the fix is unsafe.
+No finding when `len(ch)` or `cap(ch)` is used, when the channel is closed, passed to a
+call, returned, stored, sent or reassigned, when it is received from outside such a
+select (a receive that drains it), when a select in a loop can only leave the loop by
+receiving, and in functions with `goto`.
 """
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
+from codemods import _channels as C
+from gofix import syntax as S
 from gofix.context import FileContext
-from gofix.model import Finding
+from gofix.model import Applicability, Edit, Finding, Fix, Severity
 from gofix.rules import Rule
 
 ID = "forgotten-sender"
 
+MAKES = S.query(
+    """((call_expression
+         function: (identifier) @fn
+         arguments: (argument_list . (channel_type))) @call
+        (#eq? @fn "make"))"""
+)
+
+_RECEIVES = ("select-recv", "select-recv-ok")
+_SENDS = ("send", "select-send")
+
 
 def find(ctx: FileContext) -> list[Finding]:
-    return []
+    out = []
+    for call in S.captures(MAKES, ctx.root).get("call", []):
+        finding = _check(ctx, call)
+        if finding is not None:
+            out.append(finding)
+    return out
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=())
+def _check(ctx: FileContext, call: Node) -> Finding | None:
+    ch = C.channel_declaration(ctx, call)
+    if ch is None:
+        return None  # not `ch := make(chan T)`: not ours
+    if ch.capacity is not None and ctx.text(ch.capacity).strip() != "0":
+        return None  # already buffered
+    fn = S.enclosing_function(ch.stmt)
+    if fn is None or ctx.has_goto(fn):
+        return None  # a goto could run the go statement again
+    uses = [u for u in C.channel_uses(ctx, ch) if u.kind != "declare"]
+    if any(u.kind not in _SENDS + _RECEIVES for u in uses):
+        return None  # len/cap, close, escapes, reassignment or a receive that drains it
+    sends = [u for u in uses if u.kind in _SENDS]
+    receives = [u for u in uses if u.kind in _RECEIVES]
+    if not sends or not receives:
+        return None
+    lit = _only_goroutine(fn, ch, sends)
+    if lit is None:
+        return None
+    if not all(_select_may_leave(ctx, ch, fn, r) for r in receives):
+        return None
+    capacity = _max_sends(S.function_body(lit), {s.node.id for s in sends})
+    if capacity < 1:
+        return None
+    safe = all(s.kind == "send" and _in_tail_position(s.node, S.function_body(lit)) for s in sends) \
+        and _defers_release_own_state(ctx, lit)
+    message = (f"`{ch.name}` is unbuffered and only a goroutine sends on it: when the select takes "
+               f"another case nobody receives, and the goroutine blocks on its send forever; "
+               f"give the channel a buffer of {capacity}")
+    return ctx.finding(ID, call, message, Severity.ERROR, _fix(ctx, ch, capacity, safe))
+
+
+def _only_goroutine(fn: Node, ch: C.ChannelDecl, sends: list[C.ChannelUse]) -> Node | None:
+    """The goroutine literal that holds every send, started once by a go statement of fn
+    and running each send at most once; None otherwise."""
+    lit = C.goroutine_literal(sends[0].node)
+    if lit is None:
+        return None  # sent from the function itself or from a callback
+    for s in sends:
+        enclosing = S.enclosing_function(s.node)
+        if enclosing is None or enclosing.id != lit.id:
+            return None  # another goroutine or a nested literal sends too
+        if C.loops_between(s.node, lit):
+            return None  # a send in a loop may run many times
+    go = C.go_statement_of(lit)
+    outer = S.enclosing_function(go)
+    if outer is None or outer.id != fn.id:
+        return None  # started from a nested function: may run many times
+    if C.loops_between(go, ch.stmt):
+        return None  # started in a loop: one goroutine per iteration
+    return lit
+
+
+def _select_may_leave(ctx: FileContext, ch: C.ChannelDecl, fn: Node, recv: C.ChannelUse) -> bool:
+    """The receive is a case of a select in fn with another case that can end the waiting."""
+    case = recv.node.parent
+    while case is not None and case.type != "communication_case":
+        case = case.parent
+    select = case.parent if case is not None else None
+    if select is None or select.type != "select_statement":
+        return False
+    if S.enclosing_function(select) is None or S.enclosing_function(select).id != fn.id:
+        return False  # received in another goroutine or callback: too far to follow
+    others = [c for c in select.named_children if c.type in ("communication_case", "default_case")
+              and c.id != case.id and not _receives_from(c, ch, ctx)]
+    if not others:
+        return False
+    loops = C.loops_between(select, ch.stmt)
+    if not loops:
+        return True
+    outermost = loops[-1]
+    return any(_leaves_loop(c, outermost) for c in others)
+
+
+def _receives_from(case: Node, ch: C.ChannelDecl, ctx: FileContext) -> bool:
+    comm = case.child_by_field_name("communication")
+    if comm is None:
+        return False
+    return any(n.type == "identifier" and ctx.text(n) == ch.name for n in S.walk(comm))
+
+
+def _leaves_loop(case: Node, loop: Node) -> bool:
+    """A return, goto, or break/continue in case that ends the loop `loop`."""
+    body = loop.child_by_field_name("body")
+    stack = list(case.named_children)
+    while stack:
+        n = stack.pop()
+        if n.type == "func_literal":
+            continue
+        if n.type in ("return_statement", "goto_statement"):
+            return True
+        if n.type in ("break_statement", "continue_statement"):
+            target = S.jump_target(n)
+            if target is None:
+                return True
+            if n.type == "break_statement" and (body is None or not S.is_within(target, body)):
+                return True
+            if n.type == "continue_statement" and not S.is_within(target, loop):
+                return True
+        if S.is_terminating(n, lenient=True) and n.type == "expression_statement":
+            return True  # panic, log.Fatal, os.Exit
+        stack.extend(n.named_children)
+    return False
+
+
+# --- capacity: the largest number of sends one run can execute ------------------------------
+
+
+def _max_sends(body: Node | None, sends: set[int]) -> int:
+    fall, exit_, _ = _seq(S.statements(body), sends)
+    return max(x for x in (fall, exit_, 0) if x is not None)
+
+
+# For a statement: the most sends on its paths that fall through, that leave the goroutine
+# (return, panic) and that break out of the enclosing switch or select (None: no such path).
+Count = tuple[int | None, int | None, int | None]
+
+
+def _opt_max(*xs: int | None) -> int | None:
+    vals = [x for x in xs if x is not None]
+    return max(vals) if vals else None
+
+
+def _plus(x: int | None, n: int) -> int | None:
+    return None if x is None else x + n
+
+
+def _seq(stmts: list[Node], sends: set[int]) -> Count:
+    fall: int = 0
+    exit_: int | None = None
+    brk: int | None = None
+    for s in stmts:
+        f, e, b = _count(s, sends)
+        exit_ = _opt_max(exit_, _plus(e, fall))
+        brk = _opt_max(brk, _plus(b, fall))
+        if f is None:
+            return None, exit_, brk
+        fall += f
+    return fall, exit_, brk
+
+
+def _merge(parts: list[Count]) -> Count:
+    return (_opt_max(*(p[0] for p in parts)), _opt_max(*(p[1] for p in parts)),
+            _opt_max(*(p[2] for p in parts)))
+
+
+def _count(stmt: Node, sends: set[int]) -> Count:
+    t = stmt.type
+    if t == "send_statement":
+        return (1 if stmt.id in sends else 0), None, None
+    if t in ("return_statement", "goto_statement"):
+        return None, 0, None
+    if t == "break_statement":
+        return None, None, 0
+    if t in ("continue_statement", "fallthrough_statement"):
+        return None, 0, None  # only inside loops (no sends of ours) or handled by the switch
+    if t == "expression_statement":
+        return (None, 0, None) if S.is_terminating(stmt, lenient=True) else (0, None, None)
+    if t == "block":
+        return _seq(S.statements(stmt), sends)
+    if t == "labeled_statement":
+        inner = [c for c in stmt.named_children if c.type not in ("label_name", "comment")]
+        return _seq(inner, sends)
+    if t == "if_statement":
+        init = stmt.child_by_field_name("initializer")
+        pre = (_count(init, sends)[0] or 0) if init is not None else 0
+        cons = _count(stmt.child_by_field_name("consequence"), sends)
+        alt_node = stmt.child_by_field_name("alternative")
+        alt = _count(alt_node, sends) if alt_node is not None else (0, None, None)
+        f, e, b = _merge([cons, alt])
+        return _plus(f, pre), _plus(e, pre), _plus(b, pre)
+    if t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
+        parts = []
+        for case in (c for c in stmt.named_children if c.type in S.CASE_TYPES):
+            comm = case.child_by_field_name("communication")
+            first = 1 if comm is not None and comm.type == "send_statement" and comm.id in sends else 0
+            f, e, b = _seq(S.statements(case), sends)
+            parts.append((_plus(f, first), _plus(e, first), _plus(b, first)))
+        if any(n.type == "fallthrough_statement" for n in S.walk(stmt)):
+            total = sum(max(x for x in p if x is not None) for p in parts if any(x is not None for x in p))
+            return total, total, None  # cases run into each other: count them all
+        if t != "select_statement" and not any(c.type == "default_case" for c in stmt.named_children):
+            parts.append((0, None, None))  # no case matches
+        f, e, b = _merge(parts)
+        return _opt_max(f, b), e, None  # a break leaves the switch or select: it falls through
+    # loops and anything else: no send of ours can be inside (checked by the caller)
+    return 0, (0 if any(n.type == "return_statement" for n in S.walk(stmt)) else None), None
+
+
+# --- fix safety --------------------------------------------------------------------------------
+
+
+def _in_tail_position(send: Node, body: Node | None) -> bool:
+    """Nothing runs after send on its path but a bare `return` or the end of the literal."""
+    if body is None:
+        return False
+    cur = send
+    while True:
+        while cur.parent is not None and cur.parent.type == "labeled_statement":
+            cur = cur.parent
+        rest = S.following_statements(cur)
+        if rest:
+            return len(rest) == 1 and rest[0].type == "return_statement" and rest[0].named_child_count == 0
+        container = S.block_of(cur)
+        if container is None:
+            return False
+        if container.id == body.id:
+            return True
+        parent = container.parent
+        if parent is None:
+            return False
+        if container.type in S.CASE_TYPES:
+            cur = parent  # the switch or select statement
+        elif parent.type == "if_statement":
+            cur = parent
+            while cur.parent is not None and cur.parent.type == "if_statement":
+                cur = cur.parent  # else-if chain
+        elif parent.type == "statement_list":
+            cur = container  # a bare { ... } block statement
+        else:
+            return False  # a loop body or another function
+
+
+def _defers_release_own_state(ctx: FileContext, lit: Node) -> bool:
+    for d in S.walk(lit):
+        if d.type != "defer_statement":
+            continue
+        enclosing = S.enclosing_function(d)
+        if enclosing is None or enclosing.id != lit.id:
+            continue
+        call = next((c for c in d.named_children if c.type == "call_expression"), None)
+        if call is None or not _releases_own_state(ctx, lit, call):
+            return False
+    return True
+
+
+def _releases_own_state(ctx: FileContext, lit: Node, call: Node) -> bool:
+    args = call.child_by_field_name("arguments")
+    if args is None or args.named_child_count:
+        return False
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return False
+    if fn.type == "identifier":  # cancel(): a cancel function the literal created
+        return "cancel" in ctx.text(fn).lower() and C.declared_within(ctx, fn, lit)
+    if fn.type != "selector_expression":
+        return False
+    operand = fn.child_by_field_name("operand")
+    method = ctx.text(fn.child_by_field_name("field"))
+    if operand is None:
+        return False
+    if method == "Done":
+        return True  # wg.Done()
+    if method in ("Unlock", "RUnlock"):
+        lock = "Lock" if method == "Unlock" else "RLock"
+        return _calls_method(ctx, lit, ctx.text(operand), lock)
+    if method in ("Close", "Stop"):
+        return operand.type == "identifier" and C.declared_within(ctx, operand, lit)
+    return False
+
+
+def _calls_method(ctx: FileContext, lit: Node, recv: str, method: str) -> bool:
+    for n in S.walk(lit):
+        if n.type == "call_expression":
+            r, name = S.callee_parts(n)
+            if r == recv and name == method and S.enclosing_function(n).id == lit.id:
+                return True
+    return False
+
+
+def _fix(ctx: FileContext, ch: C.ChannelDecl, capacity: int, safe: bool) -> Fix | None:
+    if ch.capacity is not None:
+        edit = Edit(ch.capacity.start_byte, ch.capacity.end_byte, str(capacity).encode())
+    else:
+        args = ch.make.child_by_field_name("arguments")
+        typ = args.named_children[0]
+        if ctx.src[typ.end_byte : args.end_byte - 1].strip() != b"":
+            return None  # a trailing comma or comment: leave the layout to a human
+        edit = Edit(typ.end_byte, typ.end_byte, f", {capacity}".encode())
+    applicability = Applicability.SAFE if safe else Applicability.UNSAFE
+    return Fix(f"Make `{ch.name}` buffered (capacity {capacity})", (edit,), applicability)
+
+
+RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"chan",))

@@ -1,20 +1,356 @@
-"""wg-add-in-goroutine: not implemented yet
+"""wg-add-in-goroutine: sync.WaitGroup.Add is called inside the goroutine it counts
 
 ## What it does
-Placeholder: this rule is not implemented yet and reports nothing.
+Finds `wg.Add(n)` as the first statement of a `go func() { ... }()` literal, where `wg`
+is a `sync.WaitGroup`: declared or typed as one in the function or the file (a variable,
+a parameter, or a struct field such as `p.wg` whose struct type declares
+`wg sync.WaitGroup`), or, when its type is not written down, used with `wg.Done()` or
+`wg.Wait()`. `sync` is resolved through the file's imports, aliases included. The finding
+points at the `Add` call.
+
+## Why is this bad?
+Nothing orders the goroutine's first statement before the caller's `wg.Wait()`: `Wait`
+may see a zero counter and return while the work is still running (or not yet started).
+
+## Example
+```go
+for _, job := range jobs {
+	go func() {
+		wg.Add(1)
+		defer wg.Done()
+		process(job)
+	}()
+}
+wg.Wait()
+```
+Use instead:
+```go
+for _, job := range jobs {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		process(job)
+	}()
+}
+wg.Wait()
+```
+With Go >= 1.25 (the module's `go` line), `wg.Add(1)` followed by `defer wg.Done()` in a
+literal without parameters can also become `wg.Go(func() { ... })`; the message says so.
+
+## Fix safety
+The fix moves the `Add` statement to just before the `go` statement. Safe when every
+identifier in it refers to a declaration outside the literal, `n` has no calls other than
+`len` and `cap`, and the `go` statement's arguments have no calls (they are evaluated after
+the moved `Add`: a panic there would leave the counter raised for a goroutine that never
+starts). Otherwise unsafe. No fix when the statement uses the literal's parameters (it
+cannot move out of their scope), or when the literal or the `go` statement does not sit on
+lines of its own.
 """
 
 from __future__ import annotations
 
+from tree_sitter import Node
+
+from codemods import _channels as C
+from gofix import syntax as S
 from gofix.context import FileContext
-from gofix.model import Finding
+from gofix.model import Applicability, Edit, Finding, Fix, Severity
 from gofix.rules import Rule
 
 ID = "wg-add-in-goroutine"
 
+GOS = S.query("(go_statement (call_expression function: (func_literal) @lit)) @go")
+
+_YES, _NO, _UNKNOWN = "waitgroup", "other", "unknown"
+
 
 def find(ctx: FileContext) -> list[Finding]:
-    return []
+    out = []
+    for _, caps in S.matches(GOS, ctx.root):
+        go, lit = caps["go"][0], caps["lit"][0]
+        finding = _check(ctx, go, lit)
+        if finding is not None:
+            out.append(finding)
+    return out
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=())
+def _check(ctx: FileContext, go: Node, lit: Node) -> Finding | None:
+    stmts = S.statements(S.function_body(lit))
+    if not stmts or stmts[0].type != "expression_statement":
+        return None
+    stmt = stmts[0]
+    call = S.unparen(stmt.named_children[0])
+    if call.type != "call_expression":
+        return None
+    fn = call.child_by_field_name("function")
+    args = call.child_by_field_name("arguments")
+    if fn is None or fn.type != "selector_expression" or ctx.text(fn.child_by_field_name("field")) != "Add":
+        return None
+    if args is None or args.named_child_count != 1 or any(c.type == "..." for c in args.children):
+        return None
+    wg = S.unparen(fn.child_by_field_name("operand"))
+    kind = _waitgroup_kind(ctx, wg, go)
+    if kind == _NO:
+        return None  # a counter, an atomic, a look-alike with an Add method
+    wg_text = ctx.text(wg)
+    message = (f"{wg_text}.Add runs inside the goroutine it counts, so {wg_text}.Wait may return "
+               "before it runs; call Add before the go statement")
+    if kind == _YES and _go_method_fits(ctx, lit, go, stmts, wg_text, args):
+        message += f" (with Go >= 1.25, {wg_text}.Go(func() {{ ... }}) does the Add and the Done)"
+    return ctx.finding(ID, call, message, Severity.ERROR, _fix(ctx, go, lit, stmt, wg, args, stmts))
+
+
+# --- is it a sync.WaitGroup? -------------------------------------------------------------------
+
+
+def _waitgroup_kind(ctx: FileContext, wg: Node, at: Node) -> str:
+    """_YES / _NO when the declarations say so; otherwise _YES when `wg.Done()` or
+    `wg.Wait()` is called in the function, else _NO."""
+    kind = _UNKNOWN
+    if wg.type == "identifier":
+        kind = _identifier_kind(ctx, wg)
+    elif wg.type == "selector_expression":
+        kind = _field_kind(ctx, wg)
+    if kind != _UNKNOWN:
+        return kind
+    return _YES if _done_or_wait_used(ctx, at, ctx.text(wg)) else _NO
+
+
+def _identifier_kind(ctx: FileContext, ident: Node) -> str:
+    decl = C.binding(ctx, ident)
+    if decl is None:
+        decl = _package_var(ctx, ctx.text(ident))
+        if decl is None:
+            return _UNKNOWN
+    typ, value = _declared_type_and_value(decl)
+    if typ is not None:
+        return _type_kind(ctx, typ)
+    if value is not None:
+        return _value_kind(ctx, value)
+    return _UNKNOWN
+
+
+def _field_kind(ctx: FileContext, sel: Node) -> str:
+    """p.wg: the type of field wg in p's struct type when p's type is a struct declared in
+    this file; else the type of every field named wg in this file's structs (if they agree)."""
+    field = ctx.text(sel.child_by_field_name("field"))
+    operand = S.unparen(sel.child_by_field_name("operand"))
+    structs = _structs(ctx)
+    if operand.type == "identifier":
+        decl = C.binding(ctx, operand) or _package_var(ctx, ctx.text(operand))
+        if decl is not None:
+            typ, value = _declared_type_and_value(decl)
+            name = _type_name(typ) if typ is not None else _value_type_name(value)
+            if name is not None and name in structs:
+                ftype = structs[name].get(field)
+                return _type_kind(ctx, ftype) if ftype is not None else _UNKNOWN
+    kinds = {_type_kind(ctx, fields[field]) for fields in structs.values() if field in fields}
+    return kinds.pop() if len(kinds) == 1 else _UNKNOWN
+
+
+def _structs(ctx: FileContext) -> dict[str, dict[str, Node]]:
+    """Struct types declared anywhere in the file: name -> field name -> type node."""
+    out: dict[str, dict[str, Node]] = {}
+    for spec in S.walk(ctx.root):
+        if spec.type != "type_spec":
+            continue
+        name = spec.child_by_field_name("name")
+        typ = spec.child_by_field_name("type")
+        if name is None or typ is None or typ.type != "struct_type":
+            continue
+        fields: dict[str, Node] = {}
+        for fd in S.walk(typ):
+            if fd.type != "field_declaration":
+                continue
+            ftype = fd.child_by_field_name("type")
+            for fname in fd.children_by_field_name("name"):
+                if ftype is not None:
+                    fields[ctx.text(fname)] = ftype
+        out.setdefault(ctx.text(name), fields)
+    return out
+
+
+def _package_var(ctx: FileContext, name: str) -> Node | None:
+    for decl in ctx.root.named_children:
+        if decl.type != "var_declaration":
+            continue
+        for spec in S.walk(decl):
+            if spec.type == "var_spec":
+                for n in spec.children_by_field_name("name"):
+                    if ctx.text(n) == name:
+                        return n
+    return None
+
+
+def _declared_type_and_value(decl: Node) -> tuple[Node | None, Node | None]:
+    """The written type of a declared name, or the expression it is initialized with."""
+    p = decl.parent
+    if p is None:
+        return None, None
+    if p.type in ("parameter_declaration", "variadic_parameter_declaration"):
+        return p.child_by_field_name("type"), None
+    if p.type == "var_spec":
+        typ = p.child_by_field_name("type")
+        if typ is not None:
+            return typ, None
+        names = p.children_by_field_name("name")
+        return None, _nth(p.child_by_field_name("value"), [n.id for n in names].index(decl.id))
+    if p.type == "expression_list" and p.parent is not None and p.parent.type == "short_var_declaration":
+        idx = [n.id for n in p.named_children].index(decl.id)
+        return None, _nth(p.parent.child_by_field_name("right"), idx)
+    return None, None
+
+
+def _nth(values: Node | None, i: int) -> Node | None:
+    """The i-th value of a declaration's right-hand side (None for `a, b := f()`)."""
+    if values is None:
+        return None
+    kids = values.named_children if values.type == "expression_list" else [values]
+    return kids[i] if i < len(kids) else None
+
+
+def _type_kind(ctx: FileContext, typ: Node) -> str:
+    while typ.type in ("pointer_type", "parenthesized_type"):
+        typ = typ.named_children[-1]
+    if typ.type == "qualified_type":
+        pkg = typ.child_by_field_name("package")
+        name = typ.child_by_field_name("name")
+        if pkg is not None and name is not None and ctx.imports.get(ctx.text(pkg)) == "sync" \
+                and ctx.text(name) == "WaitGroup":
+            return _YES
+    return _NO
+
+
+def _value_kind(ctx: FileContext, value: Node) -> str:
+    value = S.unparen(value)
+    if value.type == "unary_expression" and value.child_by_field_name("operator") is not None \
+            and value.child_by_field_name("operator").type == "&":
+        value = S.unparen(value.child_by_field_name("operand"))
+    if value.type == "composite_literal":
+        typ = value.child_by_field_name("type")
+        return _type_kind(ctx, typ) if typ is not None else _NO
+    if value.type == "call_expression":
+        callee = value.child_by_field_name("function")
+        args = value.child_by_field_name("arguments")
+        if callee is not None and callee.type == "identifier" and ctx.text(callee) == "new" \
+                and args is not None and args.named_child_count == 1:
+            arg = args.named_children[0]
+            if arg.type == "selector_expression":
+                return _YES if ctx.is_pkg_member(arg, "sync", "WaitGroup") else _NO
+            return _type_kind(ctx, arg)
+    return _UNKNOWN  # a call's result, another variable: the declarations do not say
+
+
+def _type_name(typ: Node) -> str | None:
+    while typ.type in ("pointer_type", "parenthesized_type"):
+        typ = typ.named_children[-1]
+    return typ.text.decode() if typ.type == "type_identifier" else None
+
+
+def _value_type_name(value: Node | None) -> str | None:
+    if value is None:
+        return None
+    value = S.unparen(value)
+    if value.type == "unary_expression":
+        value = S.unparen(value.child_by_field_name("operand"))
+    if value.type == "composite_literal":
+        typ = value.child_by_field_name("type")
+        return typ.text.decode() if typ is not None and typ.type == "type_identifier" else None
+    return None
+
+
+def _done_or_wait_used(ctx: FileContext, at: Node, wg_text: str) -> bool:
+    fn = S.outermost_function(at)
+    if fn is None:
+        return False
+    for n in S.walk(fn):
+        if n.type == "call_expression":
+            recv, name = S.callee_parts(n)
+            if recv == wg_text and name in ("Done", "Wait"):
+                return True
+    return False
+
+
+def _go_method_fits(ctx: FileContext, lit: Node, go: Node, stmts: list[Node], wg_text: str,
+                    args: Node) -> bool:
+    """Go >= 1.25, Add(1), no parameters or arguments, and `defer wg.Done()` in the literal."""
+    version = ctx.module.go_version
+    if version is None or version < (1, 25) or ctx.text(args.named_children[0]) != "1":
+        return False
+    params = lit.child_by_field_name("parameters")
+    call = go.named_children[0]
+    go_args = call.child_by_field_name("arguments")
+    if (params is not None and params.named_child_count) or (go_args is not None and go_args.named_child_count):
+        return False
+    return any(s.type == "defer_statement" and ctx.text(s).replace(" ", "") == f"defer{wg_text}.Done()"
+               for s in stmts[1:])
+
+
+# --- the fix -----------------------------------------------------------------------------------
+
+
+def _fix(ctx: FileContext, go: Node, lit: Node, stmt: Node, wg: Node, args: Node,
+         stmts: list[Node]) -> Fix | None:
+    for ident in (n for n in S.walk(stmt) if n.type == "identifier"):
+        if C.declared_within(ctx, ident, lit):
+            return None  # uses the literal's parameter: it cannot move out of its scope
+    safe = (
+        not _has_calls(ctx, wg, allowed=())
+        and not _has_calls(ctx, args.named_children[0], allowed=("len", "cap"))
+        and not _go_has_calls(ctx, go)
+    )
+    if not S.starts_line(ctx.src, go):
+        return None
+    removal = _removal(ctx, lit, stmt, stmts)
+    if removal is None:
+        return None
+    src = ctx.src
+    if S.starts_line(src, stmt):
+        moved = src[stmt.start_byte : S.line_end(src, stmt.end_byte)].rstrip()
+    else:
+        moved = ctx.bytes_of(stmt)
+    at = S.line_start(src, go.start_byte)
+    insert = Edit(at, at, S.indent_of(src, go) + moved + b"\n")
+    title = f"Move `{ctx.text(stmt)}` before the go statement"
+    return Fix(title, (insert, removal), Applicability.SAFE if safe else Applicability.UNSAFE)
+
+
+def _removal(ctx: FileContext, lit: Node, stmt: Node, stmts: list[Node]) -> Edit | None:
+    src = ctx.src
+    one_line = C.one_line_body(ctx, lit)
+    if one_line:
+        if len(stmts) == 1:
+            body = S.function_body(lit)
+            return Edit(body.start_byte + 1, body.end_byte - 1, b"")  # `func() {}`
+        return Edit(stmt.start_byte, stmts[1].start_byte, b"")
+    if not S.starts_line(src, stmt) or not S.rest_of_line_is_trivia(src, stmt.end_byte):
+        return None
+    start = S.line_start(src, stmt.start_byte)
+    end = S.line_end(src, stmt.end_byte) + 1
+    if src[end : S.line_end(src, end)].strip() == b"" and S.line_end(src, end) < len(src):
+        end = S.line_end(src, end) + 1  # the blank line that separated it from the rest
+    return Edit(start, end, b"")
+
+
+def _has_calls(ctx: FileContext, node: Node, allowed: tuple[str, ...]) -> bool:
+    """Whether evaluating node calls anything but the builtins in `allowed`."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "func_literal":
+            continue  # its body is not evaluated here
+        if n.type == "call_expression":
+            callee = n.child_by_field_name("function")
+            if not (callee is not None and callee.type == "identifier" and ctx.text(callee) in allowed
+                    and C.binding(ctx, callee) is None and ctx.text(callee) not in ctx.package_level_names):
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
+def _go_has_calls(ctx: FileContext, go: Node) -> bool:
+    args = go.named_children[0].child_by_field_name("arguments")
+    return args is not None and _has_calls(ctx, args, allowed=())
+
+
+RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"Add",))

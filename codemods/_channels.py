@@ -1,0 +1,360 @@
+"""Shared helpers of the channel and goroutine rules (forgotten-sender,
+unclosed-range-channel, wg-add-in-goroutine). Private to codemods/.
+
+- `binding` resolves an identifier to the identifier that declares it, by Go's block
+  scoping (a `:=` is in scope after its statement, a parameter in its function body, an
+  `if`/`for`/`switch` initializer in that statement, a `case v := <-ch` in its clause).
+- `references` lists every identifier that refers to one declaration.
+- `channel_uses` classifies how each reference treats a channel.
+- `goroutine_literal`, `loops_between`: the "started once" and "executed once" facts.
+- `one_line_insert`: adding a statement to a gofmt one-line function literal body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from gofix import syntax as S
+from gofix.context import FileContext, literal_usage, use_kind
+from gofix.context import is_declaration as _is_declaration
+
+_SCOPE_STATEMENTS = frozenset(
+    {
+        "if_statement",
+        "for_statement",
+        "expression_switch_statement",
+        "type_switch_statement",
+        "communication_case",
+        "expression_case",
+        "type_case",
+        "default_case",
+    }
+)
+
+
+def is_declaration(ident: Node) -> bool:
+    """gofix.context.is_declaration, except for the operand of `range`: tree-sitter puts
+    it directly under range_clause (the declared names sit in an expression_list), and
+    the shared helper takes every direct child of range_clause for a declaration."""
+    if ident.parent is not None and ident.parent.type == "range_clause":
+        return False
+    return _is_declaration(ident)
+
+
+# --- scopes -------------------------------------------------------------------------------
+
+
+def _scope(decl: Node) -> tuple[int, int] | None:
+    """The byte range in which the declaration `decl` (an identifier) is visible, or None
+    for declarations that are not local (function names, package level)."""
+    p = decl.parent
+    if p is None:
+        return None
+    if p.type in ("parameter_declaration", "variadic_parameter_declaration"):
+        fn = S.enclosing_function(decl)
+        body = S.function_body(fn) if fn is not None else None
+        return (body.start_byte, body.end_byte) if body is not None else None
+    if p.type == "type_switch_statement":  # switch v := x.(type)
+        return (decl.end_byte, p.end_byte)
+    stmt = None
+    for a in S.ancestors(decl):
+        if a.type in ("short_var_declaration", "var_declaration", "const_declaration", "range_clause",
+                      "receive_statement"):
+            stmt = a
+            break
+        if a.type in S.FUNCTION_TYPES or a.type == "block":
+            return None
+    if stmt is None:
+        return None
+    holder = stmt.parent
+    if holder is None:
+        return None
+    if holder.type == "statement_list":
+        return (stmt.end_byte, holder.end_byte)
+    if holder.type == "for_clause":
+        holder = holder.parent
+    if holder is not None and (holder.type in _SCOPE_STATEMENTS):
+        return (stmt.end_byte, holder.end_byte)
+    return None
+
+
+def binding(ctx: FileContext, ident: Node) -> Node | None:
+    """The identifier that declares the variable `ident` refers to, or None when it is
+    not declared in an enclosing function (package level, builtin, undefined).
+
+    A `:=` that redeclares a name already declared in the same scope is an assignment:
+    its left-hand identifier binds to the earlier declaration.
+    """
+    fn = S.outermost_function(ident)
+    if fn is None:
+        return None
+    if is_declaration(ident):
+        if _scope(ident) is None:
+            return None
+        return _redeclared(ctx, fn, ident) or ident
+    best: Node | None = None
+    best_start = -1
+    for d in ctx.facts(fn).uses.get(ctx.text(ident), []):
+        if not is_declaration(d):
+            continue
+        sc = _scope(d)
+        if sc is None or not (sc[0] <= ident.start_byte < sc[1]) or sc[0] <= best_start:
+            continue
+        best, best_start = d, sc[0]
+    if best is None:
+        return None
+    return _redeclared(ctx, fn, best) or best
+
+
+def _redeclared(ctx: FileContext, fn: Node, ident: Node) -> Node | None:
+    """For the left-hand side of `:=`, an earlier declaration in the same scope (reuse)."""
+    stmt = ident.parent.parent if ident.parent is not None else None
+    if stmt is None or stmt.type != "short_var_declaration":
+        return None
+    sc = _scope(ident)
+    for d in ctx.facts(fn).uses.get(ctx.text(ident), []):
+        if d.id == ident.id or d.start_byte >= ident.start_byte or not is_declaration(d):
+            continue
+        dsc = _scope(d)
+        if dsc is not None and sc is not None and dsc[1] == sc[1] and dsc[0] <= ident.start_byte:
+            return d
+    return None
+
+
+def references(ctx: FileContext, decl: Node) -> list[Node]:
+    """Every identifier in decl's outermost function that refers to decl (decl included)."""
+    fn = S.outermost_function(decl)
+    if fn is None:
+        return []
+    out = []
+    for u in ctx.facts(fn).uses.get(ctx.text(decl), []):
+        b = binding(ctx, u)
+        if b is not None and b.id == decl.id:
+            out.append(u)
+    return out
+
+
+def declared_within(ctx: FileContext, ident: Node, region: Node) -> bool:
+    """Whether ident refers to a declaration inside region (a function literal: its
+    parameters count)."""
+    b = binding(ctx, ident)
+    return b is not None and S.is_within(b, region)
+
+
+# --- channels -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelDecl:
+    name: str
+    ident: Node  # the declaring identifier
+    make: Node  # the make(chan T[, n]) call
+    stmt: Node  # the declaring statement
+    capacity: Node | None  # the second argument of make, if any
+
+
+def channel_declaration(ctx: FileContext, make: Node) -> ChannelDecl | None:
+    """`ch := make(chan T[, n])` or `var ch = make(chan T[, n])` (one name, one value)
+    for a make call that builds a bidirectional channel; None for anything else."""
+    fn_node = make.child_by_field_name("function")
+    args = make.child_by_field_name("arguments")
+    if fn_node is None or fn_node.type != "identifier" or ctx.text(fn_node) != "make" or args is None:
+        return None
+    if binding(ctx, fn_node) is not None or "make" in ctx.package_level_names:
+        return None  # a local make: not the builtin
+    vals = args.named_children
+    if not vals or len(vals) > 2 or vals[0].type != "channel_type":
+        return None
+    if not ctx.text(vals[0]).startswith("chan") or ctx.text(vals[0])[4:].lstrip().startswith("<-"):
+        return None  # a send-only or receive-only channel: nobody builds those by hand
+    rhs = make.parent
+    if rhs is None or rhs.type != "expression_list" or rhs.named_child_count != 1:
+        return None
+    holder = rhs.parent
+    if holder is None:
+        return None
+    if holder.type == "short_var_declaration":
+        left = holder.child_by_field_name("left")
+        if left is None or left.named_child_count != 1 or left.named_children[0].type != "identifier":
+            return None
+        ident, stmt = left.named_children[0], holder
+    elif holder.type == "var_spec":
+        names = holder.children_by_field_name("name")
+        decl = holder.parent
+        if len(names) != 1 or decl is None or decl.type != "var_declaration":
+            return None
+        ident, stmt = names[0], decl
+    else:
+        return None
+    if binding(ctx, ident) is None or binding(ctx, ident).id != ident.id:
+        return None  # `ch, err :=` reusing an earlier ch, or not local
+    if stmt.parent is None or stmt.parent.type != "statement_list":
+        return None  # an if/switch initializer: rare, and the scope is awkward
+    return ChannelDecl(ctx.text(ident), ident, make, stmt, vals[1] if len(vals) == 2 else None)
+
+
+@dataclass(frozen=True)
+class ChannelUse:
+    ident: Node
+    kind: str  # see channel_uses
+    node: Node  # the statement or expression that performs the use
+
+
+def channel_uses(ctx: FileContext, ch: ChannelDecl) -> list[ChannelUse]:
+    """Each reference to ch, classified.
+
+    Kinds: "declare"; "send" (a `ch <- v` statement), "select-send" (`case ch <- v:`);
+    "recv" (plain `<-ch`), "recv-ok" (`v, ok := <-ch` / `=`), "select-recv"
+    (`case <-ch:` / `case v := <-ch:`), "select-recv-ok" (`case v, ok := <-ch:`);
+    "range" (`for ... range ch`); "close", "len", "cap" (the builtins); "target"
+    (reassigned); "escape" (passed to another call, returned, stored, assigned, sent,
+    address taken) and "other".
+    """
+    out = []
+    for ident in references(ctx, ch.ident):
+        out.append(_classify(ctx, ident))
+    return out
+
+
+def _classify(ctx: FileContext, ident: Node) -> ChannelUse:
+    if is_declaration(ident):
+        return ChannelUse(ident, "declare", ident)
+    node = ident
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    p = node.parent
+    if p is None:
+        return ChannelUse(ident, "other", ident)
+    if p.type == "send_statement" and p.child_by_field_name("channel") is not None \
+            and p.child_by_field_name("channel").id == node.id:
+        in_case = p.parent is not None and p.parent.type == "communication_case"
+        return ChannelUse(ident, "select-send" if in_case else "send", p)
+    if p.type == "unary_expression" and p.child_by_field_name("operator") is not None \
+            and p.child_by_field_name("operator").type == "<-":
+        return ChannelUse(ident, _receive_kind(p), p)
+    if p.type == "range_clause" and p.child_by_field_name("right") is not None \
+            and p.child_by_field_name("right").id == node.id:
+        return ChannelUse(ident, "range", p.parent or p)
+    if p.type == "argument_list" and p.parent is not None and p.parent.type == "call_expression":
+        call = p.parent
+        callee = call.child_by_field_name("function")
+        if callee is not None and callee.type == "identifier" and ctx.text(callee) in ("close", "len", "cap") \
+                and binding(ctx, callee) is None and ctx.text(callee) not in ctx.package_level_names \
+                and p.named_child_count == 1:
+            return ChannelUse(ident, ctx.text(callee), call)
+        return ChannelUse(ident, "escape", call)
+    kind = use_kind(ident)
+    if kind == "target":
+        return ChannelUse(ident, "target", p)
+    if kind in ("returned", "stored", "assigned", "sent", "address", "passed"):
+        return ChannelUse(ident, "escape", p)
+    return ChannelUse(ident, "other", p)
+
+
+def _receive_kind(unary: Node) -> str:
+    node = unary
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    p = node.parent
+    if p is None:
+        return "recv"
+    if p.type == "receive_statement":  # only in a select's communication case
+        left = p.child_by_field_name("left")
+        ok = left is not None and left.named_child_count == 2
+        return "select-recv-ok" if ok else "select-recv"
+    if p.type == "expression_list" and p.named_child_count == 1 and p.parent is not None:
+        holder = p.parent
+        if holder.type in ("short_var_declaration", "assignment_statement"):
+            left = holder.child_by_field_name("left")
+            right = holder.child_by_field_name("right")
+            if right is not None and right.id == p.id and left is not None and left.named_child_count == 2:
+                return "recv-ok"
+        if holder.type == "var_spec" and len(holder.children_by_field_name("name")) == 2:
+            return "recv-ok"
+    return "recv"
+
+
+# --- goroutines and loops -------------------------------------------------------------------
+
+
+def goroutine_literal(node: Node) -> Node | None:
+    """The function literal of the innermost function around node, when that literal is
+    started by a `go` statement (`go func() { ... }()`); else None."""
+    fn = S.enclosing_function(node)
+    if fn is None or fn.type != "func_literal" or literal_usage(fn) != "go":
+        return None
+    return fn
+
+
+def go_statement_of(lit: Node) -> Node:
+    """The go statement that starts a literal for which literal_usage(lit) == "go"."""
+    return next(a for a in S.ancestors(lit) if a.type == "go_statement")
+
+
+def loops_between(node: Node, outer: Node) -> list[Node]:
+    """The for statements around node, inside outer (a statement or function), whose body
+    holds node and that do not also hold outer: they can run node more than once for one
+    run of outer. Function literals in between stop the search (callers check them)."""
+    out = []
+    for a in S.ancestors(node):
+        if a.id == outer.id or a.type in S.FUNCTION_TYPES:
+            break
+        if a.type == "for_statement" and not S.is_within(outer, a):
+            body = a.child_by_field_name("body")
+            if body is not None and S.is_within(node, body):
+                out.append(a)
+    return out
+
+
+def functions_between(node: Node, outer: Node) -> list[Node]:
+    """Function literals around node, strictly inside outer."""
+    return [a for a in S.ancestors(node) if a.type == "func_literal" and a.id != outer.id
+            and S.is_within(a, outer)]
+
+
+# --- layout ---------------------------------------------------------------------------------
+
+_GOFMT_ONE_LINE_MAX = 100  # go/printer funcBody: header + body size on one line
+_GOFMT_ONE_LINE_STMTS = 5
+
+
+def one_line_body(ctx: FileContext, lit: Node) -> list[Node] | None:
+    """The statements of a function literal written on one line (`func() { a; b }`) that
+    gofmt keeps on one line: no comments, no nested blocks. None otherwise."""
+    body = S.function_body(lit)
+    if body is None or body.start_point.row != body.end_point.row:
+        return None
+    if any(n.type in ("comment", "block") and n.id != body.id for n in S.walk(body)):
+        return None
+    return S.statements(body)
+
+
+def one_line_fits(ctx: FileContext, lit: Node, stmts_text: list[str]) -> bool:
+    """Whether gofmt prints `func(...) { s1; s2 }` with these statements on one line
+    (go/printer: at most 5 statements, header + statements + "; " separators <= 100)."""
+    body = S.function_body(lit)
+    if body is None or not stmts_text or len(stmts_text) > _GOFMT_ONE_LINE_STMTS:
+        return False
+    header = ctx.src[lit.start_byte : body.start_byte].rstrip()
+    size = len(header) + sum(len(s.encode()) for s in stmts_text) + 2 * (len(stmts_text) - 1)
+    return size <= _GOFMT_ONE_LINE_MAX
+
+
+def channel_of(ctx: FileContext, decl: Node) -> ChannelDecl | None:
+    """The ChannelDecl whose declaring identifier is decl (`decl := make(chan T)`), or None."""
+    p = decl.parent
+    value = None
+    if p is not None and p.type == "expression_list" and p.parent is not None \
+            and p.parent.type == "short_var_declaration":
+        value = p.parent.child_by_field_name("right")
+    elif p is not None and p.type == "var_spec":
+        value = p.child_by_field_name("value")
+    if value is None or value.named_child_count != 1:
+        return None
+    call = S.unparen(value.named_children[0])
+    if call.type != "call_expression":
+        return None
+    ch = channel_declaration(ctx, call)
+    return ch if ch is not None and ch.ident.id == decl.id else None
