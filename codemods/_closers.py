@@ -476,7 +476,9 @@ def _never_fix(ctx: FileContext, res: Resource, c: Creation, an: Anchor | None, 
     loop = S.innermost_loop(c.stmt, stop=c.fn)
     if loop is not None:
         body = loop.child_by_field_name("body")
-        if an.kind == "ok-block" or not c.defines or an.scope.id != body.id:
+        if an.kind == "ok-block":
+            return None, "inside a loop the cleanup must be called at the end of the loop body, which an `if err == nil` check does not guard"
+        if not c.defines or an.scope.id != body.id:
             return None, "inside a loop the cleanup must be called at the end of the loop body, and the value lives outside it"
         if S.exits_leaving(an.region, body):
             return None, "inside a loop the cleanup must be called at the end of the loop body, and an early exit would skip it"
