@@ -46,6 +46,16 @@ CONTEXT_DERIVERS = ("WithCancel", "WithTimeout", "WithDeadline", "WithValue", "W
                     "WithTimeoutCause", "WithDeadlineCause")
 
 
+def unparen(node: Node) -> Node:
+    """Like syntax.unparen, but looks through comments inside the parentheses too."""
+    while node.type == "parenthesized_expression":
+        inner = [c for c in node.named_children if c.type != "comment"]
+        if len(inner) != 1:
+            break
+        node = inner[0]
+    return node
+
+
 # --- names and scopes -----------------------------------------------------------------------
 
 
