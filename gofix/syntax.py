@@ -296,7 +296,7 @@ def _has_break_for(target: Node) -> bool:
             if label is not None and text(lbl) == label:
                 return True
             continue
-        if break_target(n) is target:
+        if break_target(n) == target:
             return True
     return False
 
@@ -344,7 +344,7 @@ def exits_leaving(region: list[Node] | Node, scope: Node) -> list[Node]:
                 found.append(n)
             elif n.type in ("break_statement", "continue_statement"):
                 target = jump_target(n)
-                if target is None or not is_within(target, scope) or target is scope:
+                if target is None or not is_within(target, scope) or target == scope:
                     found.append(n)
             stack.extend(n.named_children)
     return found
