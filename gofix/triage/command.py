@@ -1,0 +1,196 @@
+"""The `gofix triage` command (typer lives here; the rest of gofix.triage is plain code)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from gofix.model import Severity
+from gofix.triage import DumpError, read_dump
+from gofix.triage.group import Aggregator, compare, rank
+from gofix.triage.match import Matcher, compute_fixes
+from gofix.triage.parse import Report
+from gofix.triage.render import Row, print_table, sentence, to_json, to_markdown
+from gofix.triage.repo import RepoMap
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+MAX_PROBLEMS_SHOWN = 5
+FORMATS = ("table", "json", "markdown")
+
+
+def _eprint(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def triage(
+    dumps: Annotated[list[str], typer.Argument(help="Goroutine dumps (debug=2, debug=1, SIGQUIT or panic output); - reads stdin. Two or more: compare, first is BEFORE, last is AFTER.", show_default=False)],
+    repo: Annotated[Path, typer.Option("--repo", help="The source checkout the dump's binary was built from.")] = Path("."),
+    format: Annotated[str, typer.Option("--format", help="Output format: table, json or markdown.")] = "table",
+    fix: Annotated[bool, typer.Option("--fix", help="Write the safe fixes of the findings matched to the groups shown.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="With --fix, also apply unsafe fixes.")] = False,
+    all_groups: Annotated[bool, typer.Option("--all", help="Comparing: also list the groups that did not grow.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Rows in the table (json and markdown list every group).")] = 20,
+    select: Annotated[Optional[str], typer.Option("--select", help="Comma-separated rule ids to run (default: all).")] = None,
+    ignore: Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated rule ids to skip.")] = None,
+    go_version: Annotated[Optional[str], typer.Option("--go-version", help="Go version to assume instead of go.mod's.")] = None,
+    option: Annotated[Optional[list[str]], typer.Option("--option", help="Rule option RULE.KEY=VALUE (repeatable).")] = None,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found upward from --repo).")] = None,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")] = False,
+) -> None:
+    """Rank the goroutines of a dump by leak suspicion and point at the code and its fix.
+
+    Groups goroutines by (wait state, first frame in your code, creation site), ranks
+    them by count then longest wait (by growth when given BEFORE and AFTER dumps), maps
+    frames into --repo and attaches the gofix findings of those functions. Exit status:
+    0 nothing matched, 1 a group has a finding (or --fix wrote files), 2 error.
+    """
+    from gofix.cli import UsageError, build_options
+    from gofix.config import ConfigError
+
+    if format not in FORMATS:
+        _eprint(f"gofix: --format: unknown format {format!r} ({', '.join(FORMATS)})")
+        raise typer.Exit(EXIT_ERROR)
+    if not repo.is_dir():
+        _eprint(f"gofix: --repo {repo}: not a directory")
+        raise typer.Exit(EXIT_ERROR)
+    if dumps.count("-") > 1:
+        _eprint("gofix: stdin (-) can be read only once")
+        raise typer.Exit(EXIT_ERROR)
+    try:
+        options = build_options([repo], select, ignore, unsafe_fixes, go_version, None, option, config)
+    except (UsageError, ConfigError) as e:
+        _eprint(f"gofix: {e}")
+        raise typer.Exit(EXIT_ERROR)
+
+    repo_map = RepoMap(repo)
+    progress = not no_progress and sys.stderr.isatty()
+    aggs: list[Aggregator] = []
+    reports: list[Report] = []
+    for name in dumps:
+        agg, report = Aggregator(repo_map), Report()
+        try:
+            read_dump(name, agg, report, progress=progress)
+        except DumpError as e:
+            _eprint(f"gofix: {e}")
+            raise typer.Exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            raise
+        _report_problems(report)
+        if report.goroutines == 0:
+            _eprint(f"gofix: {report.source}: no goroutines found (expected a goroutine dump: "
+                    "/debug/pprof/goroutine?debug=2 or ?debug=1, a SIGQUIT traceback or panic output)")
+            raise typer.Exit(EXIT_ERROR)
+        aggs.append(agg)
+        reports.append(report)
+
+    comparing = len(aggs) > 1
+    if comparing:
+        grown, folded = compare(aggs)
+        changes = grown + (folded if all_groups else [])
+        rows = [Row(i, c.group, counts=c.counts) for i, c in enumerate(changes, 1)]
+    else:
+        folded = []
+        rows = [Row(i, g) for i, g in enumerate(rank(aggs[0].groups.values()), 1)]
+
+    matcher = Matcher(repo_map, options)
+    for row in rows:
+        row.matches = matcher.for_group(row.group)
+    for e in matcher.errors:
+        _eprint(f"gofix: {e}")
+
+    summary = _summary(reports, aggs, rows, folded, comparing)
+    title = "Goroutine growth: " + " -> ".join(r.source for r in reports) if comparing else f"Goroutines: {reports[0].source}"
+    if format == "json":
+        print(to_json(rows))
+    elif format == "markdown":
+        sys.stdout.write(to_markdown(rows, options, title, summary, comparing))
+    else:
+        console = Console(highlight=False)
+        console.print(summary, markup=False)
+        if rows:
+            print_table(console, rows, options, title, comparing, limit)
+        if folded and not all_groups:
+            console.print(f"{len(folded)} group(s) did not grow (folded; --all lists them)", markup=False)
+
+    status = EXIT_FINDINGS if any(m.finding.severity != Severity.HINT for r in rows for m in r.matches) else EXIT_CLEAN
+    if fix:
+        written = _write_fixes(matcher, rows, to_stderr=format == "json")
+        status = EXIT_FINDINGS if written else status
+    raise typer.Exit(status)
+
+
+def _report_problems(report: Report) -> None:
+    if not report.problem_count:
+        return
+    _eprint(f"gofix: {report.source}: {report.problem_count} unreadable part(s) skipped"
+            f"{' (the dump looks truncated)' if report.truncated else ''}; the rest was used:")
+    for p in report.problems[:MAX_PROBLEMS_SHOWN]:
+        _eprint(f"  {p}")
+    if report.problem_count > MAX_PROBLEMS_SHOWN:
+        _eprint(f"  ... and {report.problem_count - MAX_PROBLEMS_SHOWN} more")
+
+
+def _summary(reports: list[Report], aggs: list[Aggregator], rows: list[Row], folded: list, comparing: bool) -> str:
+    matched = sum(1 for r in rows if r.matches)
+    if comparing:
+        counts = " -> ".join(f"{r.goroutines:,}" for r in reports)
+        return (f"Goroutines {counts}; {len(rows)} group(s) grew"
+                f"{f', {len(folded)} did not' if folded else ''}; {matched} with a matching gofix finding.")
+    r, a = reports[0], aggs[0]
+    kinds = "/".join(sorted(r.formats)) or "?"
+    panics = f" Panic: {r.panics[0]}" if r.panics else ""
+    return (f"{r.goroutines:,} goroutines ({kinds}) in {len(a.groups):,} group(s); "
+            f"{matched} with a matching gofix finding.{panics}")
+
+
+def _write_fixes(matcher: Matcher, rows: list[Row], to_stderr: bool) -> int:
+    """Apply the matched findings' fixes (same engine path and atomic writes as `gofix fix`).
+    Returns the number of files written."""
+    from gofix.writer import WriteError, write_atomic
+
+    out = sys.stderr if to_stderr else sys.stdout
+    matches = [m for r in rows for m in r.matches]
+    outcomes, errors = compute_fixes(matcher, matches)
+    for e in errors:
+        _eprint(f"gofix: {e}")
+    results = [o.result for o in outcomes]
+    _verify(results, matcher)
+    written = fixes = 0
+    assert matcher.repo.root is not None
+    for o in outcomes:
+        r = o.result
+        if not r.changed or r.fixed is None:
+            continue
+        try:
+            write_atomic(matcher.repo.root / o.rel, r.fixed)
+        except WriteError as e:
+            _eprint(f"{o.rel}: error: {e}")
+            continue
+        written += 1
+        fixes += len(r.applied)
+        for f in r.applied:
+            print(f"{o.rel}:{f.start.line}:{f.start.column}: fixed: {f.fix.title} [{f.rule}]", file=out)
+    _eprint(f"gofix: {fixes} fix(es) applied in {written} file(s)")
+    return written
+
+
+def _verify(results, matcher: Matcher) -> None:
+    """Run gofix.verify over the fixed files when that module exists (as `gofix fix` does)."""
+    import importlib
+
+    try:
+        verify = importlib.import_module("gofix.verify")
+    except ModuleNotFoundError as e:
+        if e.name == "gofix.verify":
+            return
+        raise
+    fn = getattr(verify, "verify_results", None)
+    if fn is not None:
+        fn(results, matcher.options)
+
+
+__all__ = ["triage", "sentence", "Path"]

@@ -1,0 +1,191 @@
+"""Presenting triage results: a rich table, JSON (the documented contract) and markdown."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.table import Table
+
+from gofix.engine import Options
+from gofix.output import finding_json
+from gofix.triage.group import Change, Frame, Group
+from gofix.triage.match import Match, fix_label
+
+MAX_LOOK_AT = 3  # user frames listed for a group without a finding
+
+
+@dataclass
+class Row:
+    """One ranked group with what was matched to it (and its counts across dumps)."""
+
+    rank: int
+    group: Group
+    matches: list[Match] = field(default_factory=list)
+    counts: list[int] | None = None  # BEFORE ... AFTER, when comparing
+
+    @property
+    def growth(self) -> int | None:
+        return self.counts[-1] - self.counts[0] if self.counts else None
+
+
+def minutes_text(m: int) -> str:
+    if m <= 0:
+        return "<1m"
+    if m < 60:
+        return f"{m}m"
+    if m < 24 * 60:
+        h, r = divmod(m, 60)
+        return f"{h}h{r:02d}m" if r else f"{h}h"
+    d, r = divmod(m, 24 * 60)
+    return f"{d}d{r // 60}h" if r // 60 else f"{d}d"
+
+
+def wait_text(g: Group) -> str:
+    lo, hi = g.wait_range
+    if g.debug1 and hi == 0:
+        return "?"
+    return minutes_text(hi) if lo == hi else f"{minutes_text(lo)}-{minutes_text(hi)}"
+
+
+def frame_json(f: Frame | None) -> dict | None:
+    if f is None:
+        return None
+    return {"path": f.rel if f.rel is not None else f.file, "line": f.line, "function": f.function,
+            "mapped": f.rel is not None, "kind": f.kind}
+
+
+def row_json(row: Row) -> dict:
+    g = row.group
+    out = {
+        "rank": row.rank,
+        "count": g.count,
+        "state": g.state,
+        "wait_minutes": list(g.wait_range),
+        "blocking": frame_json(g.blocking),
+        "created_by": frame_json(g.created_by),
+        "findings": [dict(finding_json(m.rel, m.finding), scope=m.scope) for m in row.matches],
+        "frames": [frame_json(f) for f in g.frames],
+        "goroutine_ids": list(g.goids),
+        "locked_to_thread": g.locked,
+        "leaked": g.leaked,
+        "stack_elided": g.elided,
+    }
+    if row.counts is not None:
+        out["counts"] = list(row.counts)
+        out["growth"] = row.growth
+    return out
+
+
+def to_json(rows: list[Row]) -> str:
+    return json.dumps([row_json(r) for r in rows], indent=2, ensure_ascii=False)
+
+
+def _state_phrase(g: Group) -> str:
+    wait = wait_text(g)
+    state = f"`{g.state}`" if g.state else "an unknown state (debug=1 dump)"
+    return f"in {state}" + ("" if wait in ("<1m", "?") else f" for {wait}")
+
+
+def sentence(row: Row, options: Options) -> str:
+    """`412 goroutines in `chan send` for 2h at worker.go:88, created by fetchWithTimeout at
+    worker.go:80: forgotten-sender, safe fix available`"""
+    g = row.group
+    n = f"{g.count} goroutine{'s' if g.count != 1 else ''}"
+    if row.counts is not None and len(row.counts) > 1:
+        n += f" (+{row.growth} since the first dump)" if row.growth and row.growth > 0 else f" ({row.growth:+d})"
+    text = f"{n} {_state_phrase(g)}"
+    if g.blocking is not None:
+        text += f" at {g.blocking.where} ({g.blocking.short_function})"
+    if g.created_by is not None:
+        text += f", created by {g.created_by.short_function} at {g.created_by.where}"
+    if row.matches:
+        m = row.matches[0]
+        text += f": {m.finding.rule}, {fix_label(m.finding, options)}"
+        if len(row.matches) > 1:
+            text += f" (+{len(row.matches) - 1} more finding{'s' if len(row.matches) > 2 else ''})"
+    else:
+        look = [f.where for f in g.frames if f.kind == "user"][:MAX_LOOK_AT]
+        if look:
+            text += ": no gofix rule matches; look at " + ", ".join(look)
+        else:
+            text += ": no frame in your code (standard library or dependencies only)"
+    return text
+
+
+def _finding_cell(row: Row, options: Options) -> str:
+    if not row.matches:
+        return "-"
+    return "\n".join(f"{m.finding.rule} ({fix_label(m.finding, options)})" for m in row.matches[:3])
+
+
+def _frame_cell(f: Frame | None) -> str:
+    if f is None:
+        return "-"
+    return f"{f.where}\n{f.short_function}"
+
+
+def print_table(console: Console, rows: list[Row], options: Options, title: str, comparing: bool,
+                limit: int) -> None:
+    table = Table(title=title, show_lines=True, title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("Goroutines" if not comparing else "Count (growth)", justify="right")
+    table.add_column("State")
+    table.add_column("Wait")
+    table.add_column("Blocking at")
+    table.add_column("Created by")
+    table.add_column("Finding")
+    for row in rows[:limit]:
+        g = row.group
+        count = str(g.count)
+        if comparing and row.counts is not None:
+            count = f"{' -> '.join(str(c) for c in row.counts)}\n({row.growth:+d})"
+        table.add_row(str(row.rank), count, g.state or "?", wait_text(g), _frame_cell(g.blocking),
+                      _frame_cell(g.created_by), _finding_cell(row, options))
+    console.print(table)
+    if len(rows) > limit:
+        console.print(f"... {len(rows) - limit} more group(s); --limit N or --format json shows them")
+    for row in rows[: min(limit, 5)]:
+        console.print(f"{row.rank}. {sentence(row, options)}", markup=False, highlight=False)
+
+
+def to_markdown(rows: list[Row], options: Options, title: str, summary: str, comparing: bool) -> str:
+    out = [f"## {title}", "", summary, ""]
+    head = "| # | " + ("Count (growth)" if comparing else "Goroutines") + " | State | Wait | Blocking at | Created by | Finding |"
+    out += [head, "|---:|---:|---|---|---|---|---|"]
+
+    def cell(s: str) -> str:
+        return s.replace("|", "\\|").replace("\n", "<br>")
+
+    for row in rows:
+        g = row.group
+        count = str(g.count)
+        if comparing and row.counts is not None:
+            count = f"{' → '.join(str(c) for c in row.counts)} ({row.growth:+d})"
+        blocking = f"`{g.blocking.where}` {g.blocking.short_function}" if g.blocking else "-"
+        created = f"`{g.created_by.where}` {g.created_by.short_function}" if g.created_by else "-"
+        finding = ", ".join(f"{m.finding.rule} ({fix_label(m.finding, options)})" for m in row.matches) or "-"
+        out.append(f"| {row.rank} | {count} | {cell(g.state or '?')} | {wait_text(g)} | {cell(blocking)} "
+                   f"| {cell(created)} | {cell(finding)} |")
+    for row in rows:
+        g = row.group
+        out += ["", f"### {row.rank}. {g.count} goroutine{'s' if g.count != 1 else ''} in `{g.state or '?'}`", "",
+                sentence(row, options), ""]
+        for m in row.matches:
+            f = m.finding
+            fix = f" Fix ({f.fix.applicability.value}): {f.fix.title}." if f.fix is not None else ""
+            out.append(f"- `{m.rel}:{f.start.line}:{f.start.column}` **{f.rule}** ({f.severity.value}): {f.message}.{fix}")
+        if row.matches:
+            out.append("")
+        out.append("```text")
+        for fr in g.frames:
+            out.append(fr.function)
+            out.append(f"    {fr.where}")
+        if g.elided:
+            out.append("...additional frames elided...")
+        if g.created_by is not None:
+            out.append(f"created by {g.created_by.function}")
+            out.append(f"    {g.created_by.where}")
+        out.append("```")
+    return "\n".join(out) + "\n"
