@@ -160,6 +160,23 @@ def _run(paths: list[Path], options: Options, fix: bool, no_progress: bool) -> l
     return results
 
 
+def _verify(results: list[FileResult], options: Options) -> list[FileResult]:
+    """gofix.verify over a fix run; says on stderr which fixes were dropped and why."""
+    from gofix import verify
+
+    results, report = verify.verify(results, options, jobs=options.jobs or None)
+    for r in results:
+        for f in r.findings:
+            if f.verified is False and f.fix is not None:
+                eprint(f"{r.path}:{f.start.line}:{f.start.column}: fix dropped: {f.fix.title} [{f.rule}]: {f.verify_reason}")
+    for note in report.notes:
+        eprint(f"gofix: not verified: {note}")
+    if report.units:
+        eprint(f"gofix: verified {report.units} package(s): {report.verified} fix(es) proven, "
+               f"{report.dropped} dropped, {report.unverified} not verifiable")
+    return results
+
+
 def _nothing_processed(results: list[FileResult]) -> bool:
     return bool(results) and all(r.error for r in results)
 
@@ -252,12 +269,15 @@ def diff(
     jobs: JobsOpt = 0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Check each changed package with go build and go vet (offline, through -overlay) and leave out fixes that fail.")] = False,
 ) -> None:
     """Print the fixes as a unified diff (git apply-able). Exit 1 if there are changes."""
     paths = paths or [Path(".")]
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache)
     results = _run(paths, options, fix=True, no_progress=no_progress)
+    if verify:
+        results = _verify(results, options)
     changed = False
     for r in results:
         if r.changed:
@@ -284,28 +304,46 @@ def fix(
     jobs: JobsOpt = 0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
+    verify: Annotated[Optional[bool], typer.Option("--verify/--no-verify", help="Check each changed package with go build and go vet (offline, through -overlay) before writing, and leave out fixes that fail (default: on when go is on PATH).", show_default=False)] = None,
+    allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Also fix files that have uncommitted changes in git.")] = False,
+    format: Annotated[str, typer.Option("--format", help="Report format: text, or json (the findings, with each fix's verification).")] = "text",
 ) -> None:
     """Apply the fixes in place (atomic writes). Exit 1 if any file changed."""
-    from gofix.writer import WriteError, write_atomic
+    from gofix import safety
+    from gofix.writer import WriteError, scan_roots, write_atomic
 
     paths = paths or [Path(".")]
+    if format not in ("text", "json"):
+        raise UsageError(f"--format: unknown format {format!r} (text, json)")
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache)
     results = _run(paths, options, fix=True, no_progress=no_progress)
+    if not allow_dirty:
+        results = safety.refuse_dirty(results, eprint)
+    if verify is None:
+        from gofix.verify import find_go
+
+        verify = find_go() is not None
+    if verify:
+        results = _verify(results, options)
+    roots = scan_roots(paths)
     written = 0
     fixes = 0
     for r in results:
         if not r.changed:
             continue
         try:
-            write_atomic(Path(r.path), r.fixed)
+            write_atomic(Path(r.path), r.fixed, expected=r.source, roots=roots)
         except WriteError as e:
             eprint(f"{r.path}: error: {e}")
             continue
         written += 1
         fixes += len(r.applied)
-        for f in r.applied:
-            print(f"{r.path}:{f.start.line}:{f.start.column}: fixed: {f.fix.title} [{f.rule}]")
+        if format == "text":
+            for f in r.applied:
+                print(f"{r.path}:{f.start.line}:{f.start.column}: fixed: {f.fix.title} [{f.rule}]")
+    if format == "json":
+        print(output.to_json(results))
     remaining = sum(1 for r in results for f in r.findings) - fixes
     eprint(f"gofix: {fixes} fix(es) applied in {written} file(s); {remaining} finding(s) left for review")
     if _nothing_processed(results):

@@ -350,9 +350,7 @@ def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: b
     selection is the standard one: a custom `accept` is not part of the cache key)."""
     cache = _cache_for(options) if accept is None else None
     if cache is None:
-        if fix:
-            return fix_source(shown, src, module, options, accept)
-        return analyze(shown, src, module, options)
+        return _in_layout(shown, src, module, options, fix, accept)
     from gofix.cache import content_digest
 
     digest = content_digest(src)
@@ -361,14 +359,27 @@ def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: b
     if hit is not None:
         hit.digest = digest
         return hit, []
-    if fix:
-        result, errors = fix_source(shown, src, module, options, accept)
-    else:
-        result, errors = analyze(shown, src, module, options)
+    result, errors = _in_layout(shown, src, module, options, fix, accept)
     if not errors and not _is_empty(result):
         cache.put(key, result)
     result.digest = digest
     return result, errors
+
+
+def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: bool,
+               accept: Callable[[Finding], bool] | None) -> tuple[FileResult, list[str]]:
+    """analyze or fix_source with a UTF-8 BOM and CRLF line endings taken away (rules only
+    ever see LF without BOM), the result mapped back (gofix.writer.Layout): offsets are
+    into the file's own bytes, and the fixed bytes keep its BOM and line endings."""
+    from gofix.writer import Layout
+
+    layout = Layout.of(src)
+    text = layout.normalize(src)
+    if fix:
+        result, errors = fix_source(shown, text, module, options, accept)
+    else:
+        result, errors = analyze(shown, text, module, options)
+    return layout.restore_result(result, src, text), errors
 
 
 def _is_empty(r: FileResult) -> bool:

@@ -1,0 +1,563 @@
+"""Proving fixes with the Go toolchain: `go build` and `go vet` over an -overlay.
+
+An engine service shared by every face (CLI, language server, bot): `verify(results,
+options)` takes the FileResults of a fix run and returns them with every fix that makes
+its package stop compiling, or adds a `go vet` diagnostic, dropped (the finding stays,
+marked `verified=False` with the reason). Nothing is written into the user's tree: the
+patched files go to a temporary directory and reach the go command through `-overlay`.
+
+How one package ("unit": a directory, and the GOOS/GOARCH to build it for) is checked:
+1. `go list -e -json` (no overlay): a load error or a dependency that is not available
+   offline makes every fix in the package *unverified* (`verified=None`, with the reason),
+   never verified; so does a patched file the build constraints exclude.
+2. `go vet -json` of the unpatched package: the baseline diagnostics. A package that does
+   not type-check before the fixes cannot prove anything: unverified.
+3. `go build -o /dev/null -overlay` and `go vet -json -overlay` of the patched package.
+   A build failure (when the unpatched package builds), a vet failure, or a vet
+   diagnostic the baseline did not have fails the unit.
+A failing unit is narrowed down: each file's fixes alone, then each fix alone; the
+survivors are combined and checked again (if the combination still fails, every fix of
+the package is dropped). Units run in parallel, each package once per round.
+
+The go command runs with GOTOOLCHAIN=local, GOPROXY=off, GOFLAGS=-mod=mod (-mod=vendor
+for a vendored module; no -mod in workspace mode, where the default is read-only), and
+`-modfile` pointing at a temporary copy of go.mod/go.sum, because -mod=mod may otherwise
+rewrite the user's go.mod. Nothing is downloaded.
+
+Vet diagnostics are compared as a multiset of (package, analyzer, file, message) with
+line numbers in messages blanked out: a fix that inserts lines moves every diagnostic
+below it, and that must not count as new.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from gofix.model import FileResult, Finding
+
+GO_TIMEOUT = 600  # seconds for one go command
+_KNOWN_OS = {
+    "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js",
+    "linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos",
+}
+_KNOWN_ARCH = {
+    "386", "amd64", "amd64p32", "arm", "armbe", "arm64", "arm64be", "loong64", "mips",
+    "mipsle", "mips64", "mips64le", "mips64p32", "mips64p32le", "ppc", "ppc64", "ppc64le",
+    "riscv", "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm",
+}
+_LINE_REF = re.compile(r"\bline \d+\b")
+
+
+def find_go() -> str | None:
+    """The go binary on PATH, or None (verification is then off by default)."""
+    return shutil.which("go")
+
+
+# --- one package -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    directory: str  # absolute
+    goos: str | None = None
+    goarch: str | None = None
+
+    def label(self) -> str:
+        d = _display(self.directory)
+        if self.goos or self.goarch:
+            return f"{d} ({self.goos or ''}/{self.goarch or ''})".replace("(/", "(").replace("/)", ")")
+        return d
+
+
+PASS, FAIL, UNVERIFIED = "pass", "fail", "unverified"
+
+
+@dataclass
+class Outcome:
+    status: str  # PASS, FAIL or UNVERIFIED
+    reason: str = ""
+    files: frozenset[str] = frozenset()  # absolute paths the failure points at, when known
+
+
+@dataclass
+class _Baseline:
+    outcome: Outcome | None  # UNVERIFIED outcome when the package cannot be checked
+    diags: Counter = field(default_factory=Counter)
+    files: set[str] = field(default_factory=set)  # absolute paths of files in the build
+    builds: bool | None = None  # does the unpatched package build (computed lazily)
+
+
+def _display(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def _module_root(directory: Path) -> tuple[Path | None, Path | None]:
+    """(directory holding go.mod, go.work in force) for a package directory."""
+    mod = work = None
+    for p in [directory, *directory.parents]:
+        if mod is None and (p / "go.mod").is_file():
+            mod = p
+        if (p / "go.work").is_file():
+            work = p / "go.work"
+            break
+    gowork = os.environ.get("GOWORK")
+    if gowork == "off":
+        work = None
+    elif gowork:
+        work = Path(gowork)
+    return mod, work
+
+
+class Checker:
+    """Runs the go command for units; caches each unit's baseline (list + unpatched vet)."""
+
+    def __init__(self, go: str, tmp: Path, timeout: int = GO_TIMEOUT) -> None:
+        self.go = go
+        self.tmp = tmp
+        self.timeout = timeout
+        self._baselines: dict[Unit, _Baseline] = {}
+        self._modfiles: dict[Path, Path] = {}
+        self._counter = 0
+        self._lock = threading.Lock()  # units are checked from several threads
+
+    def _new_dir(self, prefix: str) -> Path:
+        with self._lock:
+            self._counter += 1
+            d = self.tmp / f"{prefix}{self._counter}"
+        d.mkdir()
+        return d
+
+    # -- environment
+
+    def _flags(self, unit: Unit) -> tuple[list[str], str | None]:
+        """GOFLAGS for a unit, and a reason it cannot be verified (or None)."""
+        d = Path(unit.directory)
+        mod, work = _module_root(d)
+        flags = ["-buildvcs=false"]
+        if work is not None:
+            return flags, None  # workspace mode: read-only by default; -mod/-modfile refused
+        if mod is None:
+            return flags, "not in a Go module (no go.mod found)"
+        head = (mod / "go.mod").read_bytes()[:4096]
+        if re.search(rb"^\s*module\s+(std|cmd)\s*$", head, re.M):
+            return flags + ["-mod=mod"], None  # the standard library: never rewritten
+        if (mod / "vendor" / "modules.txt").is_file():
+            return flags + ["-mod=vendor"], None
+        return flags + ["-mod=mod", f"-modfile={self._modfile(mod)}"], None
+
+    def _modfile(self, mod: Path) -> Path:
+        """A private copy of go.mod (and go.sum): -mod=mod may rewrite them, never the user's."""
+        with self._lock:
+            if mod not in self._modfiles:
+                self._counter += 1
+                d = self.tmp / f"mod{self._counter}"
+                d.mkdir()
+                shutil.copyfile(mod / "go.mod", d / "go.mod")
+                if (mod / "go.sum").is_file():
+                    shutil.copyfile(mod / "go.sum", d / "go.sum")
+                self._modfiles[mod] = d / "go.mod"
+            return self._modfiles[mod]
+
+    def _env(self, unit: Unit, flags: list[str]) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS=" ".join(flags))
+        env.pop("GOPACKAGESDRIVER", None)
+        if unit.goos:
+            env["GOOS"] = unit.goos
+        if unit.goarch:
+            env["GOARCH"] = unit.goarch
+        if unit.goos or unit.goarch:
+            env["CGO_ENABLED"] = "0"
+        return env
+
+    def _go(self, unit: Unit, env: dict[str, str], *args: str) -> tuple[int, str, str]:
+        try:
+            p = subprocess.run([self.go, *args], cwd=unit.directory, env=env, capture_output=True,
+                               text=True, errors="replace", timeout=self.timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            return -1, "", f"go {args[0]} timed out after {self.timeout}s"
+        except OSError as e:
+            return -1, "", f"cannot run go: {e}"
+        return p.returncode, p.stdout, p.stderr
+
+    # -- baseline
+
+    def baseline(self, unit: Unit, patched: Iterable[str]) -> _Baseline:
+        if unit not in self._baselines:
+            self._baselines[unit] = self._baseline(unit)
+        base = self._baselines[unit]
+        if base.outcome is not None:
+            return base
+        excluded = sorted(p for p in patched if p not in base.files)
+        if excluded:
+            names = ", ".join(_display(p) for p in excluded)
+            return _Baseline(Outcome(UNVERIFIED, f"{names}: excluded by build constraints for "
+                                                 f"{unit.goos or 'this GOOS'}/{unit.goarch or 'this GOARCH'}; not verified"))
+        return base
+
+    def _baseline(self, unit: Unit) -> _Baseline:
+        flags, why = self._flags(unit)
+        if why:
+            return _Baseline(Outcome(UNVERIFIED, why))
+        env = self._env(unit, flags)
+        rc, out, errout = self._go(unit, env, "list", "-e", "-json", ".")
+        if rc != 0:
+            return _Baseline(Outcome(UNVERIFIED, f"go list failed: {_first_error(errout or out)}"))
+        try:
+            info = json.loads(out)
+        except ValueError:
+            return _Baseline(Outcome(UNVERIFIED, "go list printed no package"))
+        if info.get("Error"):
+            return _Baseline(Outcome(UNVERIFIED, f"package does not load: {_one_line(info['Error'].get('Err', ''))}"))
+        if info.get("DepsErrors"):
+            e = info["DepsErrors"][0]
+            pos = f"{e['Pos']}: " if e.get("Pos") else ""
+            return _Baseline(Outcome(UNVERIFIED, "dependencies not available offline "
+                                                 f"({pos}{_one_line(e.get('Err', ''))}); not verified"))
+        d = info.get("Dir") or unit.directory
+        files = {str(Path(d) / f) for k in ("GoFiles", "CgoFiles", "TestGoFiles", "XTestGoFiles")
+                 for f in info.get(k) or []}
+        rc, out, errout = self._go(unit, env, "vet", "-json", ".")
+        if rc != 0:
+            return _Baseline(Outcome(UNVERIFIED, "package does not type-check without the fixes "
+                                                 f"({_first_error(errout)}); not verified"))
+        return _Baseline(None, _vet_diagnostics(out + "\n" + errout, {}), files)
+
+    # -- one check
+
+    def check(self, unit: Unit, patched: dict[str, bytes]) -> Outcome:
+        """Build and vet unit with patched (absolute path -> new bytes) laid over the tree."""
+        base = self.baseline(unit, patched)
+        if base.outcome is not None:
+            return base.outcome
+        flags, _ = self._flags(unit)
+        env = self._env(unit, flags)
+        d = self._new_dir("ov")
+        replace_map: dict[str, str] = {}
+        back: dict[str, str] = {}
+        for i, (path, data) in enumerate(sorted(patched.items())):
+            sub = d / str(i)
+            sub.mkdir()
+            tmpf = sub / Path(path).name
+            tmpf.write_bytes(data)
+            replace_map[path] = str(tmpf)
+            back[str(tmpf)] = path
+        overlay = d / "overlay.json"
+        overlay.write_text(json.dumps({"Replace": replace_map}))
+        rc, out, errout = self._go(unit, env, "build", "-o", os.devnull, f"-overlay={overlay}", ".")
+        if rc != 0:
+            if base.builds is None:
+                brc, _, _ = self._go(unit, env, "build", "-o", os.devnull, ".")
+                base.builds = brc == 0
+            if not base.builds:
+                return Outcome(UNVERIFIED, "package does not build without the fixes either; not verified")
+            text = _unmap(errout or out, back)
+            return Outcome(FAIL, f"the patched package does not compile: {_first_error(text)}",
+                           _files_in(text, patched))
+        rc, out, errout = self._go(unit, env, "vet", "-json", f"-overlay={overlay}", ".")
+        if rc != 0:
+            text = _unmap(errout, back)
+            return Outcome(FAIL, f"go vet fails on the patched package: {_first_error(text)}",
+                           _files_in(text, patched))
+        after = _vet_diagnostics(out + "\n" + errout, back)
+        new = after - base.diags
+        if new:
+            (pkg, analyzer, fname, msg), _ = sorted(new.items())[0]
+            return Outcome(FAIL, f"adds a go vet finding ({analyzer}): {_display(fname)}: {msg}",
+                           frozenset(f for (_, _, f, _) in new if f in patched))
+        return Outcome(PASS)
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _first_error(text: str) -> str:
+    lines = [ln.strip() for ln in text.splitlines()
+             if ln.strip() and not ln.startswith("#") and not ln.startswith("go: downloading")]
+    if not lines:
+        return "no output"
+    first = lines[0]
+    if first.startswith("vet: "):
+        first = first[5:]
+    more = len(lines) - 1
+    return first + (f" (and {more} more line{'s' if more > 1 else ''})" if more else "")
+
+
+def _unmap(text: str, back: dict[str, str]) -> str:
+    """Replace overlay temp paths in go output by the user's paths (relative to the cwd)."""
+    for tmp, orig in back.items():
+        text = text.replace(tmp, _display(orig))
+        rel = os.path.relpath(tmp, os.path.dirname(orig))
+        text = text.replace(rel, _display(orig))
+    return text
+
+
+def _files_in(text: str, patched: dict[str, bytes]) -> frozenset[str]:
+    return frozenset(p for p in patched if _display(p) in text or os.path.basename(p) + ":" in text)
+
+
+def _json_objects(text: str) -> Iterable[dict]:
+    dec = json.JSONDecoder()
+    i = 0
+    while True:
+        i = text.find("{", i)
+        if i < 0:
+            return
+        if i > 0 and text[i - 1] != "\n":
+            i += 1
+            continue
+        try:
+            obj, end = dec.raw_decode(text, i)
+        except ValueError:
+            i += 1
+            continue
+        if isinstance(obj, dict):
+            yield obj
+        i = end
+
+
+def _vet_diagnostics(text: str, back: dict[str, str]) -> Counter:
+    """A multiset of (package, analyzer, file, message) from `go vet -json` output."""
+    out: Counter = Counter()
+    for obj in _json_objects(text):
+        for pkg, analyzers in obj.items():
+            if not isinstance(analyzers, dict):
+                continue
+            for analyzer, diags in analyzers.items():
+                if not isinstance(diags, list):
+                    continue  # {"error": ...}: the analyzer failed; vet's exit status covers it
+                for dg in diags:
+                    posn = str(dg.get("posn", ""))
+                    fname = re.sub(r"(:\d+)+$", "", posn)
+                    fname = back.get(fname, fname)
+                    msg = _LINE_REF.sub("line N", str(dg.get("message", "")))
+                    out[(pkg, analyzer, fname, msg)] += 1
+    return out
+
+
+# --- units from files ------------------------------------------------------------------------------
+
+
+def _platform_of(path: Path, data: bytes) -> tuple[str | None, str | None]:
+    """GOOS/GOARCH a build-constrained file asks for: from its name (x_windows_arm64.go), else
+    the first GOOS named without `!` in its //go:build line. (None, None) if nothing."""
+    stem = path.name[:-3]
+    if stem.endswith("_test"):
+        stem = stem[:-5]
+    parts = stem.split("_")
+    if len(parts) >= 3 and parts[-2] in _KNOWN_OS and parts[-1] in _KNOWN_ARCH:
+        return parts[-2], parts[-1]
+    if len(parts) >= 2 and parts[-1] in _KNOWN_OS:
+        return parts[-1], None
+    if len(parts) >= 2 and parts[-1] in _KNOWN_ARCH:
+        return None, parts[-1]
+    m = re.search(rb"^//go:build\s+(.*)$", data, re.M)
+    if m:
+        for tok in re.finditer(rb"(!?)([A-Za-z0-9_.]+)", m.group(1)):
+            name = tok.group(2).decode()
+            if not tok.group(1) and name in _KNOWN_OS:
+                return name, None
+    return None, None
+
+
+# --- the service -------------------------------------------------------------------------------------
+
+
+@dataclass
+class VerifyReport:
+    units: int = 0  # packages checked
+    verified: int = 0  # fixes proven
+    dropped: int = 0  # fixes removed
+    unverified: int = 0  # fixes that could not be checked
+    notes: list[str] = field(default_factory=list)  # one line per package that could not be checked
+
+
+def _key(f: Finding) -> tuple:
+    """Identifies a finding across re-runs of the same file (edits' offsets may differ)."""
+    return (f.rule, f.start.line, f.start.column, f.message)
+
+
+Refix = Callable[[FileResult, Callable[[Finding], bool]], "FileResult | None"]
+
+
+def verify(results: list[FileResult], options, accept: Callable[[Finding], bool] | None = None,
+           jobs: int | None = None, go: str | None = None, refix: Refix | None = None,
+           strict: bool = False) -> tuple[list[FileResult], VerifyReport]:
+    """Check every changed file's package with go build + go vet; drop the fixes that fail.
+
+    Args:
+        results: FileResults of a fix run (`fixed` set where fixes were applied).
+        options: the engine Options of that run (to recompute a file with fewer fixes).
+        accept: the predicate the run used to choose fixes (default: engine.fix_applies).
+        jobs: packages checked at once (default: CPU count).
+        go: the go binary (default: `go` on PATH; without one every fix is unverified).
+        refix: recompute a result applying only the fixes a predicate accepts (default:
+            re-read the file and run engine.process); in-memory faces may pass their own.
+        strict: also drop the fixes that could not be verified.
+
+    Returns:
+        The results (same order; changed ones replaced by new objects) and a summary. A
+        dropped fix's finding stays, with `verified=False` and `verify_reason`, and the
+        file's `fixed` bytes no longer contain it; a proven one has `verified=True`; one that
+        could not be checked `verified=None` and a reason.
+    """
+    from gofix import engine
+
+    accept = accept or (lambda f: engine.fix_applies(f, options))
+    report = VerifyReport()
+    changed = [r for r in results if r.changed]
+    if not changed:
+        return results, report
+    go = go or find_go()
+    refix = refix or (lambda r, acc: _refix(r, options, acc))
+    out = list(results)
+    index = {id(r): i for i, r in enumerate(results)}
+    units: dict[Unit, list[FileResult]] = {}
+    for r in changed:
+        p = Path(r.path).resolve()
+        goos, goarch = _platform_of(p, r.fixed or b"")
+        units.setdefault(Unit(str(p.parent), goos, goarch), []).append(r)
+    report.units = len(units)
+    tmp = Path(tempfile.mkdtemp(prefix="gofix-verify-"))
+    try:
+        if go is None:
+            why = "no Go toolchain found (go not on PATH); not verified"
+            outcomes = [_settle(units[u], Outcome(UNVERIFIED, why), accept, refix, strict) for u in units]
+        else:
+            checker = Checker(go, tmp)
+            with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
+                outcomes = list(pool.map(
+                    lambda u: _verify_unit(checker, u, units[u], accept, refix, strict), units))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for unit, (finals, note) in zip(units, outcomes):
+        for r_old, r_new in finals:
+            out[index[id(r_old)]] = r_new
+            for f in r_new.findings:
+                if f.fix is None or not accept(f):
+                    continue
+                if f.verified is True:
+                    report.verified += 1
+                elif f.verified is False:
+                    report.dropped += 1
+                else:
+                    report.unverified += 1
+        if note:
+            report.notes.append(f"{unit.label()}: {note}")
+    return out, report
+
+
+def _refix(r: FileResult, options, accept2: Callable[[Finding], bool]) -> FileResult | None:
+    """r's file fixed again with only the fixes accept2 accepts (None: the file changed)."""
+    from gofix import engine
+
+    res, _ = engine.process(engine.Target(Path(r.path), explicit=True), options, True, accept2)
+    if res is None or res.error or res.source != r.source:
+        return None  # the file changed on disk meanwhile: the caller drops its fixes
+    return res
+
+
+def _settle(rs: list[FileResult], outcome: Outcome, accept, refix, strict: bool):
+    """Results for a unit whose outcome is final (PASS, or UNVERIFIED for all its fixes)."""
+    status = True if outcome.status == PASS else None
+    reason = outcome.reason or None
+    if status is None and strict:
+        reason = f"{reason} (dropped: unverified fixes are not applied in strict mode)"
+        return [(r, _dropped(r, _fixes(r, accept), reason)) for r in rs], outcome.reason
+    return [(r, _marked(r, _fixes(r, accept), status, reason)) for r in rs], reason
+
+
+def _fixes(r: FileResult, accept) -> list[Finding]:
+    return [f for f in r.findings if f.fix is not None and accept(f)]
+
+
+def _verify_unit(checker: Checker, unit: Unit, rs: list[FileResult], accept, refix, strict: bool):
+    """Returns ([(old result, new result)], note for a package that could not be checked)."""
+    def patched_of(items: list[FileResult]) -> dict[str, bytes]:
+        return {str(Path(r.path).resolve()): r.fixed for r in items if r.changed}
+
+    outcome = checker.check(unit, patched_of(rs))
+    if outcome.status != FAIL:
+        return _settle(rs, outcome, accept, refix, strict)
+
+    # FAIL: narrow it down: each file's fixes alone, then each fix of a failing file alone.
+    if sum(len(_fixes(r, accept)) for r in rs) <= 1:
+        return [(r, _dropped(r, _fixes(r, accept), outcome.reason)) for r in rs], None
+    finals: dict[int, FileResult] = {}
+    for r in rs:
+        fixes = _fixes(r, accept)
+        solo = outcome if len(rs) == 1 else checker.check(unit, patched_of([r]))
+        if solo.status != FAIL:
+            finals[id(r)] = _settle([r], solo, accept, refix, strict)[0][0][1]
+            continue
+        if len(fixes) <= 1:
+            finals[id(r)] = _dropped(r, fixes, solo.reason)
+            continue
+        good: set[tuple] = set()
+        bad_reason: dict[tuple, str] = {}
+        for f in fixes:
+            k = _key(f)
+            one = refix(r, lambda g, k=k: _key(g) == k)
+            if one is None or not one.changed:
+                bad_reason[k] = "the fix could not be checked on its own; dropped to be safe"
+                continue
+            o = checker.check(unit, patched_of([one]))
+            if o.status == PASS:
+                good.add(k)
+            else:
+                bad_reason[k] = o.reason
+        new = refix(r, lambda g, good=good: _key(g) in good) if good else None
+        base = new if new is not None else _unchanged(r)
+        if new is None:
+            good = set()
+        base.findings = [
+            replace(f, verified=True, verify_reason=None) if _key(f) in good
+            else replace(f, verified=False, verify_reason=bad_reason.get(_key(f), solo.reason))
+            if f.fix is not None and accept(f) else f
+            for f in r.findings
+        ]
+        finals[id(r)] = base
+    combined = [finals[id(r)] for r in rs]
+    if any(x.changed for x in combined):
+        o = checker.check(unit, patched_of(combined))
+        if o.status == FAIL:
+            reason = f"this package's fixes fail together: {o.reason}"
+            return [(r, _dropped(r, _fixes(r, accept), reason)) for r in rs], None
+    return [(r, finals[id(r)]) for r in rs], None
+
+
+def _marked(r: FileResult, fixes: list[Finding], status: bool | None, reason: str | None) -> FileResult:
+    ids = {id(f) for f in fixes}
+    r2 = replace(r)
+    r2.findings = [replace(f, verified=status, verify_reason=reason) if id(f) in ids else f for f in r.findings]
+    return r2
+
+
+def _unchanged(r: FileResult) -> FileResult:
+    r2 = replace(r)
+    r2.fixed = None
+    r2.applied = []
+    return r2
+
+
+def _dropped(r: FileResult, fixes: list[Finding], reason: str) -> FileResult:
+    r2 = _unchanged(r)
+    ids = {id(f) for f in fixes}
+    r2.findings = [replace(f, verified=False, verify_reason=reason) if id(f) in ids else f for f in r.findings]
+    return r2

@@ -1,0 +1,278 @@
+"""Verification: a fix that breaks the build or adds a go vet finding is never applied.
+
+A test-only rule turns marker comments into fixes: `// BREAK` becomes a call to an
+undefined function (the package stops compiling), `// VET` a self-assignment (go vet's
+`assign` analyzer), `// OK` a harmless statement. Verification must drop the first two,
+keep the third, and say why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gofix import engine, verify
+from gofix.context import FileContext
+from gofix.model import Edit, Fix, Severity
+from gofix.rules import Rule
+
+MARKERS = {
+    b"// BREAK": b"undefinedThing()",
+    b"// VET": b"x = x",
+    b"// OK": b"_ = x",
+}
+
+
+def _find_markers(ctx: FileContext):
+    found = []
+    stack = [ctx.tree.root_node]
+    while stack:
+        n = stack.pop()
+        stack.extend(n.children)
+        text = ctx.src[n.start_byte:n.end_byte]
+        if n.type == "comment" and text in MARKERS:
+            fix = Fix(f"Replace {text.decode()}", (Edit(n.start_byte, n.end_byte, MARKERS[text]),))
+            found.append(ctx.finding("test-marker", n, f"marker {text.decode()}", Severity.ERROR, fix))
+    return found
+
+
+TEST_RULE = Rule(id="test-marker", doc="test-marker: turns marker comments into fixes\n", find=_find_markers,
+                 triggers=(b"// ",))
+
+
+def body(*markers: str, name: str = "F", pkg: str = "p") -> str:
+    lines = "".join(f"\t{m}\n" for m in markers)
+    return f"package {pkg}\n\nfunc {name}() {{\n\tx := 1\n{lines}\t_ = x\n}}\n"
+
+
+@pytest.fixture
+def marker_rule(monkeypatch):
+    monkeypatch.setattr(engine.Options, "rules", lambda self: [TEST_RULE])
+    return TEST_RULE
+
+
+def module(root: Path, name: str = "example.com/p", extra: str = "") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "go.mod").write_text(f"module {name}\n\ngo 1.22\n{extra}")
+    return root
+
+
+def fixed_run(paths, **kw):
+    options = engine.Options(jobs=1, **kw)
+    results, errors = engine.run(paths, options, fix=True)
+    assert not errors, errors
+    return results, options
+
+
+def by_marker(results):
+    return {f.message.split()[-1]: f for r in results for f in r.findings}
+
+
+def go_ok(directory: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS="-mod=mod")
+    return subprocess.run(["go", *args], cwd=directory, env=env, capture_output=True, text=True)
+
+
+def test_breaking_and_vet_fixes_are_dropped_and_reported(tmp_path, go_bin, marker_rule):
+    root = module(tmp_path / "m")
+    (root / "ok.go").write_text(body("// OK", name="A"))
+    (root / "bad.go").write_text(body("// BREAK", name="B"))
+    (root / "vet.go").write_text(body("// VET", name="C"))
+    results, options = fixed_run([root])
+    assert all(r.changed for r in results)
+    out, report = verify.verify(results, options)
+    f = by_marker(out)
+    assert f["OK"].verified is True and f["OK"].verify_reason is None
+    assert f["BREAK"].verified is False and "does not compile" in f["BREAK"].verify_reason
+    assert "undefined: undefinedThing" in f["BREAK"].verify_reason
+    assert f["VET"].verified is False and "go vet" in f["VET"].verify_reason
+    assert "assign" in f["VET"].verify_reason and "self-assignment" in f["VET"].verify_reason
+    changed = {Path(r.path).name: r for r in out if r.changed}
+    assert set(changed) == {"ok.go"}
+    assert b"_ = x\n\t_ = x" in changed["ok.go"].fixed
+    assert (report.verified, report.dropped, report.unverified, report.units) == (1, 2, 0, 1)
+    # the user's tree is untouched by verification
+    assert (root / "bad.go").read_text() == body("// BREAK", name="B")
+    assert sorted(p.name for p in root.iterdir()) == ["bad.go", "go.mod", "ok.go", "vet.go"]
+
+
+def test_one_file_with_good_and_bad_fixes_keeps_the_good_one(tmp_path, go_bin, marker_rule):
+    root = module(tmp_path / "m")
+    (root / "mixed.go").write_text(body("// OK", "// BREAK", "// VET"))
+    results, options = fixed_run([root])
+    out, report = verify.verify(results, options)
+    f = by_marker(out)
+    assert (f["OK"].verified, f["BREAK"].verified, f["VET"].verified) == (True, False, False)
+    (r,) = out
+    assert r.fixed == body("_ = x", "// BREAK", "// VET").encode()
+    assert [g.message for g in r.applied] == ["marker // OK"]
+    # and what is left compiles and vets as before
+    (root / "mixed.go").write_bytes(r.fixed)
+    assert go_ok(root, "vet", ".").returncode == 0
+
+
+def test_preexisting_vet_findings_and_shifted_lines_do_not_drop_fixes(tmp_path, go_bin, marker_rule):
+    root = module(tmp_path / "m")
+    # a vet finding (assign) below the fix: the fix moves it down a line; it is not new
+    src = body("// OK").replace("\t_ = x\n}", "\t_ = x\n\tx = x\n}")
+    src = src.replace("// OK", "// OK\n\t// OK")
+    (root / "a.go").write_text(src)
+    results, options = fixed_run([root])
+    out, _ = verify.verify(results, options)
+    assert [f.verified for f in out[0].findings] == [True, True]
+
+
+def test_cli_fix_drops_breaking_fix_and_reports_it(tmp_path, go_bin, marker_rule):
+    from gofix.cli import app
+
+    root = module(tmp_path / "m")
+    (root / "a.go").write_text(body("// OK", "// BREAK"))
+    r = CliRunner().invoke(app, ["fix", "--no-cache", "--format", "json", str(root)])
+    assert r.exit_code == 1, r.output
+    items = {i["message"]: i for i in json.loads(r.stdout)}
+    assert items["marker // OK"]["verified"] is True
+    bad = items["marker // BREAK"]
+    assert bad["verified"] is False and "does not compile" in bad["verify_reason"]
+    assert "fix dropped" in r.stderr and "undefinedThing" in r.stderr
+    assert (root / "a.go").read_text() == body("_ = x", "// BREAK")
+    assert go_ok(root, "build", ".").returncode == 0
+
+
+def test_cli_no_verify_applies_everything(tmp_path, go_bin, marker_rule, monkeypatch):
+    from gofix.cli import app
+
+    def boom(*a, **k):
+        raise AssertionError("verification must not run with --no-verify")
+
+    monkeypatch.setattr(verify, "verify", boom)
+    root = module(tmp_path / "m")
+    (root / "a.go").write_text(body("// BREAK"))
+    r = CliRunner().invoke(app, ["fix", "--no-cache", "--no-verify", str(root)])
+    assert r.exit_code == 1, r.output
+    assert "undefinedThing()" in (root / "a.go").read_text()
+
+
+def test_cli_diff_verify_leaves_out_dropped_fix(tmp_path, go_bin, marker_rule):
+    from gofix.cli import app
+
+    root = module(tmp_path / "m")
+    (root / "a.go").write_text(body("// BREAK"))
+    plain = CliRunner().invoke(app, ["diff", "--no-cache", str(root)])
+    assert plain.exit_code == 1 and "undefinedThing" in plain.stdout
+    r = CliRunner().invoke(app, ["diff", "--no-cache", "--verify", str(root)])
+    assert r.exit_code == 0 and r.stdout == ""
+    assert "fix dropped" in r.stderr
+
+
+def test_missing_dependency_is_unverified_never_verified(tmp_path, go_bin, marker_rule):
+    root = module(tmp_path / "m", extra="\nrequire github.com/nothere/lib v1.2.3\n")
+    (root / "a.go").write_text(
+        'package p\n\nimport "github.com/nothere/lib"\n\nfunc F() {\n\tx := 1\n\t// OK\n\t_ = x\n\tlib.X()\n}\n')
+    results, options = fixed_run([root])
+    out, report = verify.verify(results, options)
+    (f,) = out[0].findings
+    assert f.verified is None
+    assert "dependencies not available" in f.verify_reason and "not verified" in f.verify_reason
+    assert out[0].changed  # kept (and said so), unless strict
+    assert report.unverified == 1 and report.notes
+    strict, _ = verify.verify(results, options, strict=True)
+    assert not strict[0].changed and strict[0].findings[0].verified is False
+
+
+def test_no_go_mod_and_no_toolchain_are_unverified(tmp_path, go_bin, marker_rule, monkeypatch):
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    (loose / "a.go").write_text(body("// OK"))
+    results, options = fixed_run([loose])
+    out, _ = verify.verify(results, options)
+    assert out[0].findings[0].verified is None and "no go.mod" in out[0].findings[0].verify_reason
+    root = module(tmp_path / "m")
+    (root / "a.go").write_text(body("// OK"))
+    results, options = fixed_run([root])
+    monkeypatch.setattr(verify, "find_go", lambda: None)
+    out, _ = verify.verify(results, options)
+    assert out[0].findings[0].verified is None and "no Go toolchain" in out[0].findings[0].verify_reason
+
+
+def test_package_that_does_not_compile_before_is_unverified(tmp_path, go_bin, marker_rule):
+    root = module(tmp_path / "m")
+    (root / "a.go").write_text(body("// OK"))
+    (root / "broken.go").write_text("package p\n\nfunc G() int { return missing }\n")
+    results, options = fixed_run([root])
+    out, _ = verify.verify(results, options)
+    f = next(f for r in out for f in r.findings)
+    assert f.verified is None and "without the fixes" in f.verify_reason
+
+
+def test_users_go_mod_is_never_rewritten(tmp_path, go_bin, marker_rule):
+    # -mod=mod would add the missing `require` for the replaced module to go.mod
+    lib = module(tmp_path / "lib", name="example.com/lib")
+    (lib / "lib.go").write_text("package lib\n\nfunc X() {}\n")
+    root = module(tmp_path / "app", name="example.com/app", extra="\nreplace example.com/lib => ../lib\n")
+    before = (root / "go.mod").read_bytes()
+    (root / "a.go").write_text(
+        'package app\n\nimport "example.com/lib"\n\nfunc F() {\n\tx := 1\n\t// OK\n\t_ = x\n\tlib.X()\n}\n')
+    results, options = fixed_run([root])
+    out, _ = verify.verify(results, options)
+    assert out[0].findings[0].verified is True
+    assert (root / "go.mod").read_bytes() == before
+    assert not (root / "go.sum").exists()
+
+
+def test_build_constrained_files_are_checked_for_their_platform(tmp_path, go_bin, marker_rule):
+    root = module(tmp_path / "m")
+    (root / "a_windows.go").write_text(body("// BREAK", name="W"))
+    (root / "b_plan9.go").write_text(body("// OK", name="P"))
+    (root / "c.go").write_text("//go:build ignore\n\n" + body("// OK", name="I"))
+    results, options = fixed_run([root])
+    out, _ = verify.verify(results, options)
+    f = {Path(r.path).name: r.findings[0] for r in out}
+    assert f["a_windows.go"].verified is False and "undefinedThing" in f["a_windows.go"].verify_reason
+    assert f["b_plan9.go"].verified is True
+    assert f["c.go"].verified is None and "build constraints" in f["c.go"].verify_reason
+
+
+def test_each_package_is_checked_once_in_parallel(tmp_path, go_bin, marker_rule, monkeypatch):
+    root = module(tmp_path / "m")
+    for pkg in ("a", "b", "c"):
+        (root / pkg).mkdir()
+        for n in range(3):
+            (root / pkg / f"f{n}.go").write_text(body("// OK", "// OK", name=f"F{n}", pkg=pkg))
+    results, options = fixed_run([root])
+    calls = []
+    real = verify.Checker.check
+
+    def counting(self, unit, patched):
+        calls.append((unit.directory, len(patched)))
+        return real(self, unit, patched)
+
+    monkeypatch.setattr(verify.Checker, "check", counting)
+    out, report = verify.verify(results, options, jobs=3)
+    assert sorted(calls) == [(str((root / p).resolve()), 3) for p in ("a", "b", "c")]
+    assert report.verified == 18 and report.units == 3
+
+
+def test_vet_json_parsing():
+    text = ('# example.com/m\n{\n\t"example.com/m": {\n\t\t"lostcancel": [{"posn": "/x/a.go:6:7", '
+            '"end": "/x/a.go:6:8", "message": "defined on line 12"}],\n\t\t"printf": {"error": "boom"}\n\t}\n}\n'
+            '{\n\t"example.com/m [example.com/m.test]": {}\n}\n')
+    d = verify._vet_diagnostics(text, {"/tmp/o/a.go": "/x/a.go"})
+    assert d == {("example.com/m", "lostcancel", "/x/a.go", "defined on line N"): 1}
+    d2 = verify._vet_diagnostics(text.replace("/x/a.go", "/tmp/o/a.go"), {"/tmp/o/a.go": "/x/a.go"})
+    assert d2 == d
+
+
+@pytest.mark.parametrize("name,src,want", [
+    ("a_windows.go", b"", ("windows", None)),
+    ("a_linux_arm64_test.go", b"", ("linux", "arm64")),
+    ("a_arm64.go", b"", (None, "arm64")),
+    ("plain.go", b"//go:build !linux && (darwin || freebsd)\n", ("darwin", None)),
+    ("plain.go", b"package p\n", (None, None)),
+])
+def test_platform_of(name, src, want):
+    assert verify._platform_of(Path(name), src) == want
