@@ -164,7 +164,7 @@ def channel_declaration(ctx: FileContext, make: Node) -> ChannelDecl | None:
         return None
     if binding(ctx, fn_node) is not None or "make" in ctx.package_level_names:
         return None  # a local make: not the builtin
-    vals = args.named_children
+    vals = [c for c in args.named_children if c.type != "comment"]
     if not vals or len(vals) > 2 or vals[0].type != "channel_type":
         return None
     if not ctx.text(vals[0]).startswith("chan") or ctx.text(vals[0])[4:].lstrip().startswith("<-"):

@@ -64,7 +64,7 @@ ID = "forgotten-sender"
 MAKES = S.query(
     """((call_expression
          function: (identifier) @fn
-         arguments: (argument_list . (channel_type))) @call
+         arguments: (argument_list (channel_type))) @call
         (#eq? @fn "make"))"""
 )
 
@@ -356,7 +356,7 @@ def _fix(ctx: FileContext, ch: C.ChannelDecl, capacity: int, safe: bool) -> Fix 
         edit = Edit(ch.capacity.start_byte, ch.capacity.end_byte, str(capacity).encode())
     else:
         args = ch.make.child_by_field_name("arguments")
-        typ = args.named_children[0]
+        typ = next(c for c in args.named_children if c.type == "channel_type")
         if ctx.src[typ.end_byte : args.end_byte - 1].strip() != b"":
             return None  # a trailing comma or comment: leave the layout to a human
         edit = Edit(typ.end_byte, typ.end_byte, f", {capacity}".encode())
