@@ -71,9 +71,12 @@ def find(ctx: FileContext) -> list[Finding]:
         c = C.creation(ctx, call, True)
         if c is None or not _used_with(ctx, c, methods):
             continue  # not used as rows / as a statement: some other Query or Prepare
-        what = "rows hold a pooled connection" if kind == "rows" else "prepared statement holds its handle"
-        never = (f"the {kind} returned by {name} {'are' if kind == 'rows' else 'is'} never closed: "
-                 f"the {what} until closed, and the pool drains; close {c.var}")
+        if kind == "rows":
+            never = (f"the rows returned by {name} are never closed: they hold a pooled connection "
+                     f"until closed, and the pool drains; close {c.var}")
+        else:
+            never = (f"the statement returned by {name} is never closed: it holds its prepared "
+                     f"handle on the connections it used until closed; close {c.var}")
         finding = C.check(ctx, C.Resource(ID, call, never))
         if finding is not None:
             out.append(finding)
