@@ -1,20 +1,214 @@
-"""request-context-in-goroutine: not implemented yet
+"""request-context-in-goroutine: a goroutine uses the request's context, cancelled when the handler returns
 
 ## What it does
-Placeholder: this rule is not implemented yet and reports nothing.
+In a function with an `*http.Request` parameter `r` (`net/http` under any import alias),
+finds a `go` statement whose function literal or arguments use `r.Context()`, pass the
+request `r` itself on (to a call, a variable, a composite literal or a channel: it carries
+the context), or use a variable that holds that context (`ctx := r.Context()`,
+`ctx, cancel := context.WithTimeout(r.Context(), d)`, declared before the `go` statement).
+Names are resolved through scopes: a goroutine parameter that shadows `r` is not the request.
+
+Not reported: `context.WithoutCancel(r.Context())` (the fix), reading fields of `r`
+(`r.URL.Path`, `r.Header`: no context involved), and a handler that waits after starting
+the goroutine (a `.Wait()` call, a channel receive or a `select` follows the `go` statement
+in the handler's own body), since the context is still alive while it waits.
+
+## Why is this bad?
+The server cancels the request's context as soon as the handler returns. Work started in a
+goroutine with that context is cut short at a random point (a database write aborted half
+way, an outgoing call failing with `context canceled`), or, if it ignores the error, runs on
+with a dead context.
+
+## Example
+```go
+func handle(w http.ResponseWriter, r *http.Request) {
+	go audit(r.Context(), r.URL.Path)
+	w.WriteHeader(http.StatusAccepted)
+}
+```
+Use instead:
+```go
+func handle(w http.ResponseWriter, r *http.Request) {
+	go audit(context.WithoutCancel(r.Context()), r.URL.Path)
+	w.WriteHeader(http.StatusAccepted)
+}
+```
+
+## Fix safety
+No fix: whether the work must outlive the request (detach it with
+`context.WithoutCancel`, Go >= 1.21) or the handler should wait for it is a design
+decision. The message names both.
 """
 
 from __future__ import annotations
 
-from gofix.context import FileContext
-from gofix.model import Finding
+from tree_sitter import Node
+
+from codemods._report import CONTEXT, CONTEXT_DERIVERS, declaration_of, function_chain, request_param
+from gofix import syntax as S
+from gofix.context import FileContext, use_kind
+from gofix.model import Finding, Severity
 from gofix.rules import Rule
 
 ID = "request-context-in-goroutine"
 
+GOS = S.query("(go_statement) @go")
+
 
 def find(ctx: FileContext) -> list[Finding]:
-    return []
+    out = []
+    for stmt in S.captures(GOS, ctx.root).get("go", []):
+        finding = _check(ctx, stmt)
+        if finding is not None:
+            out.append(finding)
+    return out
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=())
+def _check(ctx: FileContext, stmt: Node) -> Finding | None:
+    handler, param = _handler(ctx, stmt)
+    if handler is None or param is None:
+        return None  # no *http.Request parameter around this go statement
+    name = ctx.text(param)
+    derived = _derived(ctx, handler, param, before=stmt.start_byte)
+    how = None
+    for n in S.walk(stmt):
+        if n.type != "identifier":
+            continue
+        text = ctx.text(n)
+        if text == name and _is(declaration_of(ctx, n), param):
+            how = _request_use(ctx, n, name)
+        elif text in derived and _is(declaration_of(ctx, n), derived[text]):
+            how = f"{text} (derived from {name}.Context())"
+        if how is not None:
+            break
+    if how is None:
+        return None
+    if _waits_after(handler, stmt):
+        return None  # the handler waits for the goroutine: the context is still alive
+    version = ctx.module.go_version
+    detach = f"context.WithoutCancel({name}.Context())"
+    if version is not None and version < (1, 21):
+        detach += " (needs go >= 1.21 in go.mod)"
+    else:
+        detach += " (Go >= 1.21)"
+    message = (f"this goroutine uses the request's context via {how}, which is cancelled as soon as the "
+               f"handler returns, cutting its work short: if the work must outlive the request, give it "
+               f"{detach}; otherwise wait for the goroutine (sync.WaitGroup, errgroup) before returning")
+    return ctx.finding(ID, stmt, message, Severity.WARNING)
+
+
+def _is(a: Node | None, b: Node | None) -> bool:
+    return a is not None and b is not None and a.id == b.id
+
+
+def _handler(ctx: FileContext, stmt: Node) -> tuple[Node | None, Node | None]:
+    """The nearest function around stmt with a named *http.Request parameter."""
+    for fn in function_chain(stmt):
+        param = request_param(ctx, fn)
+        if param is not None:
+            return (fn, param) if ctx.text(param) != "_" else (None, None)
+    return None, None
+
+
+def _request_use(ctx: FileContext, ident: Node, name: str) -> str | None:
+    """How a use of the request hands its context on, or None (r.URL, r.Header, ...)."""
+    parent = ident.parent
+    if parent is not None and parent.type == "selector_expression":
+        fld = parent.child_by_field_name("field")
+        call = parent.parent
+        if fld is None or ctx.text(fld) != "Context" or call is None or call.type != "call_expression":
+            return None
+        if _detached(ctx, call):
+            return None
+        return f"{name}.Context()"
+    if use_kind(ident) in ("passed", "assigned", "stored", "sent"):
+        if parent is not None and parent.type == "argument_list" and ctx.is_pkg_call(parent.parent, CONTEXT):
+            return None
+        return f"{name} (the request carries its context)"
+    return None
+
+
+def _detached(ctx: FileContext, call: Node) -> bool:
+    """call is the argument of context.WithoutCancel(...)."""
+    args = call.parent
+    return args is not None and args.type == "argument_list" and ctx.is_pkg_call(args.parent, CONTEXT, "WithoutCancel")
+
+
+def _derived(ctx: FileContext, fn: Node, param: Node, before: int) -> dict[str, Node]:
+    """Variables declared before `before` that hold r.Context() or a context derived from it
+    with context.WithCancel/WithTimeout/... (not WithoutCancel): name -> declaring identifier."""
+    found: dict[str, Node] = {}
+    changed = True
+    while changed:
+        changed = False
+        for n in S.walk(fn):
+            if n.start_byte >= before or n.type not in ("short_var_declaration", "var_spec", "assignment_statement"):
+                continue
+            left = n.child_by_field_name("left") or None
+            names = list(left.named_children) if left is not None else list(n.children_by_field_name("name"))
+            right = n.child_by_field_name("right") or n.child_by_field_name("value")
+            if right is None or not names:
+                continue
+            values = [v for v in right.named_children if v.type != "comment"]
+            if not values or not _holds_context(ctx, S.unparen(values[0]), param, found):
+                continue
+            target = names[0]
+            if target.type != "identifier" or ctx.text(target) == "_":
+                continue
+            decl = target if n.type != "assignment_statement" else declaration_of(ctx, target)
+            if decl is not None and ctx.text(decl) not in found:
+                found[ctx.text(decl)] = decl
+                changed = True
+    return found
+
+
+def _holds_context(ctx: FileContext, value: Node, param: Node, found: dict[str, Node]) -> bool:
+    if value.type != "call_expression":
+        return False
+    fn = value.child_by_field_name("function")
+    if fn is not None and fn.type == "selector_expression":
+        operand, fld = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
+        if operand is not None and operand.type == "identifier" and ctx.text(fld) == "Context" \
+                and _is(declaration_of(ctx, operand), param):
+            return True
+    if ctx.is_pkg_call(value, CONTEXT, *CONTEXT_DERIVERS):
+        args = value.child_by_field_name("arguments")
+        first = next((a for a in args.named_children if a.type != "comment"), None) if args is not None else None
+        if first is None:
+            return False
+        first = S.unparen(first)
+        if first.type == "identifier" and ctx.text(first) in found:
+            return _is(declaration_of(ctx, first), found[ctx.text(first)])
+        return _holds_context(ctx, first, param, found)
+    return False
+
+
+def _waits_after(fn: Node, stmt: Node) -> bool:
+    """A .Wait() call, a receive or a select follows stmt in fn (outside function literals)."""
+    body = fn.child_by_field_name("body")
+    stack = [body] if body is not None else []
+    while stack:
+        n = stack.pop()
+        if n.type == "func_literal" and n.id != fn.id:
+            continue
+        if n.end_byte <= stmt.end_byte:
+            continue
+        if n.start_byte >= stmt.end_byte:
+            if n.type == "select_statement":
+                return True
+            if n.type == "unary_expression":
+                op = n.child_by_field_name("operator")
+                if op is not None and op.type == "<-":
+                    return True
+            if n.type == "call_expression" and S.callee_parts(n)[1] == "Wait":
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
+RULE = Rule(
+    id=ID,
+    doc=__doc__,
+    find=find,
+    triggers=(b"Request",),
+)
