@@ -309,6 +309,8 @@ def fix(
     format: Annotated[str, typer.Option("--format", help="Report format: text, or json (the findings, with each fix's verification).")] = "text",
 ) -> None:
     """Apply the fixes in place (atomic writes). Exit 1 if any file changed."""
+    import dataclasses
+
     from gofix import safety
     from gofix.writer import WriteError, scan_roots, write_atomic
 
@@ -329,13 +331,16 @@ def fix(
     roots = scan_roots(paths)
     written = 0
     fixes = 0
-    for r in results:
+    refused = sum(1 for r in results if r.error == safety.DIRTY)
+    for i, r in enumerate(results):
         if not r.changed:
             continue
         try:
             write_atomic(Path(r.path), r.fixed, expected=r.source, roots=roots)
         except WriteError as e:
             eprint(f"{r.path}: error: {e}")
+            results[i] = dataclasses.replace(r, error=str(e), fixed=None, applied=[])
+            refused += 1
             continue
         written += 1
         fixes += len(r.applied)
@@ -348,7 +353,7 @@ def fix(
     eprint(f"gofix: {fixes} fix(es) applied in {written} file(s); {remaining} finding(s) left for review")
     if _nothing_processed(results):
         raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_FINDINGS if written else EXIT_CLEAN)
+    raise typer.Exit(EXIT_FINDINGS if written or refused else EXIT_CLEAN)
 
 
 @app.command()
