@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from gofix import syntax as S
-from gofix.context import FileContext, use_kind
+from gofix.context import FileContext, is_declaration, use_kind
 from gofix.edits import insert_after_statement, insert_at_block_end, insert_at_block_start
 from gofix.model import Applicability, Edit, Finding, Fix, Severity
 
@@ -130,6 +130,63 @@ def creation(ctx: FileContext, call: Node, has_error: bool | None) -> Creation |
         return None
     err = ctx.text(left[1]) if len(left) == 2 else None
     return Creation(stmt, var, err, defines, fn)
+
+
+def declared_as(ctx: FileContext, at: Node, recv: Node, pattern: re.Pattern[str]) -> bool:
+    """recv (an identifier, or a field `x.f`) is declared with a type or value whose text
+    matches pattern: a parameter, a local or package-level variable, or a struct field of
+    the file."""
+    if recv.type == "identifier":
+        name = ctx.text(recv)
+        for fn in (a for a in S.ancestors(at) if a.type in S.FUNCTION_TYPES):
+            for ident in ctx.uses(fn, name):
+                if is_declaration(ident) and ident.start_byte < at.start_byte:
+                    return bool(pattern.search(ctx.text(_declaring(ident))))
+        for decl in ctx.root.named_children:
+            if decl.type == "var_declaration":
+                for spec in (s for s in S.walk(decl) if s.type == "var_spec"):
+                    if any(ctx.text(n) == name for n in spec.children_by_field_name("name")):
+                        return bool(pattern.search(ctx.text(spec)))
+        return False
+    if recv.type == "selector_expression":
+        field = ctx.text(recv.child_by_field_name("field"))
+        for decl in S.walk(ctx.root):
+            if decl.type == "field_declaration" and any(
+                    ctx.text(n) == field for n in decl.children_by_field_name("name")):
+                if pattern.search(ctx.text(decl)):
+                    return True
+    return False
+
+
+def _declaring(ident: Node) -> Node:
+    p = ident.parent
+    while p is not None and p.type not in ("parameter_declaration", "var_spec", "short_var_declaration",
+                                          "assignment_statement", "range_clause", "method_declaration"):
+        p = p.parent
+    if p is not None and p.type == "method_declaration":
+        return ident.parent  # the receiver's parameter_declaration was passed above
+    return p if p is not None else ident
+
+
+def pkg_type_pattern(ctx: FileContext, types: dict[str, tuple[str, ...]]) -> re.Pattern[str] | None:
+    """A pattern for `pkg.Type` spellings of the given import paths' types under the file's
+    names for them (None when none of the paths is imported)."""
+    alts = []
+    for path, names in types.items():
+        local = ctx.local_name(path)
+        if local is not None:
+            alts.append(rf"{re.escape(local)}\.(?:{'|'.join(names)})\b")
+    if not alts:
+        return None
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(alts)})")
+
+
+def receiver(call: Node) -> Node | None:
+    """x in x.Method(...)."""
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "selector_expression":
+        return None
+    return S.unparen(fn.child_by_field_name("operand"))
 
 
 # --- the error check --------------------------------------------------------------------------

@@ -42,6 +42,10 @@ functions is fine: this function commits it, so it owns it.
 
 from __future__ import annotations
 
+import re
+
+from tree_sitter import Node
+
 from codemods import _closers as C
 from gofix.context import FileContext, use_kind
 from gofix.model import Finding
@@ -50,6 +54,8 @@ from gofix.rules import Rule
 ID = "tx-rollback"
 WITH_ERROR = ("Begin", "BeginTx", "Beginx", "BeginTxx")
 NO_ERROR = ("MustBegin", "MustBeginTx")
+SQL_METHOD = re.compile(r"^(Exec|Query|QueryRow|Prepare|Stmt|NamedExec|NamedQuery|MustExec|Get|Select)")
+DB_TYPES = {"database/sql": ("DB", "Conn"), "github.com/jmoiron/sqlx": ("DB", "Conn")}
 
 
 def find(ctx: FileContext) -> list[Finding]:
@@ -59,6 +65,8 @@ def find(ctx: FileContext) -> list[Finding]:
         c = C.creation(ctx, call, has_error)
         if c is None or not _committed(ctx, c):
             continue  # never committed here: not a transaction this function finishes
+        if not _is_sql(ctx, call, c):
+            continue  # nothing says this is a database transaction: a look-alike Begin
         assigned = [u for u in ctx.uses(c.fn, c.var) if use_kind(u) in ("declared", "target")]
         if len(assigned) != 1:
             continue  # assigned again: one deferred Rollback would cover one transaction only
@@ -70,6 +78,18 @@ def find(ctx: FileContext) -> list[Finding]:
         if finding is not None:
             out.append(finding)
     return out
+
+
+def _is_sql(ctx: FileContext, call: Node, c: C.Creation) -> bool:
+    """The transaction runs SQL (tx.Exec, tx.QueryContext, ...), or Begin is called on a
+    value declared as a database/sql or sqlx DB or Conn."""
+    for use in ctx.uses(c.fn, c.var, c.stmt.end_byte):
+        p = use.parent
+        if p is not None and p.type == "selector_expression" and SQL_METHOD.match(ctx.text(p.child_by_field_name("field"))):
+            return True
+    pattern = C.pkg_type_pattern(ctx, DB_TYPES)
+    recv = C.receiver(call)
+    return pattern is not None and recv is not None and C.declared_as(ctx, call, recv, pattern)
 
 
 def _committed(ctx: FileContext, c: C.Creation) -> bool:

@@ -53,13 +53,11 @@ returned, stored, sent or passed whole to another function: the callee may own t
 
 from __future__ import annotations
 
-import re
-
 from tree_sitter import Node
 
 from codemods import _closers as C
 from gofix import syntax as S
-from gofix.context import FileContext, is_declaration
+from gofix.context import FileContext
 from gofix.model import Finding
 from gofix.rules import Rule
 
@@ -107,46 +105,10 @@ def _source(ctx: FileContext, call: Node) -> str | None:
     return None
 
 
-def _client_pattern(ctx: FileContext) -> re.Pattern[str] | None:
-    http = ctx.local_name("net/http")
-    if http is None:
-        return None
-    return re.compile(rf"(?<![\w.]){re.escape(http)}\.(Client\b|DefaultClient\b)")
-
-
 def _is_client(ctx: FileContext, call: Node, recv: Node) -> bool:
     """recv is declared or typed as an *http.Client in the function chain or the file."""
-    pattern = _client_pattern(ctx)
-    if pattern is None:
-        return False
-    if recv.type == "identifier":
-        name = ctx.text(recv)
-        for fn in (a for a in S.ancestors(call) if a.type in S.FUNCTION_TYPES):
-            for ident in ctx.uses(fn, name):
-                if is_declaration(ident) and ident.start_byte < call.start_byte:
-                    return bool(pattern.search(ctx.text(_declaring(ident))))
-        for decl in ctx.root.named_children:
-            if decl.type == "var_declaration":
-                for spec in (s for s in S.walk(decl) if s.type == "var_spec"):
-                    if any(ctx.text(n) == name for n in spec.children_by_field_name("name")):
-                        return bool(pattern.search(ctx.text(spec)))
-        return False
-    if recv.type == "selector_expression":
-        field = ctx.text(recv.child_by_field_name("field"))
-        for decl in S.walk(ctx.root):
-            if decl.type == "field_declaration" and any(
-                    ctx.text(n) == field for n in decl.children_by_field_name("name")):
-                if pattern.search(ctx.text(decl)):
-                    return True
-    return False
-
-
-def _declaring(ident: Node) -> Node:
-    p = ident.parent
-    while p is not None and p.type not in ("parameter_declaration", "var_spec", "short_var_declaration",
-                                          "assignment_statement", "range_clause"):
-        p = p.parent
-    return p if p is not None else ident
+    pattern = C.pkg_type_pattern(ctx, {"net/http": ("Client", "DefaultClient")})
+    return pattern is not None and C.declared_as(ctx, call, recv, pattern)
 
 
 def _used_as_response(ctx: FileContext, call: Node) -> bool:
