@@ -111,7 +111,8 @@ def _check(ctx: FileContext, ch: C.ChannelDecl) -> Finding | None:
     message = (f"this goroutine is the only sender on `{ch.name}` and never closes it, so "
                f"`for range {ch.name}` never ends; close the channel when the producer is done")
     if fix is None:
-        message += f" ({reason or 'the producer body cannot take a new first line'}: no automatic fix)"
+        reason = reason or "the producer's layout leaves no room for a first statement"
+        message += f" ({reason}: no automatic fix)"
     return ctx.finding(ID, go, message, Severity.ERROR, fix)
 
 
@@ -138,12 +139,22 @@ def _producer(fn: Node, sends: list[C.ChannelUse]) -> Node | None:
     return producer
 
 
+_LITERAL_USES = {
+    "go": "started by a go statement",
+    "passed": "passed to a call",
+    "stored": "stored",
+    "assigned": "assigned to a variable",
+    "returned": "returned",
+}
+
+
 def _fix_blocker(producer: Node, sends: list[C.ChannelUse], uses: list[C.ChannelUse]) -> str | None:
     for s in sends:
         for lit in C.functions_between(s.node, producer):
             how = literal_usage(lit)
             if how not in ("defer", "called"):
-                return f"a function literal that is {how} inside the producer also sends and could send after the close"
+                what = _LITERAL_USES.get(how, "used as a value")
+                return f"a function literal {what} inside the producer sends too, and could send after the close"
     for u in uses:
         if u.kind in _RECEIVES and u.kind not in _CLOSE_SAFE_RECEIVES:
             return "a plain receive would get zero values forever once the channel is closed"
