@@ -106,6 +106,10 @@ def _git_error(e: Exception, scrub: Scrubber) -> str:
         text = re.sub(r"^\s*stderr:\s*", "", text)
         text = text.strip().strip("'").strip()
         lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        # push --porcelain reports each refused ref on stdout as "!<TAB>src:dst<TAB>[rejected] (why)"
+        out = re.sub(r"^\s*stdout:\s*", "", (e.stdout or "").strip()).strip("'")
+        lines += [" ".join(ln.split("\t")[2:]).strip() or ln.strip() for ln in out.splitlines()
+                  if ln.startswith("!")]
         return scrub("; ".join(lines[-4:]) if lines else f"git exited {e.status}")
     return scrub(str(e))
 
