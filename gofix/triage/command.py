@@ -110,6 +110,8 @@ def triage(
         sys.stdout.write(to_markdown(rows, options, title, summary, comparing))
     else:
         console = Console(highlight=False)
+        if not console.is_terminal:
+            console = Console(highlight=False, width=max(console.width, 160))
         console.print(summary, markup=False)
         if rows:
             print_table(console, rows, options, title, comparing, limit)

@@ -57,8 +57,22 @@ class Frame:
         return self.function.rsplit("/", 1)[-1]
 
     @property
+    def display_path(self) -> str:
+        """The repository path when mapped; GOROOT, module cache and vendor prefixes cut
+        from standard library and dependency paths; otherwise the path as printed."""
+        if self.rel is not None:
+            return self.rel
+        path = self.file or "?"
+        if self.kind != USER:
+            for marker in ("/pkg/mod/", "/vendor/", "/src/"):
+                i = path.rfind(marker)
+                if i >= 0:
+                    return path[i + len(marker):]
+        return path
+
+    @property
     def where(self) -> str:
-        path = self.rel or self.file or "?"
+        path = self.display_path
         return f"{path}:{self.line}" if self.line else path
 
 

@@ -2,9 +2,10 @@
 
 For each group, the functions to look at are the innermost function containing the
 blocking frame's line (the goroutine's own code: a send that nobody receives, a range
-that never ends) and the innermost function containing the creation site (where the
-channel was made and the goroutine started: where forgotten-sender and
-goroutine-without-exit point). The rules run through the engine (`engine.process`, the
+that never ends), the function around it when that is a function literal, and the
+innermost function containing the creation site (where the channel was made and the
+goroutine started: where forgotten-sender and goroutine-without-exit point; debug=1
+dumps do not print it, hence the function around the literal). The rules run through the engine (`engine.process`, the
 path `gofix check` takes) on each mapped file once; a finding is attached when it lies
 inside one of those functions.
 """
@@ -66,16 +67,25 @@ class Matcher:
             hit = self._files[rel] = (res, tree)
         return hit
 
-    def function_span(self, rel: str, line: int) -> tuple[int, int] | None:
-        """Byte range of the innermost function containing line (None: not in a function)."""
+    def function_spans(self, rel: str, line: int) -> list[tuple[int, int]]:
+        """Byte ranges of the innermost function containing line and, when that is a
+        function literal, of the function around it (which started the goroutine running
+        the literal, as a rule: where its channel was made). Empty: not in a function."""
         res, tree = self._file(rel)
         if res is None or tree is None or res.source is None:
-            return None
+            return []
         node = _node_at_line(tree, res.source, line)
         if node is None:
-            return None
+            return []
         fn = node if node.type in S.FUNCTION_TYPES else S.enclosing_function(node)
-        return (fn.start_byte, fn.end_byte) if fn is not None else None
+        spans = []
+        if fn is not None:
+            spans.append((fn.start_byte, fn.end_byte))
+            if fn.type == "func_literal":
+                outer = S.enclosing_function(fn)
+                if outer is not None:
+                    spans.append((outer.start_byte, outer.end_byte))
+        return spans
 
     def for_group(self, g: Group) -> list[Match]:
         out: list[Match] = []
@@ -86,9 +96,12 @@ class Matcher:
             res, _ = self._file(frame.rel)
             if res is None or not res.findings:
                 continue
-            span = self.function_span(frame.rel, frame.line)
+            spans = self.function_spans(frame.rel, frame.line)
             for f in res.findings:
-                inside = (span[0] <= f.start_byte < span[1]) if span else f.start.line == frame.line
+                if spans:
+                    inside = any(a <= f.start_byte < b for a, b in spans)
+                else:
+                    inside = f.start.line == frame.line
                 key = (frame.rel, f.start_byte, f.rule)
                 if inside and key not in seen:
                     seen.add(key)

@@ -131,11 +131,11 @@ def print_table(console: Console, rows: list[Row], options: Options, title: str,
     table = Table(title=title, show_lines=True, title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("Goroutines" if not comparing else "Count (growth)", justify="right")
-    table.add_column("State")
-    table.add_column("Wait")
-    table.add_column("Blocking at")
-    table.add_column("Created by")
-    table.add_column("Finding")
+    table.add_column("State", overflow="fold")
+    table.add_column("Wait", no_wrap=True)
+    table.add_column("Blocking at", overflow="fold", ratio=3)
+    table.add_column("Created by", overflow="fold", ratio=3)
+    table.add_column("Finding", overflow="fold", ratio=2)
     for row in rows[:limit]:
         g = row.group
         count = str(g.count)
