@@ -199,18 +199,22 @@ def _remote_branch_sha(repo: Any, remote: str, branch: str, env: dict[str, str],
 
 
 def _verifier() -> Callable[..., Any] | None:
-    """gofix.verify's public entry point, if that module exists."""
+    """gofix.verify.verify, if that module exists in this gofix."""
     try:
-        import gofix.verify as verify  # type: ignore[import-not-found]
-    except ModuleNotFoundError as e:
-        if e.name == "gofix.verify":
-            return None
-        raise
-    for name in ("verify_results", "verify"):
-        fn = getattr(verify, name, None)
-        if callable(fn):
-            return fn
-    return None
+        from gofix import verify
+    except ImportError:
+        return None
+    return getattr(verify, "verify", None)
+
+
+@dataclass
+class PackageCheck:
+    """Verification tally of one package (directory) over every rule's fixes."""
+
+    verified: int = 0
+    dropped: int = 0
+    unverified: int = 0
+    reasons: list[str] = field(default_factory=list)
 
 
 def _relative(root: Path, shown: str) -> str:
@@ -255,9 +259,8 @@ def make_fixes(wt: Any, root: Path, cfg: BotConfig, author: tuple[str, str],
         raise BotError(str(e)) from None
     accept = lambda f: engine.fix_applies(f, base_opts)  # noqa: E731: hints only if selected
     verify = _verifier() if cfg.verify else None
-    verification = ("not verified: gofix.verify is not available in this gofix" if cfg.verify and verify is None
-                    else "not verified: --no-verify" if not cfg.verify else "")
-    verify_notes: list[str] = []
+    packages: dict[str, PackageCheck] = {}
+    notes: list[str] = []
     env = {"GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1],
            "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1]}
     commits: list[RuleCommit] = []
@@ -268,12 +271,23 @@ def make_fixes(wt: Any, root: Path, cfg: BotConfig, author: tuple[str, str],
             warn(e)
         dropped: list[tuple[str, Finding]] = []
         if verify is not None and any(r.changed for r in results):
-            results, note = _run_verify(verify, results, opts)
-            if note:
-                verify_notes.append(f"{rule.id}: {note}")
+            results, report = verify(results, opts, accept=accept)
+            notes += [n for n in report.notes if n not in notes]
             for r in results:
-                dropped += [(_relative(root, r.path), f) for f in r.findings
-                            if f.verified is False and f.fix is not None]
+                rel = _relative(root, r.path)
+                for f in r.findings:
+                    if f.fix is None or not accept(f):
+                        continue
+                    pkg = packages.setdefault(Path(rel).parent.as_posix(), PackageCheck())
+                    if f.verified is True:
+                        pkg.verified += 1
+                    elif f.verified is False:
+                        pkg.dropped += 1
+                        dropped.append((rel, f))
+                    else:
+                        pkg.unverified += 1
+                    if f.verified is not True and f.verify_reason and f.verify_reason not in pkg.reasons:
+                        pkg.reasons.append(f.verify_reason)
         changed = [r for r in results if r.changed]
         if not changed:
             continue
@@ -298,8 +312,7 @@ def make_fixes(wt: Any, root: Path, cfg: BotConfig, author: tuple[str, str],
                 hints += 1
             else:
                 unfixed.append((_relative(root, r.path), f))
-    if verify is not None:
-        verification = "\n".join(verify_notes) if verify_notes else "verified: every fix builds and passes go vet"
+    verification = _verification_text(cfg, verify is not None, packages, notes)
     return commits, unfixed, hints, verification
 
 
@@ -313,24 +326,23 @@ def _commit(wt: Any, message: str, env: dict[str, str]) -> None:
         os.unlink(msg_path)
 
 
-def _run_verify(verify: Callable[..., Any], results: list[FileResult], opts: Any) -> tuple[list[FileResult], str]:
-    """Call gofix.verify's entry point; it may return the results, or (results, summary)."""
-    try:
-        out = verify(results, opts)
-    except TypeError:
-        out = verify(results)
-    note = ""
-    if isinstance(out, tuple) and len(out) == 2:
-        out, summary = out
-        note = summary if isinstance(summary, str) else ""
-    if isinstance(out, list):
-        results = out
-    if not note:
-        dropped = sum(1 for r in results for f in r.findings if f.verified is False)
-        unverified = sum(1 for r in results for f in r.applied if f.verified is None)
-        note = (f"{dropped} fix(es) dropped by verification" if dropped else "") + \
-               (f"{'; ' if dropped else ''}{unverified} fix(es) could not be verified" if unverified else "")
-    return results, note
+def _verification_text(cfg: BotConfig, available: bool, packages: dict[str, PackageCheck],
+                       notes: list[str]) -> str:
+    if not cfg.verify:
+        return "Not verified (--no-verify)."
+    if not available:
+        return "Not verified: this gofix has no verification (gofix.verify)."
+    if not packages:
+        return "Nothing to verify."
+    lines = ["Each package with a fix was built (`go build`) and vetted (`go vet`) with the fixes "
+             "applied, offline; fixes that broke either were left out.", "",
+             "| Package | Verified | Dropped | Not verifiable | Notes |", "| --- | --- | --- | --- | --- |"]
+    for name in sorted(packages):
+        p = packages[name]
+        lines.append(f"| `{name}` | {p.verified} | {p.dropped} | {p.unverified} | {_md('; '.join(p.reasons))} |")
+    for n in notes:
+        lines.append(f"\n{_md(n)}")
+    return "\n".join(lines)
 
 
 # --- the pull request -------------------------------------------------------------------------

@@ -266,15 +266,17 @@ def snapshot(repo: git.Repo) -> dict:
 runner = CliRunner()
 
 
-def bot(world: World, api: ApiState | None, *args: str, token: str | None = TOKEN, env: dict | None = None):
+def bot(world: World, api: ApiState | None, *args: str, token: str | None = TOKEN, env: dict | None = None,
+        verify: bool = False):
     e = {"GITHUB_REPOSITORY": SLUG}
     if api is not None:
         e["GITHUB_API_URL"] = api.url  # type: ignore[attr-defined]
     if token is not None:
         e["GITHUB_TOKEN"] = token
     e.update(env or {})
-    # --no-verify: whether gofix.verify exists or not, these tests are about git and the API
-    return runner.invoke(app, ["bot", str(world.path), "--no-verify", *args], env=e)
+    # --no-verify by default: most of these tests are about git and the API
+    flags = [] if verify else ["--no-verify"]
+    return runner.invoke(app, ["bot", str(world.path), *flags, *args], env=e)
 
 
 def bot_commits(world: World) -> list[git.Commit]:
@@ -434,6 +436,41 @@ func Wait(done <-chan struct{}, poll func()) {
     assert r.exit_code == 0, r.output
     files = {f for c in bot_commits(world) for f in c.stats.files}
     assert "wait.go" not in files and "load.go" in files
+
+
+def test_verification_result_is_in_the_pr(leaky, api, go_bin):
+    r = bot(leaky, api, *SELECT, verify=True)
+    assert r.exit_code == 0, r.output
+    body = api.calls[-1].body["body"]
+    assert "| Package | Verified | Dropped | Not verifiable | Notes |" in body
+    assert "| `.` | 2 | 0 | 0 |  |" in body
+
+
+def test_a_fix_verification_drops_stays_out_of_the_commits(leaky, api, monkeypatch):
+    """When gofix.verify drops a rule's fix, that rule gets no commit, and the PR says why."""
+    import dataclasses
+
+    import gofix.verify as verify_mod
+
+    def fake_verify(results, options, accept=None, **kw):
+        out = []
+        for r in results:
+            if r.changed and "unclosed-body" in options.select:
+                r = dataclasses.replace(r, fixed=None, applied=[], findings=[
+                    dataclasses.replace(f, verified=False, verify_reason="go vet: new diagnostic")
+                    for f in r.findings])
+            else:
+                r = dataclasses.replace(r, findings=[dataclasses.replace(f, verified=True) for f in r.findings])
+            out.append(r)
+        return out, verify_mod.VerifyReport()
+
+    monkeypatch.setattr(verify_mod, "verify", fake_verify)
+    r = bot(leaky, api, *SELECT, verify=True)
+    assert r.exit_code == 0, r.output
+    assert [c.summary.split(":")[0] for c in bot_commits(leaky)] == ["gofix(lost-cancel)"]
+    body = api.calls[-1].body["body"]
+    assert "| `.` | 1 | 1 | 0 | go vet: new diagnostic |" in body
+    assert "`unclosed-body`" in body  # among the findings reported but not fixed
 
 
 # --- refusals: the bot never pushes where it must not -------------------------------------------
