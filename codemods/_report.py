@@ -27,6 +27,7 @@ from tree_sitter import Node
 
 from gofix import syntax as S
 from gofix.context import FileContext, is_declaration, literal_usage
+from gofix.model import Edit
 
 HTTP = "net/http"
 SQL = "database/sql"
@@ -471,3 +472,28 @@ def display(ctx: FileContext, node: Node, limit: int = 60) -> str:
         fn = node.child_by_field_name("function")
         text = display(ctx, fn, limit) + "(...)" if fn is not None else text
     return text
+
+
+# --- edits -----------------------------------------------------------------------------------------
+
+
+def prepend_argument(ctx: FileContext, call: Node, text: str) -> Edit | None:
+    """The edit that makes `text` the first argument of call, keeping gofmt layout: after the
+    `(` when the first argument is on the same line, on its own line otherwise."""
+    args = call.child_by_field_name("arguments")
+    if args is None or not args.children or args.children[0].type != "(":
+        return None
+    open_paren = args.children[0]
+    real = [c for c in args.named_children if c.type != "comment"]
+    if not real:
+        if args.named_children:
+            return None  # only comments between the parentheses: leave the layout to a human
+        return Edit(open_paren.end_byte, open_paren.end_byte, text.encode())
+    row = open_paren.end_point.row
+    if real[0].start_point.row == row:
+        return Edit(open_paren.end_byte, open_paren.end_byte, f"{text}, ".encode())
+    first = next(c for c in args.named_children if c.start_point.row > row)
+    if not S.starts_line(ctx.src, first):
+        return None
+    at = S.line_start(ctx.src, first.start_byte)
+    return Edit(at, at, S.indent_of(ctx.src, first) + f"{text},\n".encode())
