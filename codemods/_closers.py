@@ -34,18 +34,20 @@ SELECTOR_CALLS = S.query(
          function: (selector_expression field: (field_identifier) @name)) @call"""
 )
 
-# Standard-library functions that read from or write to a value passed to them but never
-# close it or keep it: passing the resource to them is not an escape (as long as what they
-# return does not escape either).
-NON_OWNING = {
-    "io": ("ReadAll", "Copy", "CopyN", "CopyBuffer", "ReadFull", "ReadAtLeast", "WriteString",
-           "LimitReader", "TeeReader", "NewSectionReader"),
-    "bufio": ("NewReader", "NewReaderSize", "NewScanner", "NewWriter", "NewWriterSize", "NewReadWriter"),
+# Standard-library functions that read from or write to a value passed to them, never close
+# it and keep nothing of it: passing the resource to them is not an escape.
+CONSUMERS = {
+    "io": ("ReadAll", "Copy", "CopyN", "CopyBuffer", "ReadFull", "ReadAtLeast", "WriteString"),
+    "fmt": ("Fprint", "Fprintf", "Fprintln", "Fscan", "Fscanf", "Fscanln"),
+}
+# ... and those whose result wraps it: not an escape as long as that result stays here.
+WRAPPERS = {
+    "io": ("LimitReader", "TeeReader", "NewSectionReader"),
+    "bufio": ("NewReader", "NewReaderSize", "NewScanner", "NewWriter", "NewWriterSize"),
     "encoding/json": ("NewDecoder", "NewEncoder"),
     "encoding/csv": ("NewReader", "NewWriter"),
     "encoding/xml": ("NewDecoder", "NewEncoder"),
     "encoding/gob": ("NewDecoder", "NewEncoder"),
-    "fmt": ("Fprint", "Fprintf", "Fprintln", "Fscan", "Fscanf", "Fscanln"),
 }
 _CLOSER_HELPER = re.compile(r"close|drain", re.I)
 
@@ -334,8 +336,13 @@ def _deferred_or_in_literal(node: Node, fn: Node) -> bool:
 # --- closed on some paths only ----------------------------------------------------------------------
 
 
-def _fatal_calls(region: list[Node]) -> list[Node]:
-    """panic / log.Fatal / t.Fatal / os.Exit statements in region (not in function literals)."""
+_PROCESS_EXITS = {"log": ("Fatal", "Fatalf", "Fatalln"), "os": ("Exit",)}
+
+
+def _fatal_calls(ctx: FileContext, region: list[Node]) -> list[Node]:
+    """panic / t.Fatal / log.Panic statements in region (not in function literals): they
+    leave the function and run its defers. log.Fatal* and os.Exit end the process, which
+    releases everything and runs no defers: they are not leaks."""
     out = []
     for root in region:
         stack = [root]
@@ -344,15 +351,17 @@ def _fatal_calls(region: list[Node]) -> list[Node]:
             if n.type == "func_literal":
                 continue
             if n.type == "expression_statement" and S.is_terminating(n, lenient=True):
-                out.append(n)
+                call = n.named_children[0]
+                if not any(ctx.is_pkg_call(call, path, *names) for path, names in _PROCESS_EXITS.items()):
+                    out.append(n)
             stack.extend(n.named_children)
     return out
 
 
-def skipping_exit(an: Anchor, plain: list[Node]) -> tuple[Node, str] | None:
+def skipping_exit(ctx: FileContext, an: Anchor, plain: list[Node]) -> tuple[Node, str] | None:
     """The first exit after the creation that leaves without passing any of the plain
     cleanup calls (and a word for it), or None when every path passes one."""
-    exits = S.exits_leaving(an.region, an.scope) + _fatal_calls(an.region)
+    exits = S.exits_leaving(an.region, an.scope) + _fatal_calls(ctx, an.region)
     start = an.region[0].start_byte if an.region else an.scope.end_byte
     points = [(e, _exit_word(e)) for e in sorted(exits, key=lambda n: n.start_byte)]
     last = an.region[-1] if an.region else None
@@ -441,31 +450,40 @@ def escape(ctx: FileContext, res: Resource, c: Creation) -> str | None:
 
 
 def _non_owning_use(ctx: FileContext, c: Creation, use: Node) -> bool:
-    """use is an argument of a standard-library reader/writer that neither closes nor keeps
-    it, and the call's own result does not leave the function."""
+    """use is an argument of a standard-library reader or writer that neither closes nor
+    keeps it (io.ReadAll, fmt.Fprintf, ...), or of a wrapper (bufio.NewReader,
+    json.NewDecoder, ...) whose result does not leave the function."""
     args = use.parent
     call = args.parent if args is not None else None
-    if call is None or call.type != "call_expression":
+    if call is None or call.type != "call_expression" or _in_goroutine(call, c.fn):
         return False
-    if not any(ctx.is_pkg_call(call, path, *names) for path, names in NON_OWNING.items()):
+    if any(ctx.is_pkg_call(call, path, *names) for path, names in CONSUMERS.items()):
+        return True
+    if not any(ctx.is_pkg_call(call, path, *names) for path, names in WRAPPERS.items()):
         return False
-    for a in S.ancestors(call):
-        if a.id == c.fn.id:
-            break
-        if a.type in ("return_statement", "go_statement", "send_statement", "composite_literal", "func_literal"):
+    node = call
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    p = node.parent
+    if p is not None and p.type == "selector_expression":
+        return True  # bufio.NewReader(f).ReadString('\n'): used on the spot
+    if p is not None and p.type == "expression_list" and p.named_child_count == 1 and p.parent is not None \
+            and p.parent.type in ("short_var_declaration", "assignment_statement"):
+        left = p.parent.child_by_field_name("left")
+        if left is None or left.named_child_count != 1 or left.named_children[0].type != "identifier":
             return False
-    rhs = call.parent
-    if rhs is not None and rhs.type == "expression_list" and rhs.parent is not None and rhs.parent.type in (
-            "short_var_declaration", "assignment_statement", "var_spec"):
-        left = rhs.parent.child_by_field_name("left") or rhs.parent.child_by_field_name("name")
-        if left is not None:
-            for ident in (left.named_children if left.type == "expression_list" else [left]):
-                if ident.type != "identifier":
-                    return False  # stored into a field or element
-                name = ctx.text(ident)
-                if name != "_" and ctx.lifetime_blocker(c.fn, [name], rhs.parent.end_byte, None) is not None:
-                    return False
-    return True
+        name = ctx.text(left.named_children[0])
+        return ctx.lifetime_blocker(c.fn, [name], p.parent.end_byte, None) is None
+    return False
+
+
+def _in_goroutine(node: Node, fn: Node) -> bool:
+    for a in S.ancestors(node):
+        if a.id == fn.id:
+            return False
+        if a.type in ("go_statement", "func_literal"):
+            return True
+    return False
 
 
 # --- the check ------------------------------------------------------------------------------------------
@@ -489,7 +507,7 @@ def check(ctx: FileContext, res: Resource) -> Finding | None:
             return None  # cleaned up somewhere; its paths are not ours to judge
         if an is None:
             return None  # no error check we understand: the paths are not ours to judge
-        skip = skipping_exit(an, found.plain)
+        skip = skipping_exit(ctx, an, found.plain)
         if skip is None:
             return None
         exit_node, word = skip
