@@ -33,13 +33,14 @@ from dataclasses import dataclass, field
 MAX_PROBLEMS = 20  # problems kept with their text; the rest are only counted
 
 # goroutine 20 [chan send, 3 minutes]:    goroutine 7 gp=0xc0 m=nil [IO wait]:
-_HEADER = re.compile(r"goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[(.*)\]:$")
-_DEBUG1_HEADER = re.compile(r"\S+ profile: total \d+$")
-_DEBUG1_RECORD = re.compile(r"(\d+) @(?: 0x[0-9a-fA-F]+)*$")
-_REGISTER = re.compile(r"[a-z0-9]{1,6}\s+0x[0-9a-f]+$")
-_MINUTES = re.compile(r"(\d+) minutes?$")
+_HEADER = re.compile(r"goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[(.*)\]:$", re.ASCII)
+_DEBUG1_HEADER = re.compile(r"\S+ profile: total \d+$", re.ASCII)
+_DEBUG1_RECORD = re.compile(r"(\d+) @(?: 0x[0-9a-fA-F]+)*$", re.ASCII)
+_REGISTER = re.compile(r"[a-z0-9]{1,6}\s+0x[0-9a-f]+$", re.ASCII)
+_MINUTES = re.compile(r"(\d+) minutes?$", re.ASCII)
 _FLAG_SUFFIXES = (" (leaked)", " (scan)", " (durable)")
 # Lines that surround tracebacks (panics, fatal errors, signal dumps): not goroutines, not problems.
+_END_PREFIXES = ("exit status ", "panic: ", "fatal error: ", "SIGQUIT", "SIGABRT", "SIGSEGV", "PC=")
 _NOISE_PREFIXES = (
     "panic: ", "\tpanic: ", "fatal error: ", "runtime: ", "[signal ", "SIG", "PC=", "exit status ",
     "goroutine running on other thread", "\tgoroutine running on other thread", "-----",
@@ -130,7 +131,7 @@ def split_location(text: str) -> tuple[str, int] | None:
         if i >= 0:
             text = text[:i]
     path, sep, num = text.rstrip().rpartition(":")
-    if not sep or not num.isdigit() or not path:
+    if not sep or not (num.isascii() and num.isdigit()) or not path:
         return None
     return path, int(num)
 
@@ -249,6 +250,9 @@ def parse(lines: Iterable[str], report: Report | None = None) -> Iterator[Record
                 continue
             elif cur.ancestors:
                 continue
+            elif line.startswith(_END_PREFIXES):
+                yield finish(cur)  # "exit status 2" right after the last frame
+                cur = None
             else:
                 rep.problem(lineno, f"unrecognized line inside goroutine {cur.goid}: {line[:120]!r}")
                 continue
