@@ -358,3 +358,31 @@ def channel_of(ctx: FileContext, decl: Node) -> ChannelDecl | None:
         return None
     ch = channel_declaration(ctx, call)
     return ch if ch is not None and ch.ident.id == decl.id else None
+
+
+# --- trailing comments (gofmt aligns those of consecutive lines) ------------------------------
+
+
+def trailing_comments(ctx: FileContext) -> dict[int, Node]:
+    """Row -> the first comment on that row that follows code (a trailing comment)."""
+    out: dict[int, Node] = {}
+    for n in S.walk(ctx.root):
+        if n.type == "comment" and not S.starts_line(ctx.src, n) and n.start_point.row not in out:
+            out[n.start_point.row] = n
+    return out
+
+
+def row_indent(ctx: FileContext, row: int) -> bytes | None:
+    """The leading whitespace of line `row` (0-based), None past the end."""
+    lines = ctx.src.split(b"\n")
+    if not 0 <= row < len(lines):
+        return None
+    line = lines[row]
+    return line[: len(line) - len(line.lstrip(b" \t"))]
+
+
+def aligned_with(ctx: FileContext, row: int, other: int, comments: dict[int, Node]) -> bool:
+    """Whether gofmt would put the trailing comments of rows `row` and `other` (adjacent)
+    in one alignment block: both have one, at the same indentation."""
+    return (row in comments and other in comments
+            and row_indent(ctx, row) is not None and row_indent(ctx, row) == row_indent(ctx, other))

@@ -97,7 +97,10 @@ def _check(ctx: FileContext, go: Node, lit: Node) -> Finding | None:
                "before it runs; call Add before the go statement")
     if kind == _YES and _go_method_fits(ctx, lit, go, stmts, wg_text, args):
         message += f" (with Go >= 1.25, {wg_text}.Go(func() {{ ... }}) does the Add and the Done)"
-    return ctx.finding(ID, call, message, Severity.ERROR, _fix(ctx, go, lit, stmt, wg, args, stmts))
+    fix, reason = _fix(ctx, go, lit, stmt, wg, args, stmts)
+    if reason:
+        message += f" ({reason}: no automatic fix)"
+    return ctx.finding(ID, call, message, Severity.ERROR, fix)
 
 
 # --- is it a sync.WaitGroup? -------------------------------------------------------------------
@@ -290,29 +293,78 @@ def _go_method_fits(ctx: FileContext, lit: Node, go: Node, stmts: list[Node], wg
 
 
 def _fix(ctx: FileContext, go: Node, lit: Node, stmt: Node, wg: Node, args: Node,
-         stmts: list[Node]) -> Fix | None:
+         stmts: list[Node]) -> tuple[Fix | None, str | None]:
+    """The fix, or None and why there is none."""
     for ident in (n for n in S.walk(stmt) if n.type == "identifier"):
         if C.declared_within(ctx, ident, lit):
-            return None  # uses the literal's parameter: it cannot move out of its scope
+            return None, f"it uses the literal's parameter `{ctx.text(ident)}`"
     safe = (
         not _has_calls(ctx, wg, allowed=())
         and not _has_calls(ctx, args.named_children[0], allowed=("len", "cap"))
         and not _go_has_calls(ctx, go)
     )
-    if not S.starts_line(ctx.src, go):
-        return None
     removal = _removal(ctx, lit, stmt, stmts)
-    if removal is None:
-        return None
+    if removal is None or not S.starts_line(ctx.src, go) or stmt.start_point.row != stmt.end_point.row:
+        return None, "the layout leaves no line to move it to"
+    comments = C.trailing_comments(ctx)
+    if _realigns_comments(ctx, go, stmt, comments):
+        return None, "trailing comments around it would need realigning"
     src = ctx.src
+    indent = S.indent_of(src, go)
     if S.starts_line(src, stmt):
-        moved = src[stmt.start_byte : S.line_end(src, stmt.end_byte)].rstrip()
+        lines = [src[c.start_byte : c.end_byte] for c in _comments_above(ctx, stmt)]
+        trailing = comments.get(stmt.start_point.row)
+        if trailing is not None:  # alone in its alignment block now: one space
+            end = S.line_end(src, trailing.start_byte)
+            lines.append(src[stmt.start_byte : trailing.start_byte].rstrip() + b" "
+                         + src[trailing.start_byte : end].rstrip())
+        else:
+            lines.append(ctx.bytes_of(stmt))
     else:
-        moved = ctx.bytes_of(stmt)
+        lines = [ctx.bytes_of(stmt)]
     at = S.line_start(src, go.start_byte)
-    insert = Edit(at, at, S.indent_of(src, go) + moved + b"\n")
+    insert = Edit(at, at, b"".join(indent + line + b"\n" for line in lines))
     title = f"Move `{ctx.text(stmt)}` before the go statement"
-    return Fix(title, (insert, removal), Applicability.SAFE if safe else Applicability.UNSAFE)
+    return Fix(title, (insert, removal), Applicability.SAFE if safe else Applicability.UNSAFE), None
+
+
+def _realigns_comments(ctx: FileContext, go: Node, stmt: Node, comments: dict[int, Node]) -> bool:
+    """Whether moving stmt would change how gofmt aligns trailing comments (it aligns
+    those of consecutive lines at one indentation): then the fix is left to a human."""
+    go_row, row = go.start_point.row, stmt.start_point.row
+    if C.aligned_with(ctx, go_row - 1, go_row, comments):
+        return True  # the moved lines would split an aligned block
+    if not S.starts_line(ctx.src, stmt):  # one-line literal: the go line gets shorter
+        return go_row in comments and C.aligned_with(ctx, go_row, go_row + 1, comments)
+    if row not in comments:
+        return False
+    if go_row in comments:
+        return True  # the moved comment would join the go line's block
+    indent = S.indent_of(ctx.src, go)
+    if not _comments_above(ctx, stmt) and go_row - 1 in comments and C.row_indent(ctx, go_row - 1) == indent:
+        return True  # ... or the block of the line above
+    return C.aligned_with(ctx, row, row + 1, comments)  # its old block in the literal shrinks
+
+
+def _comments_above(ctx: FileContext, stmt: Node) -> list[Node]:
+    """The comment lines directly above stmt (no blank line between): they travel with it."""
+    out: list[Node] = []
+    cur = stmt
+    prev = _previous(stmt)
+    while prev is not None and prev.type == "comment" and S.starts_line(ctx.src, prev) \
+            and prev.end_point.row == cur.start_point.row - 1:
+        out.insert(0, prev)
+        cur, prev = prev, _previous(prev)
+    return out
+
+
+def _previous(node: Node) -> Node | None:
+    """The previous named sibling; for the first of a statement_list, the block's comments
+    before it (tree-sitter keeps those outside the list)."""
+    prev = node.prev_named_sibling
+    if prev is None and node.parent is not None and node.parent.type == "statement_list":
+        prev = node.parent.prev_named_sibling
+    return prev
 
 
 def _removal(ctx: FileContext, lit: Node, stmt: Node, stmts: list[Node]) -> Edit | None:
@@ -325,7 +377,8 @@ def _removal(ctx: FileContext, lit: Node, stmt: Node, stmts: list[Node]) -> Edit
         return Edit(stmt.start_byte, stmts[1].start_byte, b"")
     if not S.starts_line(src, stmt) or not S.rest_of_line_is_trivia(src, stmt.end_byte):
         return None
-    start = S.line_start(src, stmt.start_byte)
+    above = _comments_above(ctx, stmt)
+    start = S.line_start(src, (above[0] if above else stmt).start_byte)
     end = S.line_end(src, stmt.end_byte) + 1
     if src[end : S.line_end(src, end)].strip() == b"" and S.line_end(src, end) < len(src):
         end = S.line_end(src, end) + 1  # the blank line that separated it from the rest
