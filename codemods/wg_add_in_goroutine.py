@@ -166,10 +166,29 @@ def _structs(ctx: FileContext) -> dict[str, dict[str, Node]]:
             if fd.type != "field_declaration":
                 continue
             ftype = fd.child_by_field_name("type")
-            for fname in fd.children_by_field_name("name"):
-                if ftype is not None:
+            if ftype is None:
+                continue
+            names = fd.children_by_field_name("name")
+            if not names:  # embedded: the field is named after its type
+                base = ftype.named_children[-1] if ftype.type == "pointer_type" else ftype
+                fname = base.child_by_field_name("name") if base.type == "qualified_type" else base
+                if fname is not None:
                     fields[ctx.text(fname)] = ftype
+            for fname in names:
+                fields[ctx.text(fname)] = ftype
         out.setdefault(ctx.text(name), fields)
+    return out
+
+
+def _methods(ctx: FileContext, type_name: str) -> set[str]:
+    """Names of the methods declared in this file on type_name (or *type_name)."""
+    out = set()
+    for decl in ctx.root.named_children:
+        if decl.type != "method_declaration":
+            continue
+        recv = decl.child_by_field_name("receiver")
+        if recv is not None and any(n.type == "type_identifier" and ctx.text(n) == type_name for n in S.walk(recv)):
+            out.add(ctx.text(decl.child_by_field_name("name")))
     return out
 
 
@@ -212,7 +231,7 @@ def _nth(values: Node | None, i: int) -> Node | None:
     return kids[i] if i < len(kids) else None
 
 
-def _type_kind(ctx: FileContext, typ: Node) -> str:
+def _type_kind(ctx: FileContext, typ: Node, seen: frozenset[str] = frozenset()) -> str:
     while typ.type in ("pointer_type", "parenthesized_type"):
         typ = typ.named_children[-1]
     if typ.type == "qualified_type":
@@ -221,6 +240,16 @@ def _type_kind(ctx: FileContext, typ: Node) -> str:
         if pkg is not None and name is not None and ctx.imports.get(ctx.text(pkg)) == "sync" \
                 and ctx.text(name) == "WaitGroup":
             return _YES
+    if typ.type == "type_identifier":
+        name = ctx.text(typ)
+        structs = _structs(ctx)
+        if name == "WaitGroup" and ctx.imports.get(".") == "sync" and name not in structs \
+                and name not in ctx.package_level_names:
+            return _YES  # import . "sync"
+        embedded = structs.get(name, {}).get("WaitGroup")
+        if embedded is not None and name not in seen and _type_kind(ctx, embedded, seen | {name}) == _YES \
+                and "Add" not in _methods(ctx, name):
+            return _YES  # a struct that embeds sync.WaitGroup
     return _NO
 
 

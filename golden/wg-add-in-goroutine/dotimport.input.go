@@ -1,0 +1,16 @@
+package p
+
+import . "sync"
+
+// A dot import: WaitGroup is sync.WaitGroup.
+func dotted(jobs []func()) {
+	var wg WaitGroup
+	for _, job := range jobs {
+		go func() {
+			wg.Add(1) // want "wg.Add runs inside"
+			defer wg.Done()
+			job()
+		}()
+	}
+	wg.Wait()
+}
