@@ -112,11 +112,12 @@ def triage(
         console = Console(highlight=False)
         if not console.is_terminal:
             console = Console(highlight=False, width=max(console.width, 160))
-        console.print(summary, markup=False)
+        console.print(summary, markup=False, soft_wrap=True)
         if rows:
             print_table(console, rows, options, title, comparing, limit)
         if folded and not all_groups:
-            console.print(f"{len(folded)} group(s) did not grow (folded; --all lists them)", markup=False)
+            console.print(f"{len(folded)} group(s) did not grow (folded; --all lists them)", markup=False,
+                          soft_wrap=True)
 
     status = EXIT_FINDINGS if any(m.finding.severity != Severity.HINT for r in rows for m in r.matches) else EXIT_CLEAN
     if fix:

@@ -145,9 +145,10 @@ def print_table(console: Console, rows: list[Row], options: Options, title: str,
                       _frame_cell(g.created_by), _finding_cell(row, options))
     console.print(table)
     if len(rows) > limit:
-        console.print(f"... {len(rows) - limit} more group(s); --limit N or --format json shows them")
+        console.print(f"... {len(rows) - limit} more group(s); --limit N or --format json shows them",
+                      markup=False, soft_wrap=True)
     for row in rows[: min(limit, 5)]:
-        console.print(f"{row.rank}. {sentence(row, options)}", markup=False, highlight=False)
+        console.print(f"{row.rank}. {sentence(row, options)}", markup=False, highlight=False, soft_wrap=True)
 
 
 def to_markdown(rows: list[Row], options: Options, title: str, summary: str, comparing: bool) -> str:
