@@ -439,7 +439,7 @@ def run_bot(cfg: BotConfig, say: Callable[[str], None], warn: Callable[[str], No
         if not cfg.dry_run:
             gh = GitHub(cfg.api_url, cfg.token or "", slug or "", max_wait=cfg.max_wait)
             repo_info = gh.get_repo()
-        base = cfg.base or _default_branch(repo, cfg.remote, env, scrub) or repo_info.get("default_branch")
+        base = cfg.base or repo_info.get("default_branch") or _default_branch(repo, cfg.remote, env, scrub)
         if not base:
             raise BotError(f"cannot tell the base branch of {cfg.remote!r}; pass --base BRANCH")
         if cfg.branch == base or cfg.branch == repo_info.get("default_branch"):

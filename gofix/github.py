@@ -13,6 +13,7 @@ when that wait is within `max_wait` seconds, at most `max_retries` times. Server
 from __future__ import annotations
 
 import base64
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import httpx
 from gofix import __version__
 
 DEFAULT_API_URL = "https://api.github.com"
+_URL_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.I)
 API_VERSION = "2022-11-28"
 
 
@@ -54,7 +56,8 @@ class Scrubber:
         for secret in sorted(self.secrets, key=len, reverse=True):
             if secret:
                 s = s.replace(secret, "***")
-        return s
+        # credentials written into a remote URL (https://user:secret@host/...)
+        return _URL_USERINFO.sub(r"\1***@", s)
 
 
 @dataclass(frozen=True)

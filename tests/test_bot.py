@@ -318,7 +318,7 @@ def test_opens_exactly_one_pr_with_one_commit_per_rule(leaky, api):
     assert "| `lost-cancel` | 1 | 1 |" in body and "| `unclosed-body` | 1 | 1 |" in body
     assert "**Why it leaks.**" in body and "**What the fix does.**" in body
     assert "gofix diff --select lost-cancel,unclosed-body ." in body
-    assert "### Verification" in body and "not verified: --no-verify" in body
+    assert "### Verification" in body and "Not verified (--no-verify)." in body
     assert "### Findings reported but not fixed" in body
     assert "`load.go:10`: Add defer cancel()" in body
 
@@ -679,6 +679,7 @@ def test_scrubber_hides_every_form_of_the_token():
     s = Scrubber.for_token(TOKEN)
     basic = base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
     assert s(f"a {TOKEN} b {basic}") == "a *** b ***"
+    assert s("to 'https://bot:other-secret@github.com/acme/svc.git'") == "to 'https://***@github.com/acme/svc.git'"
     assert Scrubber.for_token(None)("x") == "x"
 
 
@@ -719,3 +720,60 @@ def test_client_retries_server_errors_a_bounded_number_of_times():
     with pytest.raises(GitHubError) as e:
         gh.get_repo()
     assert len(calls) == 3 and "502" in str(e.value)
+
+
+# --- the Action, the example workflows, the pre-commit hooks ------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _action_script(env: dict[str, str], tmp_path: Path) -> list[str]:
+    """Run action.yml's gofix step with a stand-in `gofix` that prints its arguments."""
+    import os
+    import subprocess
+
+    yaml = pytest.importorskip("yaml")
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    step = next(s for s in action["runs"]["steps"] if s.get("name") == "Run gofix")
+    stub = tmp_path / "bin" / "gofix"
+    stub.parent.mkdir(parents=True, exist_ok=True)
+    stub.write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n')
+    stub.chmod(0o755)
+    full = {"PATH": f"{stub.parent}:{os.environ['PATH']}", "GOFIX_COMMAND": "bot", "GOFIX_BRANCH": BRANCH,
+            "GOFIX_BASE": "", "GOFIX_SELECT": "", "GOFIX_ARGS": "", **env}
+    out = subprocess.run(["bash", "-c", step["run"]], env=full, capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.splitlines()
+
+
+def test_action_passes_inputs_as_arguments(tmp_path):
+    assert _action_script({}, tmp_path) == ["bot", "--branch", BRANCH]
+    (tmp_path / "x.go").write_text("")  # a glob in args must not expand to it
+    args = _action_script({"GOFIX_SELECT": "lost-cancel", "GOFIX_BASE": "develop",
+                           "GOFIX_ARGS": "--unsafe-fixes --exclude *.go"}, tmp_path)
+    assert args == ["bot", "--select", "lost-cancel", "--branch", BRANCH, "--base", "develop",
+                    "--unsafe-fixes", "--exclude", "*.go"]
+
+
+def test_action_inputs_never_spliced_into_the_script():
+    text = (ROOT / "action.yml").read_text()
+    yaml = pytest.importorskip("yaml")
+    action = yaml.safe_load(text)
+    for step in action["runs"]["steps"]:
+        assert "${{" not in step.get("run", ""), step.get("name")
+    assert action["runs"]["using"] == "composite"
+
+
+def test_example_workflows_and_hooks_use_real_commands():
+    yaml = pytest.importorskip("yaml")
+    wf = yaml.safe_load((ROOT / "examples/workflows/gofix-bot.yml").read_text())
+    assert wf["permissions"] == {"contents": "write", "pull-requests": "write"}
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert {h["id"] for h in hooks} == {"gofix", "gofix-fix"}
+    for h in hooks:
+        argv = h["entry"].split()
+        assert argv[0] == "gofix"
+        r = runner.invoke(app, [*argv[1:], "--help"])
+        assert r.exit_code == 0, r.output
+        for flag in argv[2:]:
+            assert flag in r.output
