@@ -361,17 +361,80 @@ def _fatal_calls(ctx: FileContext, region: list[Node]) -> list[Node]:
 def skipping_exit(ctx: FileContext, an: Anchor, plain: list[Node]) -> tuple[Node, str] | None:
     """The first exit after the creation that leaves without passing any of the plain
     cleanup calls (and a word for it), or None when every path passes one."""
-    exits = S.exits_leaving(an.region, an.scope) + _fatal_calls(ctx, an.region)
+    ids = {k.id for k in plain}
     start = an.region[0].start_byte if an.region else an.scope.end_byte
-    points = [(e, _exit_word(e)) for e in sorted(exits, key=lambda n: n.start_byte)]
+    exits = S.exits_leaving(an.region, an.scope) + _fatal_calls(ctx, an.region)
+    for e in sorted(exits, key=lambda n: n.start_byte):
+        if not _closed_before(e, an.scope, start, ids):
+            return e, _exit_word(e)
     last = an.region[-1] if an.region else None
     if last is None or not S.is_terminating(last, lenient=True):
-        points.append((an.scope, "end of the block" if an.scope.type != "block" or not _is_fn_body(an.scope) else "end of the function"))
-    for exit_node, word in points:
-        pos = exit_node.start_byte if exit_node is not an.scope else an.scope.end_byte - 1
-        if not any(_covers(k, exit_node, pos, start) for k in plain):
-            return exit_node, word
+        if not any(_always_closes(st, ids) for st in an.region):
+            word = "end of the function" if _is_fn_body(an.scope) else "end of the block"
+            return an.scope, word
     return None
+
+
+def _contains(node: Node, ids: set[int]) -> bool:
+    return any(n.id in ids for n in S.walk(node))
+
+
+def _closed_before(exit_node: Node, scope: Node, start: int, ids: set[int]) -> bool:
+    """Every path from the creation to exit_node passes a cleanup: one runs in the exit
+    itself (`return x.Close()`), in an initializer of an enclosing if/switch, or in a
+    statement before it (in its block or an enclosing one) that closes on all its paths."""
+    if exit_node.type == "return_statement" and _contains(exit_node, ids):
+        return True
+    node = exit_node
+    while node.parent is not None and node.id != scope.id:
+        parent = node.parent
+        if parent.type == "statement_list":
+            sib = node.prev_named_sibling
+            while sib is not None:
+                if sib.start_byte >= start and sib.type != "comment" and _always_closes(sib, ids):
+                    return True
+                sib = sib.prev_named_sibling
+        elif parent.type in ("if_statement", "expression_switch_statement", "type_switch_statement"):
+            init = parent.child_by_field_name("initializer")
+            if init is not None and init.id != node.id and _contains(init, ids):
+                return True
+        node = parent
+    return False
+
+
+def _always_closes(stmt: Node, ids: set[int]) -> bool:
+    """stmt runs a cleanup on every path that goes on past it (paths that leave the
+    function inside it are judged as exits of their own)."""
+    t = stmt.type
+    if t == "if_statement":
+        init = stmt.child_by_field_name("initializer")
+        cond = stmt.child_by_field_name("condition")
+        if (init is not None and _contains(init, ids)) or (cond is not None and _contains(cond, ids)):
+            return True
+        alt = stmt.child_by_field_name("alternative")
+        return alt is not None and _branch_closes(stmt.child_by_field_name("consequence"), ids) \
+            and _branch_closes(alt, ids)
+    if t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
+        init = stmt.child_by_field_name("initializer")
+        if init is not None and _contains(init, ids):
+            return True
+        cases = [c for c in stmt.named_children if c.type in S.CASE_TYPES]
+        if t != "select_statement" and not any(c.type == "default_case" for c in cases):
+            return False
+        return bool(cases) and all(_branch_closes(c, ids) for c in cases)
+    if t in ("for_statement", "labeled_statement", "block", "go_statement", "defer_statement"):
+        return t == "block" and _branch_closes(stmt, ids)
+    return _contains(stmt, ids)
+
+
+def _branch_closes(branch: Node | None, ids: set[int]) -> bool:
+    """A block, else-if or case: closes, or never reaches its end."""
+    if branch is None:
+        return False
+    if branch.type == "if_statement":
+        return _always_closes(branch, ids)
+    stmts = S.statements(branch)
+    return any(_always_closes(st, ids) for st in stmts) or (bool(stmts) and S.is_terminating(stmts[-1], lenient=True))
 
 
 def _is_fn_body(block: Node) -> bool:
@@ -382,17 +445,6 @@ def _exit_word(e: Node) -> str:
     if e.type == "expression_statement":
         return S.callee_parts(e.named_children[0])[1] if e.named_children else "call"
     return e.type.removesuffix("_statement")
-
-
-def _covers(cleanup: Node, exit_node: Node, pos: int, start: int) -> bool:
-    if cleanup.start_byte < start:
-        return False
-    if S.is_within(cleanup, exit_node) and exit_node.type == "return_statement":
-        return True  # return x.Close()
-    stmt = S.statement_of(cleanup)
-    block = S.block_of(stmt)
-    return (cleanup.start_byte < pos and block is not None
-            and block.start_byte <= pos < block.end_byte)
 
 
 def deletable_final_cleanup(ctx: FileContext, c: Creation, plain: list[Node]) -> Edit | None:
@@ -433,7 +485,7 @@ def escape(ctx: FileContext, res: Resource, c: Creation) -> str | None:
         kind = use_kind(use)
         if kind in ("returned", "stored", "sent", "address"):
             return f"`{c.var}` is {kind}"
-        if kind == "assigned":
+        if kind == "assigned" and not _to_blank(ctx, use):
             return f"`{c.var}` is assigned to another variable"
         if kind == "passed" and not res.allow_passed:
             if res.helpers and _helper_call(ctx, use) is not None:
@@ -447,6 +499,15 @@ def escape(ctx: FileContext, res: Resource, c: Creation) -> str | None:
                 if k in ("returned", "stored", "sent", "address", "assigned"):
                     return f"`{c.var}.{res.member}` is {k}"
     return None
+
+
+def _to_blank(ctx: FileContext, use: Node) -> bool:
+    """`_ = x`: the value goes nowhere."""
+    stmt = use.parent.parent if use.parent is not None and use.parent.type == "expression_list" else None
+    if stmt is None or stmt.type != "assignment_statement":
+        return False
+    left = stmt.child_by_field_name("left")
+    return left is not None and all(ctx.text(n) == "_" for n in left.named_children)
 
 
 def _non_owning_use(ctx: FileContext, c: Creation, use: Node) -> bool:
@@ -514,8 +575,6 @@ def check(ctx: FileContext, res: Resource) -> Finding | None:
         where = (f"the {word} on line {exit_node.start_point.row + 1}" if exit_node is not an.scope
                  else f"the {word}")
         message = f"{expr} is closed on some paths only: {where} skips {cleanup}"
-        if res.method != "Close":
-            message = f"{cleanup} runs on some paths only: {where} skips it"
         fix, reason = _paths_fix(ctx, res, c, an, found, cleanup)
         return _finding(ctx, res, message, fix, reason)
     fix, reason = _never_fix(ctx, res, c, an, cleanup)
