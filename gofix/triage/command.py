@@ -40,6 +40,8 @@ def triage(
     option: Annotated[Optional[list[str]], typer.Option("--option", help="Rule option RULE.KEY=VALUE (repeatable).")] = None,
     config: Annotated[Optional[Path], typer.Option("--config", help="Config file (default: found upward from --repo).")] = None,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")] = False,
+    verify: Annotated[Optional[bool], typer.Option("--verify/--no-verify", help="With --fix: check each changed package with go build and go vet first and leave out fixes that fail (default: on when go is on PATH).", show_default=False)] = None,
+    allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="With --fix: also fix files that have uncommitted changes in git.")] = False,
 ) -> None:
     """Rank the goroutines of a dump by leak suspicion and point at the code and its fix.
 
@@ -121,7 +123,7 @@ def triage(
 
     status = EXIT_FINDINGS if any(m.finding.severity != Severity.HINT for r in rows for m in r.matches) else EXIT_CLEAN
     if fix:
-        written = _write_fixes(matcher, rows, to_stderr=format == "json")
+        written = _write_fixes(matcher, rows, to_stderr=format == "json", verify=verify, allow_dirty=allow_dirty)
         status = EXIT_FINDINGS if written else status
     raise typer.Exit(status)
 
@@ -150,9 +152,11 @@ def _summary(reports: list[Report], aggs: list[Aggregator], rows: list[Row], fol
             f"{matched} with a matching gofix finding.{panics}")
 
 
-def _write_fixes(matcher: Matcher, rows: list[Row], to_stderr: bool) -> int:
-    """Apply the matched findings' fixes (same engine path and atomic writes as `gofix fix`).
-    Returns the number of files written."""
+def _write_fixes(matcher: Matcher, rows: list[Row], to_stderr: bool, verify: bool | None,
+                 allow_dirty: bool) -> int:
+    """Apply the matched findings' fixes the way `gofix fix` does: same engine path, dirty
+    files refused, go build + go vet verification, atomic writes. Returns files written."""
+    from gofix import safety
     from gofix.writer import WriteError, write_atomic
 
     out = sys.stderr if to_stderr else sys.stdout
@@ -161,15 +165,22 @@ def _write_fixes(matcher: Matcher, rows: list[Row], to_stderr: bool) -> int:
     for e in errors:
         _eprint(f"gofix: {e}")
     results = [o.result for o in outcomes]
-    _verify(results, matcher)
-    written = fixes = 0
+    if not allow_dirty:
+        results = safety.refuse_dirty(results, _eprint)
+    if verify is None:
+        from gofix.verify import find_go
+
+        verify = find_go() is not None
+    if verify:
+        results = _verify(results, outcomes, matcher)
     assert matcher.repo.root is not None
-    for o in outcomes:
-        r = o.result
+    roots = [matcher.repo.root]
+    written = fixes = 0
+    for o, r in zip(outcomes, results):
         if not r.changed or r.fixed is None:
             continue
         try:
-            write_atomic(matcher.repo.root / o.rel, r.fixed)
+            write_atomic(Path(r.path), r.fixed, expected=r.source, roots=roots)
         except WriteError as e:
             _eprint(f"{o.rel}: error: {e}")
             continue
@@ -181,19 +192,35 @@ def _write_fixes(matcher: Matcher, rows: list[Row], to_stderr: bool) -> int:
     return written
 
 
-def _verify(results, matcher: Matcher) -> None:
-    """Run gofix.verify over the fixed files when that module exists (as `gofix fix` does)."""
-    import importlib
+def _verify(results, outcomes, matcher: Matcher):
+    """gofix.verify over the fixed files, choosing the same findings the fix run chose."""
+    from gofix import engine, verify
 
-    try:
-        verify = importlib.import_module("gofix.verify")
-    except ModuleNotFoundError as e:
-        if e.name == "gofix.verify":
-            return
-        raise
-    fn = getattr(verify, "verify_results", None)
-    if fn is not None:
-        fn(results, matcher.options)
+    by_path = {o.result.path: o.accept for o in outcomes}
+
+    def accept(f) -> bool:  # verify asks per finding; a finding is ours if some file wanted it
+        return any(acc(f) for acc in by_path.values())
+
+    def refix(r, acc):
+        own = by_path.get(r.path, lambda f: False)
+        res, _ = engine.process(engine.Target(Path(r.path), explicit=True), matcher.options, True,
+                                lambda f: acc(f) and own(f))
+        if res is None or res.error or res.source != r.source:
+            return None
+        return res
+
+    results, report = verify.verify(results, matcher.options, accept=accept, refix=refix,
+                                    jobs=matcher.options.jobs or None)
+    for r in results:
+        for f in r.findings:
+            if f.verified is False and f.fix is not None:
+                _eprint(f"{r.path}:{f.start.line}:{f.start.column}: fix dropped: {f.fix.title} [{f.rule}]: {f.verify_reason}")
+    for note in report.notes:
+        _eprint(f"gofix: not verified: {note}")
+    if report.units:
+        _eprint(f"gofix: verified {report.units} package(s): {report.verified} fix(es) proven, "
+                f"{report.dropped} dropped, {report.unverified} not verifiable")
+    return results
 
 
 __all__ = ["triage", "sentence", "Path"]

@@ -142,6 +142,7 @@ def fix_label(f: Finding, options: Options) -> str:
 class FixOutcome:
     rel: str
     result: FileResult
+    accept: Callable[[Finding], bool]  # which findings of this file may be fixed
 
 
 def compute_fixes(matcher: Matcher, matches: list[Match]) -> tuple[list[FixOutcome], list[str]]:
@@ -161,7 +162,7 @@ def compute_fixes(matcher: Matcher, matches: list[Match]) -> tuple[list[FixOutco
         res, errs = engine.process(Target(repo.root / rel, explicit=True), options, fix=True, accept=accept)
         errors.extend(errs)
         if res is not None:
-            outcomes.append(FixOutcome(rel, res))
+            outcomes.append(FixOutcome(rel, res, accept))
     return outcomes, errors
 
 

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 MAX_PROBLEMS = 20  # problems kept with their text; the rest are only counted
+MAX_LOCATIONS = 100_000  # distinct location lines remembered (bounded memory)
 
 # goroutine 20 [chan send, 3 minutes]:    goroutine 7 gp=0xc0 m=nil [IO wait]:
 _HEADER = re.compile(r"goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[(.*)\]:$", re.ASCII)
@@ -166,7 +167,8 @@ def parse(lines: Iterable[str], report: Report | None = None) -> Iterator[Record
     rep = report if report is not None else Report()
     cur: _Goroutine | None = None
     lineno = 0
-    last = ""
+    raw = ""
+    locations: dict[str, tuple[str, int] | None] = {}  # "\t/path/x.go:19 +0x65\n" repeats a lot
 
     def finish(g: _Goroutine, at_eof: bool = False) -> Record:
         if g.pending is not None or g.created_pending is not None:
@@ -186,7 +188,24 @@ def parse(lines: Iterable[str], report: Report | None = None) -> Iterator[Record
 
     for raw in lines:
         lineno += 1
-        last = raw
+        # Fast path for the two lines that make up nearly all of a traceback: a function
+        # line and its location line, in a goroutine, complete (ending in a newline).
+        if cur is not None and not cur.debug1 and not cur.ancestors and raw[-1:] == "\n":
+            if raw[0] == "\t":
+                if cur.pending is not None:
+                    loc = locations.get(raw)
+                    if loc is None:
+                        loc = split_location(raw[1:])
+                        if loc is not None and len(locations) < MAX_LOCATIONS:
+                            locations[raw] = loc
+                    if loc is not None:
+                        cur.frames.append((split_function(cur.pending), loc[0], loc[1]))
+                        cur.pending = None
+                        continue
+            elif raw.endswith(")\n") and cur.pending is None and cur.created_pending is None \
+                    and not raw.startswith("created by "):
+                cur.pending = raw[:-1]
+                continue
         cut = not raw.endswith("\n")  # only the last line of a file; a cut one may lie
         line = raw.rstrip("\r\n")
         if not line:
@@ -305,6 +324,7 @@ def parse(lines: Iterable[str], report: Report | None = None) -> Iterator[Record
         if rep.ignored_lines == 1:
             rep.problem(lineno, f"text outside any goroutine ignored: {line[:120]!r}")
     rep.lines = lineno
+    last = raw
     if cur is not None:
         if last and not last.endswith("\n") and not cur.debug1:
             # the last line was cut: a half-written location is not trustworthy
