@@ -83,16 +83,32 @@ def to_json(rows: list[Row]) -> str:
 
 
 def _state_phrase(g: Group) -> str:
-    wait = wait_text(g)
+    lo, hi = g.wait_range
     state = f"`{g.state}`" if g.state else "an unknown state (debug=1 dump)"
-    return f"in {state}" + ("" if wait in ("<1m", "?") else f" for {wait}")
+    if hi == 0:
+        return f"in {state}"
+    if lo == hi:
+        return f"in {state} for {minutes_text(hi)}"
+    if lo == 0:
+        return f"in {state} for up to {minutes_text(hi)}"
+    return f"in {state} for {minutes_text(lo)}-{minutes_text(hi)}"
+
+
+def state_text(g: Group) -> str:
+    """The state with the markers worth seeing: locked to an OS thread, reported leaked."""
+    text = g.state or "?"
+    if g.locked:
+        text += f" (locked to thread: {g.locked})" if g.locked != g.count else " (locked to thread)"
+    if g.leaked:
+        text += " (leaked)"
+    return text
 
 
 def sentence(row: Row, options: Options) -> str:
     """`412 goroutines in `chan send` for 2h at worker.go:88, created by fetchWithTimeout at
     worker.go:80: forgotten-sender, safe fix available`"""
     g = row.group
-    n = f"{g.count} goroutine{'s' if g.count != 1 else ''}"
+    n = f"{g.count:,} goroutine{'s' if g.count != 1 else ''}"
     if row.counts is not None and len(row.counts) > 1:
         n += f" (+{row.growth} since the first dump)" if row.growth and row.growth > 0 else f" ({row.growth:+d})"
     text = f"{n} {_state_phrase(g)}"
@@ -141,7 +157,7 @@ def print_table(console: Console, rows: list[Row], options: Options, title: str,
         count = str(g.count)
         if comparing and row.counts is not None:
             count = f"{' -> '.join(str(c) for c in row.counts)}\n({row.growth:+d})"
-        table.add_row(str(row.rank), count, g.state or "?", wait_text(g), _frame_cell(g.blocking),
+        table.add_row(str(row.rank), count, state_text(g), wait_text(g), _frame_cell(g.blocking),
                       _frame_cell(g.created_by), _finding_cell(row, options))
     console.print(table)
     if len(rows) > limit:
@@ -167,7 +183,7 @@ def to_markdown(rows: list[Row], options: Options, title: str, summary: str, com
         blocking = f"`{g.blocking.where}` {g.blocking.short_function}" if g.blocking else "-"
         created = f"`{g.created_by.where}` {g.created_by.short_function}" if g.created_by else "-"
         finding = ", ".join(f"{m.finding.rule} ({fix_label(m.finding, options)})" for m in row.matches) or "-"
-        out.append(f"| {row.rank} | {count} | {cell(g.state or '?')} | {wait_text(g)} | {cell(blocking)} "
+        out.append(f"| {row.rank} | {count} | {cell(state_text(g))} | {wait_text(g)} | {cell(blocking)} "
                    f"| {cell(created)} | {cell(finding)} |")
     for row in rows:
         g = row.group
