@@ -239,3 +239,11 @@ def test_fix_writes_the_matched_safe_fix(runs, tmp_path):
     assert all(f["rule"] != "forgotten-sender" for g in groups for f in g["findings"])
     triage(str(run.dumps["debug2"]), "--repo", str(copy), "--fix")
     assert (copy / "main.go").read_text() == after
+
+
+def test_leak_outside_the_catalog_still_points_at_the_code(runs):
+    run = runs["mutex"]
+    code, out, _ = triage(str(run.dumps["debug2"]), "--repo", str(run.repo))
+    line = run.marker("blocking")
+    assert f"in `sync.Mutex.Lock` at main.go:{line} (main.update), created by main.spawn at " \
+           f"main.go:{run.marker('created')}: no gofix rule matches; look at main.go:{line}" in out

@@ -45,10 +45,7 @@ def triage(
 ) -> None:
     """Rank the goroutines of a dump by leak suspicion and point at the code and its fix.
 
-    Groups goroutines by (wait state, first frame in your code, creation site), ranks
-    them by count then longest wait (by growth when given BEFORE and AFTER dumps), maps
-    frames into --repo and attaches the gofix findings of those functions. Exit status:
-    0 nothing matched, 1 a group has a finding (or --fix wrote files), 2 error.
+    Groups goroutines by (wait state, first frame in your code, creation site), ranks them by count then longest wait (by growth when given BEFORE and AFTER dumps), maps frames into --repo and attaches the gofix findings of those functions. Exit status: 0 nothing matched, 1 a group has a finding (or --fix wrote files), 2 error. See docs/triage.md.
     """
     from gofix.cli import UsageError, build_options
     from gofix.config import ConfigError
