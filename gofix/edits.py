@@ -87,6 +87,14 @@ def insert_before_statement(ctx: FileContext, stmt: Node, lines: list[str]) -> E
     if not S.starts_line(src, stmt):
         return None
     indent = S.indent_of(src, stmt)
+    if stmt.type == "labeled_statement":
+        # gofmt outdents a label one tab from the statements of its block
+        inner = stmt.named_children[-1] if stmt.named_children else None
+        if inner is not None and inner.type != "label_name" and S.starts_line(src, inner) \
+                and S.line_start(src, inner.start_byte) != S.line_start(src, stmt.start_byte):
+            indent = S.indent_of(src, inner)
+        else:
+            indent += b"\t"
     at = S.line_start(src, stmt.start_byte)
     text = b"".join(indent + line.encode() + b"\n" for line in lines)
     return Edit(at, at, text)
