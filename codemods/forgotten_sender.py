@@ -46,7 +46,10 @@ or the end of the literal; and when the literal's `defer`s only release its own 
 No finding when `len(ch)` or `cap(ch)` is used, when the channel is closed, passed to a
 call, returned, stored, sent or reassigned, when it is received from outside such a
 select (a receive that drains it), when a select in a loop can only leave the loop by
-receiving, and in functions with `goto`.
+receiving, and in functions with `goto`. Nor when every send is a `select` case whose
+select has a `default`, or a case receiving from the same channel (`ctx.Done()`, a `stop`
+variable) as one of the receiving select's other cases: the event that makes the receiver
+give up releases the sender too (and buffering would skip the cleanup it does there).
 """
 
 from __future__ import annotations
@@ -102,6 +105,8 @@ def _check(ctx: FileContext, call: Node) -> Finding | None:
         return None
     if not all(_select_may_leave(ctx, ch, fn, r) for r in receives):
         return None
+    if all(_sender_can_leave(ctx, s, receives) for s in sends):
+        return None  # each send is a select that the receiver's other case also releases
     capacity = _max_sends(S.function_body(lit), {s.node.id for s in sends})
     if capacity < 1:
         return None
@@ -153,6 +158,47 @@ def _select_may_leave(ctx: FileContext, ch: C.ChannelDecl, fn: Node, recv: C.Cha
         return True
     outermost = loops[-1]
     return any(_leaves_loop(c, outermost) for c in others)
+
+
+def _sender_can_leave(ctx: FileContext, send: C.ChannelUse, receives: list[C.ChannelUse]) -> bool:
+    """A `case ch <- v:` whose select has a default, or a case receiving from the same
+    channel (`ctx.Done()`, `stop`) as one of the receiving select's other cases: when
+    that case wins on the receiving side, it releases the sender too."""
+    if send.kind != "select-send":
+        return False
+    select = send.node.parent.parent
+    if any(c.type == "default_case" for c in select.named_children):
+        return True
+    return bool(_release_operands(ctx, select) & set().union(*(_release_operands(ctx, _select_of(r))
+                                                                  for r in receives)))
+
+
+def _select_of(recv: C.ChannelUse) -> Node:
+    case = recv.node
+    while case.type != "communication_case":
+        case = case.parent
+    return case.parent
+
+
+def _release_operands(ctx: FileContext, select: Node) -> set[str]:
+    """Texts of the channels a select receives from that name one channel every time they
+    are evaluated: a variable or field (`stop`, `s.quit`), or a context's `x.Done()`."""
+    out = set()
+    for case in select.named_children:
+        comm = case.child_by_field_name("communication") if case.type == "communication_case" else None
+        if comm is None or comm.type != "receive_statement":
+            continue
+        right = comm.child_by_field_name("right")
+        operand = S.unparen(right.child_by_field_name("operand")) if right is not None else None
+        if operand is None:
+            continue
+        if operand.type in ("identifier", "selector_expression") and \
+                all(n.type != "call_expression" for n in S.walk(operand)):
+            out.add(ctx.text(operand))
+        elif operand.type == "call_expression" and ctx.call_name(operand) == "Done" \
+                and not operand.child_by_field_name("arguments").named_child_count:
+            out.add(ctx.text(operand))
+    return out
 
 
 def _receives_from(case: Node, ch: C.ChannelDecl, ctx: FileContext) -> bool:

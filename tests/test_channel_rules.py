@@ -233,7 +233,7 @@ def test_forgotten_sender_capacity_counts_one_run(body, n):
         ("{\n\tch <- 1\n}", True),
         ("ch <- 1\nprintln()", False),
         ("if a {\n\tch <- 1\n}\nprintln()", False),
-        ("select {\ncase ch <- 1:\ncase <-ctx.Done():\n}", False),
+        ("select {\ncase ch <- 1:\ncase <-time.After(1):\n}", False),
         ("defer println()\nch <- 1", False),
         ("var mu sync.Mutex\nmu.Lock()\ndefer mu.Unlock()\nch <- 1", True),
         ("var mu sync.Mutex\ndefer mu.Unlock()\nch <- 1", False),
@@ -268,6 +268,46 @@ def test_forgotten_sender_fix_is_safe_only_for_tail_sends_and_own_defers(body, s
     f = _only(FS, src)
     assert f.fix is not None
     assert (f.fix.applicability == Applicability.SAFE) is safe
+
+
+@pytest.mark.parametrize(
+    ("sender_case", "found"),
+    [
+        ("case <-ctx.Done():", False),  # the receiver's ctx.Done() releases the sender too
+        ("default:", False),  # never blocks
+        ("case <-stop:", True),  # nothing says stop is closed when ctx is done
+        ("case <-time.After(time.Second):", True),  # a new timer: not the receiver's event
+    ],
+)
+def test_forgotten_sender_select_send_released_by_the_same_event(sender_case, found):
+    src = f"""
+        package p
+
+        import (
+        	"context"
+        	"time"
+        )
+
+        func f(ctx context.Context, stop chan struct{{}}, v int) int {{
+        	ch := make(chan int)
+        	go func() {{
+        		select {{
+        		case ch <- v:
+        		{sender_case}
+        		}}
+        	}}()
+        	select {{
+        	case r := <-ch:
+        		return r
+        	case <-ctx.Done():
+        		return 0
+        	}}
+        }}
+    """
+    if found:
+        assert _only(FS, src).fix.applicability == Applicability.UNSAFE
+    else:
+        _none(FS, src)
 
 
 def test_forgotten_sender_outer_cancel_is_not_own_state():

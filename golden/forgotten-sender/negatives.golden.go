@@ -2,6 +2,7 @@ package p
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -226,6 +227,50 @@ func shadowed(ctx context.Context) int {
 		return v
 	case <-ctx.Done():
 		return 0
+	}
+}
+
+// The sender's own select watches the same ctx.Done() as the receiver's other case:
+// when the receiver gives up, the sender gives up too (and cleans up what it made).
+// Buffering would even leak conn: nobody would close it.
+func dialCtx(ctx context.Context, dial func() (io.Closer, error)) (io.Closer, error) {
+	type res struct {
+		conn io.Closer
+		err  error
+	}
+	resc := make(chan res)
+	go func() {
+		conn, err := dial()
+		select {
+		case resc <- res{conn, err}:
+		case <-ctx.Done():
+			if conn != nil {
+				conn.Close()
+			}
+		}
+	}()
+	select {
+	case r := <-resc:
+		return r.conn, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// A send with a default never blocks.
+func tryNotify(ctx context.Context, event string) string {
+	ch := make(chan string)
+	go func() {
+		select {
+		case ch <- event:
+		default:
+		}
+	}()
+	select {
+	case e := <-ch:
+		return e
+	case <-ctx.Done():
+		return ""
 	}
 }
 
