@@ -97,3 +97,21 @@ func poll(ctx context.Context, tick <-chan time.Time, work func() error) error {
 		}
 	}
 }
+
+// A channel made per iteration, with its one goroutine in the same iteration.
+func fetchAll(urls []string, fetch func(string) error, timeout time.Duration) []error {
+	var errs []error
+	for _, u := range urls {
+		errc := make(chan error) // want "`errc` is unbuffered"
+		go func() {
+			errc <- fetch(u)
+		}()
+		select {
+		case err := <-errc:
+			errs = append(errs, err)
+		case <-time.After(timeout):
+			errs = append(errs, errors.New("timeout: "+u))
+		}
+	}
+	return errs
+}
