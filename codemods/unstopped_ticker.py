@@ -282,6 +282,8 @@ def _stop_fix(ctx: FileContext, fn: Node, stmt: Node, name: str, names: list[str
     if blocker:
         return None, blocker
     scope = (fn.start_byte, fn.end_byte)
+    # a variable assigned here but declared earlier may already be used by an earlier defer
+    after = stmt.end_byte if defines else fn.start_byte
     loop = S.innermost_loop(stmt, stop=fn)
     if loop is not None:
         body = loop.child_by_field_name("body")
@@ -289,7 +291,7 @@ def _stop_fix(ctx: FileContext, fn: Node, stmt: Node, name: str, names: list[str
             return None, "it is created in a loop but declared outside the loop body"
         if S.exits_leaving(S.following_statements(stmt), body):
             return None, "it is created in a loop whose iteration can end early, which would skip a Stop at the end"
-        reason = ctx.lifetime_blocker(fn, names, stmt.end_byte, None)
+        reason = ctx.lifetime_blocker(fn, names, after, None)
         if reason:
             return None, reason
         end = insert_at_block_end(ctx, body, [f"{name}.Stop()"])
@@ -299,7 +301,7 @@ def _stop_fix(ctx: FileContext, fn: Node, stmt: Node, name: str, names: list[str
     defer = insert_after_statement(ctx, stmt, [f"defer {name}.Stop()"])
     if defer is None:
         return None, None
-    reason = ctx.lifetime_blocker(fn, names, stmt.end_byte, defer.start)
+    reason = ctx.lifetime_blocker(fn, names, after, defer.start)
     if reason:
         return None, reason
     return Fix(f"Add defer {name}.Stop()", (defer,), Applicability.SAFE, scope=scope), None
@@ -382,6 +384,9 @@ def _ticker_fix(ctx: FileContext, fn: Node, call: Node, chan: Node, tick: bool) 
     scope = (fn.start_byte, fn.end_byte)
     replace = replace_node(chan, f"{ticker}.C")
     safe = not tick or T.positive_constant(ctx, arg)
+    value = T.constant_value(ctx, arg, set()) if tick else None
+    if value is not None and value[0] <= 0:
+        return None, "the duration is a constant <= 0, for which time.Tick returns nil and NewTicker panics"
     applicability = Applicability.SAFE if safe else Applicability.UNSAFE
     loop = S.innermost_loop(stmt, stop=fn)
     edits: list[Edit]

@@ -1,0 +1,26 @@
+package main
+
+import "time"
+
+func init() {
+	go func() {
+		for range time.Tick(time.Minute) {
+			println("still alive")
+		}
+	}()
+}
+
+// time.Tick in main or init lives as long as the program: that is what it is for.
+func main() {
+	for range time.Tick(time.Second) {
+		if helper() {
+			return
+		}
+	}
+}
+
+func helper() bool {
+	c := time.Tick(time.Millisecond) // want "time.Tick"
+	<-c
+	return true
+}
