@@ -376,6 +376,21 @@ def _platform_of(path: Path, data: bytes) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _host_platform(go: str | None) -> tuple[str, str]:
+    """The GOOS and GOARCH the go command builds for by default."""
+    goos, goarch = os.environ.get("GOOS", ""), os.environ.get("GOARCH", "")
+    if go and not (goos and goarch):
+        try:
+            p = subprocess.run([go, "env", "GOOS", "GOARCH"], capture_output=True, text=True, timeout=60,
+                               env=dict(os.environ, GOTOOLCHAIN="local"), stdin=subprocess.DEVNULL)
+            lines = p.stdout.split()
+            if p.returncode == 0 and len(lines) == 2:
+                goos, goarch = goos or lines[0], goarch or lines[1]
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return goos, goarch
+
+
 # --- the service -------------------------------------------------------------------------------------
 
 
@@ -428,10 +443,13 @@ def verify(results: list[FileResult], options, accept: Callable[[Finding], bool]
     refix = refix or (lambda r, acc: _refix(r, options, acc))
     out = list(results)
     index = {id(r): i for i, r in enumerate(results)}
+    host = _host_platform(go)
     units: dict[Unit, list[FileResult]] = {}
     for r in changed:
         p = Path(r.path).resolve()
         goos, goarch = _platform_of(p, r.fixed or b"")
+        if (goos or host[0]) == host[0] and (goarch or host[1]) == host[1]:
+            goos = goarch = None  # built here anyway (and with cgo, when there is a C compiler)
         units.setdefault(Unit(str(p.parent), goos, goarch), []).append(r)
     report.units = len(units)
     tmp = Path(tempfile.mkdtemp(prefix="gofix-verify-"))
@@ -532,6 +550,7 @@ def _verify_unit(checker: Checker, unit: Unit, rs: list[FileResult], accept, ref
             if f.fix is not None and accept(f) else f
             for f in r.findings
         ]
+        base.applied = [replace(f, verified=True, verify_reason=None) for f in base.applied]
         finals[id(r)] = base
     combined = [finals[id(r)] for r in rs]
     if any(x.changed for x in combined):
@@ -546,6 +565,7 @@ def _marked(r: FileResult, fixes: list[Finding], status: bool | None, reason: st
     ids = {id(f) for f in fixes}
     r2 = replace(r)
     r2.findings = [replace(f, verified=status, verify_reason=reason) if id(f) in ids else f for f in r.findings]
+    r2.applied = [replace(f, verified=status, verify_reason=reason) for f in r.applied]
     return r2
 
 

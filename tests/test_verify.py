@@ -110,7 +110,7 @@ def test_one_file_with_good_and_bad_fixes_keeps_the_good_one(tmp_path, go_bin, m
     assert (f["OK"].verified, f["BREAK"].verified, f["VET"].verified) == (True, False, False)
     (r,) = out
     assert r.fixed == body("_ = x", "// BREAK", "// VET").encode()
-    assert [g.message for g in r.applied] == ["marker // OK"]
+    assert [(g.message, g.verified) for g in r.applied] == [("marker // OK", True)]
     # and what is left compiles and vets as before
     (root / "mixed.go").write_bytes(r.fixed)
     assert go_ok(root, "vet", ".").returncode == 0
@@ -235,6 +235,21 @@ def test_build_constrained_files_are_checked_for_their_platform(tmp_path, go_bin
     assert f["a_windows.go"].verified is False and "undefinedThing" in f["a_windows.go"].verify_reason
     assert f["b_plan9.go"].verified is True
     assert f["c.go"].verified is None and "build constraints" in f["c.go"].verify_reason
+
+
+def test_host_platform_files_are_checked_with_the_rest_of_the_package(tmp_path, go_bin, marker_rule, monkeypatch):
+    goos, goarch = verify._host_platform(go_bin)
+    root = module(tmp_path / "m")
+    (root / f"a_{goos}.go").write_text(body("// OK", name="A"))
+    (root / f"b_{goarch}.go").write_text(body("// OK", name="B"))
+    (root / "c.go").write_text(body("// OK", name="C"))
+    results, options = fixed_run([root])
+    units = []
+    real = verify.Checker.check
+    monkeypatch.setattr(verify.Checker, "check", lambda self, u, p: units.append(u) or real(self, u, p))
+    out, _ = verify.verify(results, options)
+    assert all(f.verified is True for r in out for f in r.findings)
+    assert units == [verify.Unit(str(root.resolve()))]
 
 
 def test_each_package_is_checked_once_in_parallel(tmp_path, go_bin, marker_rule, monkeypatch):
