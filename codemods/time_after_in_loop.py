@@ -284,16 +284,9 @@ def _context_fix(ctx: FileContext, fn: Node, select: Node, stmt: Node, plan: _Pl
         return None
     edits = [before, replace_node(call, f"{tctx}.Done()"), *stops]
     time_pkg = _pkg_of(ctx, call)
-    drop_time = not _other_time_uses(ctx, time_pkg, call)
-    if drop_time:
-        removal = remove_import(ctx, "time")
-        if removal is not None and import_edit is not None and import_edit.start < removal.end \
-                and removal.start < import_edit.end:
-            # `import "time"` alone on its line: it becomes `import "context"`
-            import_edit, removal = None, _replace_single_import(ctx, ctx_pkg)
-        if removal is not None:
-            edits.append(removal)
-    if import_edit is not None:
+    if not _other_time_uses(ctx, time_pkg, call):
+        edits += _swap_imports(ctx, import_edit)
+    elif import_edit is not None:
         edits.append(import_edit)
     title = "Use context.WithTimeout and cancel it in every case"
     # imports change: keep this fix alone in its pass so that the next one sees the new imports
@@ -352,12 +345,24 @@ def _other_time_uses(ctx: FileContext, pkg: str, call: Node) -> bool:
     return False
 
 
-def _replace_single_import(ctx: FileContext, ctx_pkg: str) -> Edit | None:
+def _swap_imports(ctx: FileContext, add_context: Edit | None) -> list[Edit]:
+    """Edits that drop the time import and, with add_context, add the context one; a
+    declaration left with one spec is written on one line, as people do."""
     for decl in (d for d in ctx.root.named_children if d.type == "import_declaration"):
-        spec = next((c for c in decl.named_children if c.type == "import_spec"), None)
-        if spec is not None and ctx.text(spec.child_by_field_name("path")).strip('"`') == "time":
-            return replace_node(spec, '"context"')
-    return None
+        specs = [s for s in S.walk(decl) if s.type == "import_spec"]
+        time_spec = next((s for s in specs if ctx.text(s.child_by_field_name("path")).strip('"`') == "time"), None)
+        if time_spec is None:
+            continue
+        others = [s for s in specs if s.id != time_spec.id]
+        if any(c.type == "comment" for c in S.walk(decl)):
+            break  # comments in the import block: the generic edits below keep them
+        if add_context is not None and not others:
+            return [replace_node(decl, 'import "context"')]
+        if add_context is None and len(others) == 1:
+            return [replace_node(decl, f"import {ctx.text(others[0])}")]
+        break
+    removal = remove_import(ctx, "time")
+    return [e for e in (removal, add_context) if e is not None]
 
 
 # --- `timeout := time.After(d)` ------------------------------------------------------------------------
