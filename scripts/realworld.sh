@@ -14,6 +14,9 @@
 #   OUT_DIR (default: a temporary directory) receives findings.json (gofix's JSON report,
 #   with each fix's verification), fix.stderr, fixes.diff and summary.txt for review.
 #   KEEP=1 keeps the GOROOT copy. GOFIX (default: gofix) is the command to run.
+#   RUN_TESTS=1 also runs `go test -short` of every touched package, in the fixed copy and
+#   in a second, pristine copy, and reports packages whose tests pass before but not after
+#   (a fix that compiles and vets but changes behaviour).
 # Not part of the default test run; needs go, python3 and about 300 MB in $TMPDIR.
 set -euo pipefail
 
@@ -47,9 +50,14 @@ if [[ $status -ge 2 ]]; then
 	tail -20 "$OUT/fix.stderr" >&2
 	exit 1
 fi
+if [[ "${RUN_TESTS:-0}" == 1 ]]; then
+	echo "copying $ORIG_GOROOT to $WORK/pristine for the tests ..." >&2
+	cp -a "$ORIG_GOROOT" "$WORK/pristine"
+	chmod -R u+w "$WORK/pristine"
+fi
 (cd "$WORK" && diff -ruN --exclude=pkg --exclude=bin "$ORIG_GOROOT/src" go/src >"$OUT/fixes.diff" || true)
 
-python3 - "$ORIG_GOROOT" "$WORK/go" "$OUT" "$start" "$end" <<'PY'
+python3 - "$ORIG_GOROOT" "$WORK/go" "$OUT" "$start" "$end" "${RUN_TESTS:-0}" "$WORK/pristine" <<'PY'
 import collections
 import json
 import os
@@ -62,6 +70,7 @@ from gofix import engine
 from gofix.verify import _vet_diagnostics
 
 orig, copy, out, start, end = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+run_tests, pristine = sys.argv[6] == "1", Path(sys.argv[7])
 src = copy / "src"
 items = json.loads((out / "findings.json").read_text())
 scanned = engine.count_targets([src], engine.Options())
@@ -122,6 +131,24 @@ def check(pkgdir: Path):
 with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
     problems = [p for ps in pool.map(check, packages) for p in ps]
 
+test_problems = []
+if run_tests:
+    def test(pkgdir: Path):
+        rel = pkgdir.relative_to(src)
+        args = ("test", "-count=1", "-short", "-timeout=300s", ".")
+        before = run(pristine, pristine / "src" / rel, *args)
+        if before.returncode != 0:
+            return []  # fails (or cannot run) here without gofix: tells nothing
+        after = run(copy, pkgdir, *args)
+        if after.returncode == 0:
+            return []
+        tail = [ln for ln in after.stdout.splitlines() if ln.startswith(("--- FAIL", "panic", "FAIL"))][:5]
+        return [f"{rel}: tests pass before the fixes, fail after: {tail}"]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        test_problems = [p for ps in pool.map(test, packages) for p in ps]
+    problems += test_problems
+
 dropped = [i for i in with_fix if i.get("verified") is False]
 unverified = [i for i in with_fix if "verified" in i and i.get("verified") is None and i.get("verify_reason")
               and "not applied" not in (i.get("verify_reason") or "")]
@@ -137,7 +164,8 @@ lines = [
     *[f"  {i['path']}:{i['line']}: [{i['rule']}] {i.get('verify_reason')}" for i in dropped],
     f"files changed: {len(touched_files)}, packages touched: {len(packages)}",
     f"gofix fix --verify time: {end - start:.1f}s",
-    f"packages that stopped building or gained vet findings: {len(problems)}",
+    f"packages that stopped building or gained vet findings: {len(problems) - len(test_problems)}",
+    *([f"packages whose tests pass before and fail after: {len(test_problems)}"] if run_tests else []),
     *[f"  {p}" for p in problems],
 ]
 text = "\n".join(lines) + "\n"
