@@ -175,7 +175,10 @@ class Checker:
 
     def _env(self, unit: Unit, flags: list[str]) -> dict[str, str]:
         env = dict(os.environ)
-        env.update(GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS=" ".join(flags))
+        # keep the user's own flags (-tags=...), but never their -mod/-modfile
+        user = [f for f in env.get("GOFLAGS", "").split()
+                if not f.startswith(("-mod=", "--mod=", "-modfile=", "--modfile=", "-buildvcs"))]
+        env.update(GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS=" ".join(user + flags))
         env.pop("GOPACKAGESDRIVER", None)
         if unit.goos:
             env["GOOS"] = unit.goos

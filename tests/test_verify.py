@@ -291,3 +291,14 @@ def test_vet_json_parsing():
 ])
 def test_platform_of(name, src, want):
     assert verify._platform_of(Path(name), src) == want
+
+
+def test_users_build_tags_are_kept(tmp_path, go_bin, marker_rule, monkeypatch):
+    root = module(tmp_path / "m")
+    (root / "it.go").write_text("//go:build integration\n\n" + body("// BREAK"))
+    results, options = fixed_run([root])
+    out, _ = verify.verify(results, options)
+    assert out[0].findings[0].verified is None  # excluded without the tag
+    monkeypatch.setenv("GOFLAGS", "-tags=integration -mod=readonly")
+    out, _ = verify.verify(results, options)
+    assert out[0].findings[0].verified is False and "undefinedThing" in out[0].findings[0].verify_reason
