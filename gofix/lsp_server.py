@@ -1,0 +1,697 @@
+"""The gofix language server: engine findings as diagnostics, engine fixes as code actions.
+
+A thin face over gofix.engine (ARCHITECTURE.md): it keeps the editor's buffers, asks the
+engine about them and translates the answers to LSP. It re-implements nothing: findings come
+from `engine.analyze`, the fix-all edit from `engine.fix_source` (so it equals `gofix fix`),
+options from `gofix.cli.build_options` (settings act as the command-line flags, over the
+project's config file), the Go version from `engine.module_info`.
+
+- Buffers: the server keeps its own copy of each open document (incremental sync, applied
+  with LSP's line breaks and the negotiated position encoding: UTF-8 when the client offers
+  it, else UTF-16). The file on disk is never read.
+- Diagnostics: on open and on save at once, on change after a short debounce; every engine
+  call runs on one worker thread, and a result is published only if the buffer is still at
+  the version it was computed for.
+- Code actions: a `quickfix` per finding with a fix (unsafe ones only when `unsafeFixes` is
+  set) and `source.fixAll.gofix`. Edits are versioned `documentChanges`; a request whose
+  buffer changed meanwhile gets no edits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types as T
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.uris import to_fs_path
+
+from gofix import __version__
+from gofix import engine
+from gofix import lsp_text as X
+from gofix.config import ConfigError
+from gofix.gomod import GoModError, ModuleInfo, parse_version
+from gofix.model import Applicability, Finding, Severity
+
+log = logging.getLogger("gofix.lsp")
+
+FIX_ALL = "source.fixAll.gofix"
+SOURCE = "gofix"
+DEFAULT_DEBOUNCE = 0.3  # seconds between the last keystroke and re-analysis
+WATCHED = ("**/go.mod", "**/go.work", "**/.gofix.toml", "**/gofix.toml")
+
+R = TypeVar("R")
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the client configures; None means "not set": the config file (or default) applies."""
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    unsafe_fixes: bool = False
+    go_version: str | None = None
+    options: tuple[str, ...] = ()  # "RULE.KEY=VALUE", as --option
+    config: str | None = None  # as --config
+    rule_doc_url: str | None = None  # "https://.../{rule}": each diagnostic's codeDescription
+    debounce: float = DEFAULT_DEBOUNCE
+
+
+_KNOWN_KEYS = {"select", "ignore", "unsafeFixes", "goVersion", "ruleOptions", "config", "ruleDocUrl", "debounceMs"}
+
+
+def _option_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def parse_settings(raw: Any, rule_ids: frozenset[str]) -> tuple[Settings | None, list[str]]:
+    """Settings from initializationOptions or didChangeConfiguration, and warnings.
+
+    Accepts the settings object itself or one with a "gofix" key (what editors send when
+    they forward all their settings). Returns None when raw holds nothing of ours. Invalid
+    values are dropped with a warning rather than failing the whole object.
+    """
+    if isinstance(raw, dict) and isinstance(raw.get("gofix"), dict):
+        raw = raw["gofix"]
+    if not isinstance(raw, dict) or not (set(raw) & _KNOWN_KEYS):
+        return None, []
+    warnings: list[str] = [f"unknown setting {k!r} ignored" for k in sorted(set(raw) - _KNOWN_KEYS)]
+
+    def rules(key: str) -> tuple[str, ...] | None:
+        v = raw.get(key)
+        if v is None:
+            return None
+        if isinstance(v, str):
+            v = [x.strip() for x in v.split(",") if x.strip()]
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            warnings.append(f"setting {key!r} must be a list of rule ids; ignored")
+            return None
+        unknown = [x for x in v if x not in rule_ids]
+        warnings.extend(f"setting {key!r}: unknown rule {x!r} ignored" for x in unknown)
+        kept = tuple(x for x in v if x in rule_ids)
+        return kept or None
+
+    go_version = raw.get("goVersion")
+    if go_version is not None:
+        try:
+            parse_version(str(go_version))
+            go_version = str(go_version)
+        except ValueError as e:
+            warnings.append(f"setting 'goVersion': {e}; ignored")
+            go_version = None
+    options: list[str] = []
+    rule_options = raw.get("ruleOptions") or {}
+    if not isinstance(rule_options, dict):
+        warnings.append("setting 'ruleOptions' must map rule ids to tables of options; ignored")
+        rule_options = {}
+    for rid, table in rule_options.items():
+        if rid not in rule_ids or not isinstance(table, dict):
+            warnings.append(f"setting 'ruleOptions.{rid}': unknown rule or not a table; ignored")
+            continue
+        options.extend(f"{rid}.{k}={_option_value(v)}" for k, v in table.items())
+    debounce = raw.get("debounceMs", DEFAULT_DEBOUNCE * 1000)
+    if not isinstance(debounce, (int, float)) or isinstance(debounce, bool) or debounce < 0:
+        warnings.append("setting 'debounceMs' must be a non-negative number; ignored")
+        debounce = DEFAULT_DEBOUNCE * 1000
+    config = raw.get("config")
+    doc_url = raw.get("ruleDocUrl")
+    return Settings(
+        select=rules("select"),
+        ignore=rules("ignore"),
+        unsafe_fixes=raw.get("unsafeFixes") is True,
+        go_version=go_version,
+        options=tuple(options),
+        config=config if isinstance(config, str) and config else None,
+        rule_doc_url=doc_url if isinstance(doc_url, str) and doc_url else None,
+        debounce=debounce / 1000,
+    ), warnings
+
+
+def build_options(settings: Settings, path: Path | None, root: Path | None) -> engine.Options:
+    """Engine options for one document: the settings as CLI flags over its config file."""
+    from gofix.cli import build_options as cli_build_options
+
+    config = None
+    if settings.config:
+        config = Path(settings.config).expanduser()
+        if not config.is_absolute() and root is not None:
+            config = root / config
+    start = path if path is not None else (root or Path.cwd())
+    return cli_build_options(
+        [start],
+        ",".join(settings.select) if settings.select else None,
+        ",".join(settings.ignore) if settings.ignore else None,
+        settings.unsafe_fixes,
+        settings.go_version,
+        None,
+        list(settings.options),
+        config,
+    )
+
+
+# --- documents and analysis -----------------------------------------------------------------------
+
+
+@dataclass
+class Document:
+    uri: str
+    version: int | None
+    text: str
+    path: Path | None  # None for non-file URIs (untitled buffers)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    uri: str
+    version: int | None
+    src: bytes
+    path: Path | None
+
+
+@dataclass
+class Outcome:
+    """What the engine said about one snapshot."""
+
+    snapshot: Snapshot
+    options: engine.Options | None
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # internal errors of single rules
+    problem: str | None = None  # why the document was not analysed (parse error, bad config...)
+    problem_is_config: bool = False
+
+
+def _display(snapshot: Snapshot) -> str:
+    return engine.display_path(snapshot.path) if snapshot.path is not None else snapshot.uri
+
+
+def _module(snapshot: Snapshot, options: engine.Options, root: Path | None) -> ModuleInfo:
+    path = snapshot.path if snapshot.path is not None else (root or Path.cwd()) / "untitled.go"
+    return engine.module_info(path, options)
+
+
+def _skip_reason(snapshot: Snapshot, options: engine.Options) -> str | None:
+    if len(snapshot.src) > options.max_file_size:
+        return f"over the {options.max_file_size}-byte limit; not analysed"
+    if engine.is_generated(snapshot.src):
+        return "generated file; not analysed"
+    if snapshot.path is not None and options.exclude and engine._excluded(snapshot.path, options.exclude):
+        return "excluded by the configuration; not analysed"
+    return None
+
+
+def analyse(snapshot: Snapshot, settings: Settings, root: Path | None) -> Outcome:
+    """Findings for one buffer (runs on the worker thread; never raises)."""
+    try:
+        options = build_options(settings, snapshot.path, root)
+    except ConfigError as e:
+        return Outcome(snapshot, None, problem=str(e), problem_is_config=True)
+    except Exception as e:  # UsageError from the CLI layer (e.g. a --config that is not there)
+        return Outcome(snapshot, None, problem=str(e), problem_is_config=True)
+    out = Outcome(snapshot, options)
+    out.problem = _skip_reason(snapshot, options)
+    if out.problem:
+        return out
+    try:
+        module = _module(snapshot, options, root)
+        result, errors = engine.analyze(_display(snapshot), snapshot.src, module, options)
+    except GoModError as e:
+        out.problem = str(e)
+        return out
+    except Exception as e:  # an engine bug must not take the server down
+        log.exception("analysis failed")
+        out.problem = f"internal error: {type(e).__name__}: {e}"
+        out.errors.append(f"{_display(snapshot)}: {out.problem}")
+        return out
+    out.errors = errors
+    out.problem = result.error
+    out.findings = result.findings
+    return out
+
+
+def fix_all(outcome: Outcome, root: Path | None) -> tuple[bytes | None, list[str]]:
+    """The buffer after `gofix fix` (None: nothing to change) and internal errors."""
+    snapshot, options = outcome.snapshot, outcome.options
+    if options is None or outcome.problem:
+        return None, []
+    try:
+        module = _module(snapshot, options, root)
+        result, errors = engine.fix_source(_display(snapshot), snapshot.src, module, options)
+    except Exception as e:
+        log.exception("fix-all failed")
+        return None, [f"{_display(snapshot)}: fix-all failed: {type(e).__name__}: {e}"]
+    return (result.fixed if result.changed else None), errors
+
+
+def quickfix_offered(f: Finding, options: engine.Options) -> bool:
+    """A fix is offered when `gofix fix` could apply it (a hint's fix too: picking it is explicit)."""
+    if f.fix is None or f.fix.applicability == Applicability.DISPLAY_ONLY:
+        return False
+    return f.fix.applicability != Applicability.UNSAFE or options.unsafe_fixes
+
+
+# --- LSP translation ------------------------------------------------------------------------------
+
+_SEVERITY = {
+    Severity.ERROR: T.DiagnosticSeverity.Error,
+    Severity.WARNING: T.DiagnosticSeverity.Warning,
+    Severity.HINT: T.DiagnosticSeverity.Hint,
+}
+
+
+def _range(r: tuple[X.Pos, X.Pos]) -> T.Range:
+    (sl, sc), (el, ec) = r
+    return T.Range(start=T.Position(line=sl, character=sc), end=T.Position(line=el, character=ec))
+
+
+def diagnostic(f: Finding, index: X.ByteIndex, settings: Settings) -> T.Diagnostic:
+    description = None
+    if settings.rule_doc_url:
+        description = T.CodeDescription(href=settings.rule_doc_url.replace("{rule}", f.rule))
+    return T.Diagnostic(
+        range=_range(index.range(f.start_byte, f.end_byte)),
+        message=f.message,
+        severity=_SEVERITY.get(f.severity, T.DiagnosticSeverity.Warning),
+        code=f.rule,
+        code_description=description,
+        source=SOURCE,
+    )
+
+
+def _text_edits(edits: list[X.TextEdit]) -> list[T.TextEdit]:
+    return [T.TextEdit(range=_range((e.start, e.end)), new_text=e.text) for e in edits]
+
+
+def _kind_wanted(kind: str, only: list[str] | None) -> bool:
+    """Whether a code action of `kind` answers a request limited to `only` (LSP's kind hierarchy)."""
+    if not only:
+        return True
+    return any(k == "" or kind == k or kind.startswith(k + ".") for k in only)
+
+
+def _overlaps(a: T.Range, b: T.Range) -> bool:
+    def key(p: T.Position) -> tuple[int, int]:
+        return p.line, p.character
+
+    return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
+
+
+# --- the server -----------------------------------------------------------------------------------
+
+
+class GofixProtocol(LanguageServerProtocol):
+    """pygls' protocol with two changes: the server keeps its own buffers (applied with LSP's
+    line breaks, where pygls splits lines as Python's str.splitlines does), and UTF-8 positions
+    are chosen whenever the client offers them (else UTF-16, which every client supports)."""
+
+    @lsp_method(T.INITIALIZE)
+    def lsp_initialize(self, params: T.InitializeParams):
+        general = params.capabilities.general
+        offered = list(general.position_encodings or []) if general is not None else []
+        choice = T.PositionEncodingKind.Utf8 if T.PositionEncodingKind.Utf8 in offered else T.PositionEncodingKind.Utf16
+        if general is None:
+            params.capabilities.general = general = T.GeneralClientCapabilities()
+        general.position_encodings = [choice]
+        return (yield from super().lsp_initialize(params))
+
+    def _user(self, method: str, params: Any):
+        if (handler := self.fm.features.get(method)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: T.DidOpenTextDocumentParams):
+        yield from self._user(T.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: T.DidChangeTextDocumentParams):
+        yield from self._user(T.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(T.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: T.DidCloseTextDocumentParams):
+        yield from self._user(T.TEXT_DOCUMENT_DID_CLOSE, params)
+
+
+class GofixServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("gofix", __version__, text_document_sync_kind=T.TextDocumentSyncKind.Incremental,
+                         protocol_cls=GofixProtocol)
+        from codemods import RULE_IDS
+
+        self.rule_ids = RULE_IDS
+        self.settings = Settings()
+        self.documents: dict[str, Document] = {}
+        self.outcomes: dict[str, Outcome] = {}  # the last analysis of each open document
+        self.pending: dict[str, asyncio.Task] = {}
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gofix-engine")
+        self.encoding = X.UTF16
+        self.root: Path | None = None
+        self.lazy_fix_all = False  # the client resolves code actions' edits on demand
+        self.versioned_edits = True  # the client takes documentChanges
+        self._logged: set[str] = set()
+        self._shown: set[str] = set()
+
+    # -- plumbing --
+
+    def log(self, message: str, kind: T.MessageType = T.MessageType.Info, once: bool = False) -> None:
+        if once:
+            if message in self._logged:
+                return
+            if len(self._logged) > 1000:
+                self._logged.clear()
+            self._logged.add(message)
+        try:
+            self.window_log_message(T.LogMessageParams(type=kind, message=message))
+        except Exception:  # no client to talk to (shutting down)
+            log.debug("cannot log %s", message)
+
+    def show_once(self, message: str, kind: T.MessageType = T.MessageType.Error) -> None:
+        if message in self._shown:
+            return
+        self._shown.add(message)
+        try:
+            self.window_show_message(T.ShowMessageParams(type=kind, message=message))
+        except Exception:
+            log.debug("cannot show %s", message)
+
+    async def on_worker(self, fn: Callable[..., R], *args: Any) -> R:
+        return await asyncio.get_running_loop().run_in_executor(self.worker, fn, *args)
+
+    def snapshot(self, uri: str) -> Snapshot | None:
+        doc = self.documents.get(uri)
+        if doc is None:
+            return None
+        return Snapshot(doc.uri, doc.version, doc.text.encode("utf-8", errors="surrogatepass"), doc.path)
+
+    def current(self, snapshot: Snapshot) -> bool:
+        doc = self.documents.get(snapshot.uri)
+        return doc is not None and doc.version == snapshot.version
+
+    async def outcome(self, uri: str) -> Outcome | None:
+        """The analysis of the buffer as it is now (cached per version and settings)."""
+        snap = self.snapshot(uri)
+        if snap is None:
+            return None
+        cached = self.outcomes.get(uri)
+        if cached is not None and cached.snapshot == snap:
+            return cached
+        settings = self.settings
+        out = await self.on_worker(analyse, snap, settings, self.root)
+        self.report(out)
+        if self.current(snap) and settings == self.settings:
+            self.outcomes[uri] = out
+        return out
+
+    def report(self, out: Outcome) -> None:
+        for e in out.errors:
+            self.log(e, T.MessageType.Error, once=True)
+        if out.problem and out.problem_is_config:
+            self.log(out.problem, T.MessageType.Error, once=True)
+            self.show_once(f"gofix: {out.problem}")
+        elif out.problem:
+            self.log(f"{_display(out.snapshot)}: {out.problem}", T.MessageType.Log, once=True)
+
+    # -- diagnostics --
+
+    def schedule(self, uri: str, delay: float) -> None:
+        old = self.pending.pop(uri, None)
+        if old is not None:
+            old.cancel()
+        self.pending[uri] = asyncio.get_running_loop().create_task(self._publish_later(uri, delay))
+
+    async def _publish_later(self, uri: str, delay: float) -> None:
+        try:
+            if delay > 0:
+                await asyncio.sleep(delay)
+            await self.publish(uri)
+        except asyncio.CancelledError:
+            pass
+        except Exception as e:
+            log.exception("publishing diagnostics failed")
+            self.log(f"gofix: publishing diagnostics for {uri} failed: {type(e).__name__}: {e}", T.MessageType.Error)
+        finally:
+            if self.pending.get(uri) is asyncio.current_task():
+                del self.pending[uri]
+
+    async def publish(self, uri: str) -> None:
+        out = await self.outcome(uri)
+        if out is None or not self.current(out.snapshot):
+            return  # closed or changed meanwhile: a newer run publishes
+        index = X.ByteIndex(out.snapshot.src, self.encoding)
+        diagnostics = [diagnostic(f, index, self.settings) for f in out.findings]
+        self.text_document_publish_diagnostics(
+            T.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics, version=out.snapshot.version))
+
+    def republish_all(self) -> None:
+        self.outcomes.clear()
+        for uri in list(self.documents):
+            self.schedule(uri, 0)
+
+    # -- code actions --
+
+    def workspace_edit(self, snapshot: Snapshot, edits: list[X.TextEdit]) -> T.WorkspaceEdit:
+        text_edits = _text_edits(edits)
+        if not self.versioned_edits:
+            return T.WorkspaceEdit(changes={snapshot.uri: text_edits})
+        ident = T.OptionalVersionedTextDocumentIdentifier(uri=snapshot.uri, version=snapshot.version)
+        return T.WorkspaceEdit(document_changes=[T.TextDocumentEdit(text_document=ident, edits=text_edits)])
+
+    async def code_actions(self, params: T.CodeActionParams) -> list[T.CodeAction] | None:
+        uri = params.text_document.uri
+        out = await self.outcome(uri)
+        if out is None or out.options is None or out.problem:
+            return []
+        snap = out.snapshot
+        if not self.current(snap):
+            return []  # the buffer changed while we looked: stale, no edits
+        only = list(params.context.only) if params.context.only else None
+        index = X.ByteIndex(snap.src, self.encoding)
+        actions: list[T.CodeAction] = []
+        if _kind_wanted(T.CodeActionKind.QuickFix, only):
+            asked = {(d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character)
+                     for d in params.context.diagnostics if d.source == SOURCE}
+            for f in out.findings:
+                if not quickfix_offered(f, out.options):
+                    continue
+                diag = diagnostic(f, index, self.settings)
+                r = diag.range
+                key = (f.rule, r.start.line, r.start.character, r.end.line, r.end.character)
+                if key not in asked and not _overlaps(r, params.range):
+                    continue
+                title = f.fix.title if f.fix.applicability == Applicability.SAFE else f"{f.fix.title} (unsafe)"
+                actions.append(T.CodeAction(
+                    title=title,
+                    kind=T.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    is_preferred=f.fix.applicability == Applicability.SAFE,
+                    edit=self.workspace_edit(snap, X.byte_edits(snap.src, f.fix.edits, self.encoding)),
+                ))
+        if _kind_wanted(FIX_ALL, only) and any(engine.fix_applies(f, out.options) for f in out.findings):
+            action = T.CodeAction(title="gofix: fix all auto-fixable problems", kind=FIX_ALL,
+                                  data={"uri": uri, "version": snap.version})
+            if not self.lazy_fix_all:
+                action = await self.resolve_fix_all(action)
+                if action.edit is None:
+                    return actions  # the buffer changed meanwhile: no fix-all edit
+            actions.append(action)
+        return actions
+
+    async def resolve_fix_all(self, action: T.CodeAction) -> T.CodeAction:
+        data = action.data if isinstance(action.data, dict) else {}
+        uri = data.get("uri")
+        doc = self.documents.get(uri) if isinstance(uri, str) else None
+        if doc is None or doc.version != data.get("version"):
+            return action  # stale: the buffer is no longer what the action was offered for
+        out = await self.outcome(uri)
+        if out is None or not self.current(out.snapshot) or out.snapshot.version != data.get("version"):
+            return action
+        fixed, errors = await self.on_worker(fix_all, out, self.root)
+        for e in errors:
+            self.log(e, T.MessageType.Error, once=True)
+        if not self.current(out.snapshot):
+            return action
+        edits = X.diff_edits(out.snapshot.src, fixed, self.encoding) if fixed is not None else []
+        action.edit = self.workspace_edit(out.snapshot, edits)
+        return action
+
+    # -- lifecycle --
+
+    def stop_work(self) -> None:
+        for task in self.pending.values():
+            task.cancel()
+        self.pending.clear()
+        self.worker.shutdown(wait=False, cancel_futures=True)
+
+
+def _path_of(uri: str) -> Path | None:
+    if not uri.startswith("file:"):
+        return None
+    p = to_fs_path(uri)
+    return Path(p) if p else None
+
+
+def _capability(obj: Any, *names: str) -> Any:
+    for n in names:
+        if obj is None:
+            return None
+        obj = getattr(obj, n, None)
+    return obj
+
+
+def create_server() -> GofixServer:
+    server = GofixServer()
+
+    def apply_settings(ls: GofixServer, raw: Any, origin: str) -> bool:
+        settings, warnings = parse_settings(raw, ls.rule_ids)
+        for w in warnings:
+            ls.log(f"gofix: {origin}: {w}", T.MessageType.Warning)
+        if settings is None or settings == ls.settings:
+            return False
+        ls.settings = settings
+        return True
+
+    @server.feature(T.INITIALIZE)
+    def initialize(ls: GofixServer, params: T.InitializeParams) -> None:
+        caps = params.capabilities
+        enc = ls.protocol.workspace.position_encoding if ls.protocol._workspace is not None else None
+        ls.encoding = X.UTF8 if enc == T.PositionEncodingKind.Utf8 else X.UTF16
+        root = ls.protocol.workspace.root_path if ls.protocol._workspace is not None else None
+        ls.root = Path(root) if root else None
+        resolve = _capability(caps, "text_document", "code_action", "resolve_support", "properties") or []
+        ls.lazy_fix_all = "edit" in resolve and bool(_capability(caps, "text_document", "code_action", "data_support"))
+        ls.versioned_edits = bool(_capability(caps, "workspace", "workspace_edit", "document_changes"))
+        apply_settings(ls, params.initialization_options, "initializationOptions")
+
+    @server.feature(T.INITIALIZED)
+    async def initialized(ls: GofixServer, params: T.InitializedParams) -> None:
+        caps = ls.client_capabilities
+        if _capability(caps, "workspace", "did_change_watched_files", "dynamic_registration"):
+            watchers = [T.FileSystemWatcher(glob_pattern=g) for g in WATCHED]
+            try:
+                await ls.client_register_capability_async(T.RegistrationParams(registrations=[T.Registration(
+                    id="gofix-watch", method=T.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                    register_options=T.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))]))
+            except Exception as e:
+                ls.log(f"gofix: cannot watch go.mod and config files: {e}", T.MessageType.Warning)
+        await pull_configuration(ls)
+
+    async def pull_configuration(ls: GofixServer) -> bool:
+        if not _capability(ls.client_capabilities, "workspace", "configuration"):
+            return False
+        try:
+            items = await ls.workspace_configuration_async(
+                T.ConfigurationParams(items=[T.ConfigurationItem(section="gofix")]))
+        except Exception as e:
+            ls.log(f"gofix: workspace/configuration failed: {e}", T.MessageType.Warning)
+            return False
+        if items and isinstance(items[0], dict) and items[0]:
+            return apply_settings(ls, {"gofix": items[0]}, "workspace/configuration")
+        return False
+
+    @server.feature(T.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: GofixServer, params: T.DidChangeConfigurationParams) -> None:
+        changed = apply_settings(ls, params.settings, "didChangeConfiguration")
+        settings, _ = parse_settings(params.settings, ls.rule_ids)
+        if settings is None:
+            changed = await pull_configuration(ls) or changed
+        if changed:
+            ls.republish_all()
+
+    @server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(ls: GofixServer, params: T.DidChangeWatchedFilesParams) -> None:
+        from gofix.gomod import module_for_dir
+
+        module_for_dir.cache_clear()  # go.mod / go.work changed: re-read the Go version
+        engine._dir_has_debug_directive.cache_clear()
+        ls._shown.clear()
+        ls.republish_all()
+
+    @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: GofixServer, params: T.DidOpenTextDocumentParams) -> None:
+        td = params.text_document
+        ls.documents[td.uri] = Document(td.uri, td.version, td.text, _path_of(td.uri))
+        ls.outcomes.pop(td.uri, None)
+        ls.schedule(td.uri, 0)
+
+    @server.feature(T.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: GofixServer, params: T.DidChangeTextDocumentParams) -> None:
+        doc = ls.documents.get(params.text_document.uri)
+        if doc is None:
+            return
+        text = doc.text
+        for change in params.content_changes:
+            rng = getattr(change, "range", None)
+            if rng is None:
+                text = change.text
+            else:
+                text = X.apply_change(text, (rng.start.line, rng.start.character),
+                                      (rng.end.line, rng.end.character), change.text, ls.encoding)
+        doc.text = text
+        doc.version = params.text_document.version
+        ls.schedule(doc.uri, ls.settings.debounce)
+
+    @server.feature(T.TEXT_DOCUMENT_DID_SAVE, T.SaveOptions(include_text=False))
+    def did_save(ls: GofixServer, params: T.DidSaveTextDocumentParams) -> None:
+        if params.text_document.uri in ls.documents:
+            ls.outcomes.pop(params.text_document.uri, None)  # go.mod or the config may have changed
+            ls.schedule(params.text_document.uri, 0)
+
+    @server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: GofixServer, params: T.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        task = ls.pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        ls.documents.pop(uri, None)
+        ls.outcomes.pop(uri, None)
+        ls.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(T.TEXT_DOCUMENT_CODE_ACTION, T.CodeActionOptions(
+        code_action_kinds=[T.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True))
+    async def code_action(ls: GofixServer, params: T.CodeActionParams) -> list[T.CodeAction] | None:
+        try:
+            return await ls.code_actions(params)
+        except Exception as e:
+            log.exception("code actions failed")
+            ls.log(f"gofix: code actions failed: {type(e).__name__}: {e}", T.MessageType.Error)
+            return []
+
+    @server.feature(T.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: GofixServer, action: T.CodeAction) -> T.CodeAction:
+        if action.kind != FIX_ALL or action.edit is not None:
+            return action
+        try:
+            return await ls.resolve_fix_all(action)
+        except Exception as e:
+            log.exception("resolving fix-all failed")
+            ls.log(f"gofix: fix-all failed: {type(e).__name__}: {e}", T.MessageType.Error)
+            return action
+
+    @server.feature(T.SHUTDOWN)
+    def shutdown(ls: GofixServer, params: Any) -> None:
+        ls.stop_work()
+
+    return server
+
+
+def serve(tcp: tuple[str, int] | None = None, log_file: str | None = None) -> None:
+    """Run the server on stdio (default) or a TCP socket until the client says exit."""
+    if log_file:
+        logging.basicConfig(filename=log_file, level=logging.DEBUG,
+                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    else:
+        logging.basicConfig(level=logging.WARNING, format="gofix lsp: %(name)s: %(message)s")
+    server = create_server()
+    if tcp is not None:
+        server.start_tcp(*tcp)
+    else:
+        server.start_io()
