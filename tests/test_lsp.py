@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 from hypothesis import given, settings as hsettings, strategies as st
 from lsprotocol import types as T
 from pygls.protocol import default_converter
@@ -187,16 +190,44 @@ BASIC_GOLDEN = (GOLDEN / "basic.golden.go").read_text()
 ONLY_LOST_CANCEL = {"select": ["lost-cancel"]}
 
 
+# --- servers shared by several tests (starting one takes about a second) --------------------------
+
+aio = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def shared(tmp_path_factory):
+    """A server with a plain client (UTF-16, eager code actions), reconfigured by each test."""
+    async with session(tmp_path_factory.mktemp("shared")) as client:
+        yield client
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def extra(tmp_path_factory):
+    """A server whose rule catalog has the three extra test rules."""
+    async with session(tmp_path_factory.mktemp("extra"), server=[sys.executable, "-c", EXTRA_RULES_SERVER]) as client:
+        yield client
+
+
+def configure(client: LanguageClient, settings: dict) -> None:
+    client.workspace_did_change_configuration(T.DidChangeConfigurationParams(settings={"gofix": {**FAST, **settings}}))
+
+
+def close(client: LanguageClient, uri: str) -> None:
+    client.text_document_did_close(T.DidCloseTextDocumentParams(text_document=T.TextDocumentIdentifier(uri=uri)))
+
+
 # --- diagnostics ---------------------------------------------------------------------------------
 
 
-@pytest.mark.asyncio
-async def test_open_publishes_diagnostics_from_the_buffer(tmp_path):
+@aio
+async def test_open_publishes_diagnostics_from_the_buffer(shared, tmp_path):
     ws = workspace(tmp_path)
-    async with session(ws, ONLY_LOST_CANCEL) as client:
-        assert client.init_result.capabilities.position_encoding == T.PositionEncodingKind.Utf16
-        uri = open_doc(client, ws / "basic.go", BASIC)  # not on disk: only the buffer exists
-        diags = await diagnostics(client, uri, 1)
+    assert shared.init_result.capabilities.position_encoding == T.PositionEncodingKind.Utf16
+    configure(shared, ONLY_LOST_CANCEL)
+    uri = open_doc(shared, ws / "basic.go", BASIC)  # not on disk: only the buffer exists
+    diags = await diagnostics(shared, uri, 1)
+    close(shared, uri)
     assert [d.range.start.line for d in diags] == want_lines(BASIC)
     assert {d.code for d in diags} == {"lost-cancel"}
     assert {d.source for d in diags} == {"gofix"}
@@ -209,133 +240,135 @@ async def test_open_publishes_diagnostics_from_the_buffer(tmp_path):
     assert "discarded" in first.message
 
 
-@pytest.mark.asyncio
-async def test_change_events_update_and_close_clears(tmp_path):
+@aio
+async def test_change_events_update_and_close_clears(shared, tmp_path):
     ws = workspace(tmp_path)
-    clean = BASIC.replace("ctx, _ := context.WithTimeout(parent, time.Second)",
-                          "ctx := parent")
-    async with session(ws, ONLY_LOST_CANCEL) as client:
-        uri = open_doc(client, ws / "basic.go", BASIC)
-        assert len(await diagnostics(client, uri, 1)) == len(want_lines(BASIC))
-        replace_all(client, uri, clean, 2)
-        assert len(await diagnostics(client, uri, 2)) == len(want_lines(BASIC)) - 1
-        # An incremental edit: turn `ctx := parent` back into the leaking call.
-        line_no = next(i for i, line in enumerate(clean.split("\n")) if "ctx := parent" in line)
-        col = clean.split("\n")[line_no].index("parent")
-        client.text_document_did_change(T.DidChangeTextDocumentParams(
-            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=3),
-            content_changes=[T.TextDocumentContentChangePartial(
-                range=T.Range(start=T.Position(line=line_no, character=col - 4),
-                              end=T.Position(line=line_no, character=col + len("parent"))),
-                text=", _ := context.WithCancel(parent)")]))
-        diags = await diagnostics(client, uri, 3)
-        assert line_no in [d.range.start.line for d in diags]
-        assert len(diags) == len(want_lines(BASIC))
-        before = len(client.published)
-        client.text_document_did_close(T.DidCloseTextDocumentParams(text_document=T.TextDocumentIdentifier(uri=uri)))
-        assert await diagnostics(client, uri, after=before) == []
+    clean = BASIC.replace("ctx, _ := context.WithTimeout(parent, time.Second)", "ctx := parent")
+    configure(shared, ONLY_LOST_CANCEL)
+    uri = open_doc(shared, ws / "basic.go", BASIC)
+    assert len(await diagnostics(shared, uri, 1)) == len(want_lines(BASIC))
+    replace_all(shared, uri, clean, 2)
+    assert len(await diagnostics(shared, uri, 2)) == len(want_lines(BASIC)) - 1
+    # An incremental edit: turn `ctx := parent` back into a leaking call.
+    line_no = next(i for i, line in enumerate(clean.split("\n")) if "ctx := parent" in line)
+    col = clean.split("\n")[line_no].index("parent")
+    shared.text_document_did_change(T.DidChangeTextDocumentParams(
+        text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=3),
+        content_changes=[T.TextDocumentContentChangePartial(
+            range=T.Range(start=T.Position(line=line_no, character=col - 4),
+                          end=T.Position(line=line_no, character=col + len("parent"))),
+            text=", _ := context.WithCancel(parent)")]))
+    diags = await diagnostics(shared, uri, 3)
+    assert line_no in [d.range.start.line for d in diags]
+    assert len(diags) == len(want_lines(BASIC))
+    before = len(shared.published)
+    close(shared, uri)
+    assert await diagnostics(shared, uri, after=before) == []
 
 
-@pytest.mark.asyncio
-async def test_debounce_publishes_only_the_last_version(tmp_path):
+@aio
+async def test_debounce_publishes_only_the_last_version(shared, tmp_path):
     ws = workspace(tmp_path)
-    async with session(ws, {**ONLY_LOST_CANCEL, "debounceMs": 300}) as client:
-        uri = open_doc(client, ws / "basic.go", BASIC)
-        await diagnostics(client, uri, 1)
-        for v in range(2, 7):
-            replace_all(client, uri, BASIC + "\n" * v, v)
-        await diagnostics(client, uri, 6)
-        versions = [p.version for p in client.published if p.uri == uri]
+    configure(shared, {**ONLY_LOST_CANCEL, "debounceMs": 300})
+    uri = open_doc(shared, ws / "basic.go", BASIC)
+    await diagnostics(shared, uri, 1)
+    for v in range(2, 7):
+        replace_all(shared, uri, BASIC + "\n" * v, v)
+    await diagnostics(shared, uri, 6)
+    versions = [p.version for p in shared.published if p.uri == uri]
+    close(shared, uri)
     assert versions == [1, 6]
 
 
 # --- quick fixes and fix-all -----------------------------------------------------------------
 
 
-@pytest.mark.asyncio
-async def test_quickfixes_one_by_one_give_the_golden_output(tmp_path):
+@aio
+async def test_quickfixes_one_by_one_give_the_golden_output(shared, tmp_path):
     ws = workspace(tmp_path)
-    async with session(ws, ONLY_LOST_CANCEL) as client:
-        text, version = BASIC, 1
-        uri = open_doc(client, ws / "basic.go", text)
-        await diagnostics(client, uri, version)
-        titles = []
-        for _ in range(20):
-            fixes = await actions(client, uri, text, only=[T.CodeActionKind.QuickFix])
-            if not fixes:
-                break
-            fix = fixes[0]
-            assert fix.kind == T.CodeActionKind.QuickFix and fix.is_preferred
-            assert fix.diagnostics and fix.diagnostics[0].code == "lost-cancel"
-            titles.append(fix.title)
-            text = apply(text, fix.edit, uri, version)
-            version += 1
-            replace_all(client, uri, text, version)
-            await diagnostics(client, uri, version)
+    configure(shared, ONLY_LOST_CANCEL)
+    text, version = BASIC, 1
+    uri = open_doc(shared, ws / "basic.go", text)
+    await diagnostics(shared, uri, version)
+    titles = []
+    for _ in range(20):
+        fixes = await actions(shared, uri, text, only=[T.CodeActionKind.QuickFix])
+        if not fixes:
+            break
+        fix = fixes[0]
+        assert fix.kind == T.CodeActionKind.QuickFix and fix.is_preferred
+        assert fix.diagnostics and fix.diagnostics[0].code == "lost-cancel"
+        titles.append(fix.title)
+        text = apply(text, fix.edit, uri, version)
+        version += 1
+        replace_all(shared, uri, text, version)
+        await diagnostics(shared, uri, version)
+    close(shared, uri)
     assert text == BASIC_GOLDEN
     assert len(titles) == len(want_lines(BASIC))
     assert "Add defer cancel()" in titles
 
 
-@pytest.mark.asyncio
-async def test_quickfix_is_offered_for_the_requested_range_only(tmp_path):
+@aio
+async def test_quickfix_is_offered_for_the_requested_range_only(shared, tmp_path):
     ws = workspace(tmp_path)
-    async with session(ws, ONLY_LOST_CANCEL) as client:
-        uri = open_doc(client, ws / "basic.go", BASIC)
-        diags = await diagnostics(client, uri, 1)
-        on_second = await actions(client, uri, BASIC, rng=diags[1].range)
-        on_package = await actions(client, uri, BASIC, rng=T.Range(start=T.Position(line=0, character=0),
-                                                                     end=T.Position(line=0, character=3)))
+    configure(shared, ONLY_LOST_CANCEL)
+    uri = open_doc(shared, ws / "basic.go", BASIC)
+    diags = await diagnostics(shared, uri, 1)
+    on_second = await actions(shared, uri, BASIC, rng=diags[1].range)
+    on_package = await actions(shared, uri, BASIC, rng=T.Range(start=T.Position(line=0, character=0),
+                                                                 end=T.Position(line=0, character=3)))
+    close(shared, uri)
     assert [a.kind for a in on_second] == [T.CodeActionKind.QuickFix, "source.fixAll.gofix"]
     assert on_second[0].diagnostics[0].range == diags[1].range
     assert [a.kind for a in on_package] == ["source.fixAll.gofix"]
 
 
-def _cli_fix(ws: Path, text: str, *flags: str) -> str:
-    path = ws / "cli.go"
-    path.write_text(text)
-    proc = subprocess.run([sys.executable, "-m", "gofix", "fix", "--no-progress", *flags, str(path)],
-                          cwd=ws, capture_output=True, text=True, timeout=60)
-    assert proc.returncode in (0, 1), proc.stderr
-    out = path.read_text()
-    path.unlink()
-    return out
+@functools.cache
+def cli_fix(text: str, *flags: str) -> str:
+    """What `gofix fix` makes of text, in a module like the tests' workspaces."""
+    with tempfile.TemporaryDirectory() as d:
+        ws = workspace(Path(d))
+        path = ws / "cli.go"
+        path.write_text(text)
+        proc = subprocess.run([sys.executable, "-m", "gofix", "fix", "--no-progress", *flags, str(path)],
+                              cwd=ws, capture_output=True, text=True, timeout=60)
+        assert proc.returncode in (0, 1), proc.stderr
+        return path.read_text()
 
 
-@pytest.mark.asyncio
-@pytest.mark.parametrize("resolve", [False, True], ids=["eager", "resolved"])
-async def test_fix_all_equals_gofix_fix(tmp_path, resolve):
+@aio
+async def test_fix_all_equals_gofix_fix(shared, tmp_path):
     ws = workspace(tmp_path)
-    text = BASIC
-    async with session(ws, resolve=resolve) as client:
-        uri = open_doc(client, ws / "basic.go", text)
-        await diagnostics(client, uri, 1)
-        (action,) = await actions(client, uri, text, only=["source.fixAll"])
-        assert action.kind == "source.fixAll.gofix"
-        if resolve:
-            assert action.edit is None  # computed on resolve only
-            action = await asyncio.wait_for(client.code_action_resolve_async(action), TIMEOUT)
-        fixed = apply(text, action.edit, uri, 1)
-    assert fixed == _cli_fix(ws, text)
-    assert _cli_fix(ws, text, "--select", "lost-cancel") == BASIC_GOLDEN
+    configure(shared, {})
+    uri = open_doc(shared, ws / "basic.go", BASIC)
+    await diagnostics(shared, uri, 1)
+    (action,) = await actions(shared, uri, BASIC, only=["source.fixAll"])
+    close(shared, uri)
+    assert action.kind == "source.fixAll.gofix"
+    assert apply(BASIC, action.edit, uri, 1) == cli_fix(BASIC)
+    assert cli_fix(BASIC, "--select", "lost-cancel") == BASIC_GOLDEN
 
 
-@pytest.mark.asyncio
-async def test_stale_fix_all_gets_no_edit(tmp_path):
+@aio
+async def test_fix_all_resolved_on_demand_and_stale_gets_no_edit(tmp_path):
     ws = workspace(tmp_path)
-    async with session(ws, ONLY_LOST_CANCEL, resolve=True) as client:
+    async with session(ws, resolve=True) as client:
         uri = open_doc(client, ws / "basic.go", BASIC)
         await diagnostics(client, uri, 1)
         (action,) = await actions(client, uri, BASIC, only=["source.fixAll.gofix"])
-        replace_all(client, uri, "\n" + BASIC, 2)
+        assert action.edit is None  # computed on resolve only
         resolved = await asyncio.wait_for(client.code_action_resolve_async(action), TIMEOUT)
-        assert resolved.edit is None
+        assert apply(BASIC, resolved.edit, uri, 1) == cli_fix(BASIC)
+        replace_all(client, uri, "\n" + BASIC, 2)
+        stale = await asyncio.wait_for(client.code_action_resolve_async(action), TIMEOUT)
+        assert stale.edit is None
         (fresh,) = await actions(client, uri, "\n" + BASIC, only=["source.fixAll.gofix"])
         resolved = await asyncio.wait_for(client.code_action_resolve_async(fresh), TIMEOUT)
-        assert apply("\n" + BASIC, resolved.edit, uri, 2) == "\n" + BASIC_GOLDEN
+        assert apply("\n" + BASIC, resolved.edit, uri, 2) == "\n" + cli_fix(BASIC)
 
 
-@pytest.mark.asyncio
+@aio
 async def test_clients_without_document_changes_get_plain_changes(tmp_path):
     ws = workspace(tmp_path)
     async with session(ws, ONLY_LOST_CANCEL, document_changes=False) as client:
@@ -351,118 +384,129 @@ async def test_clients_without_document_changes_get_plain_changes(tmp_path):
 # --- settings and configuration ---------------------------------------------------------------------
 
 
-@pytest.mark.asyncio
-async def test_configuration_changes_take_effect(tmp_path):
+@aio
+async def test_configuration_changes_take_effect(shared, tmp_path):
     ws = workspace(tmp_path)
-    async with session(ws) as client:
-        uri = open_doc(client, ws / "basic.go", BASIC)
-        assert await diagnostics(client, uri, 1)
-        before = len(client.published)
-        client.workspace_did_change_configuration(T.DidChangeConfigurationParams(
-            settings={"gofix": {"ignore": ["lost-cancel"], "ruleDocUrl": "https://example.com/r/{rule}"}}))
-        assert await diagnostics(client, uri, 1, after=before) == []
-        before = len(client.published)
-        client.workspace_did_change_configuration(T.DidChangeConfigurationParams(
-            settings={"gofix": {"select": ["lost-cancel"], "ruleDocUrl": "https://example.com/r/{rule}"}}))
-        diags = await diagnostics(client, uri, 1, after=before)
+    configure(shared, {})
+    uri = open_doc(shared, ws / "basic.go", BASIC)
+    assert await diagnostics(shared, uri, 1)
+    before = len(shared.published)
+    configure(shared, {"ignore": ["lost-cancel"], "ruleDocUrl": "https://example.com/r/{rule}"})
+    assert await diagnostics(shared, uri, 1, after=before) == []
+    before = len(shared.published)
+    # Settings sent bare (not under "gofix") are understood too.
+    shared.workspace_did_change_configuration(T.DidChangeConfigurationParams(
+        settings={**FAST, "select": ["lost-cancel"], "ruleDocUrl": "https://example.com/r/{rule}"}))
+    diags = await diagnostics(shared, uri, 1, after=before)
+    close(shared, uri)
     assert len(diags) == len(want_lines(BASIC))
     assert diags[0].code_description.href == "https://example.com/r/lost-cancel"
 
 
-@pytest.mark.asyncio
-async def test_project_config_file_applies_and_settings_override_it(tmp_path):
+@aio
+async def test_project_config_file_applies_and_settings_override_it(shared, tmp_path):
     ws = workspace(tmp_path)
     (ws / ".gofix.toml").write_text('select = ["lost-cancel"]\nignore = ["lost-cancel"]\n')
-    async with session(ws) as client:
-        uri = open_doc(client, ws / "basic.go", BASIC)
-        assert await diagnostics(client, uri, 1) == []
-    async with session(ws, {"ignore": ["defer-in-loop"]}) as client:  # as --ignore: replaces the file's list
-        uri = open_doc(client, ws / "basic.go", BASIC)
-        assert len(await diagnostics(client, uri, 1)) == len(want_lines(BASIC))
+    configure(shared, {})
+    uri = open_doc(shared, ws / "basic.go", BASIC)
+    assert await diagnostics(shared, uri, 1) == []
+    before = len(shared.published)
+    configure(shared, {"ignore": ["defer-in-loop"]})  # as --ignore: replaces the file's list
+    assert len(await diagnostics(shared, uri, 1, after=before)) == len(want_lines(BASIC))
+    close(shared, uri)
 
 
-@pytest.mark.asyncio
-async def test_broken_config_file_is_reported_not_fatal(tmp_path):
+@aio
+async def test_broken_config_file_is_reported_not_fatal(shared, tmp_path):
     ws = workspace(tmp_path)
     (ws / ".gofix.toml").write_text("select = [\n")
-    async with session(ws, ONLY_LOST_CANCEL) as client:
-        uri = open_doc(client, ws / "basic.go", BASIC)
-        assert await diagnostics(client, uri, 1) == []
-        assert any("not valid TOML" in m.message for m in client.messages)
-        (ws / ".gofix.toml").write_text('select = ["lost-cancel"]\n')
-        replace_all(client, uri, BASIC, 2)
-        assert len(await diagnostics(client, uri, 2)) == len(want_lines(BASIC))
+    configure(shared, ONLY_LOST_CANCEL)
+    uri = open_doc(shared, ws / "basic.go", BASIC)
+    assert await diagnostics(shared, uri, 1) == []
+    assert any("not valid TOML" in m.message for m in shared.messages)
+    (ws / ".gofix.toml").write_text('select = ["lost-cancel"]\n')
+    replace_all(shared, uri, BASIC, 2)
+    assert len(await diagnostics(shared, uri, 2)) == len(want_lines(BASIC))
+    close(shared, uri)
 
 
-@pytest.mark.asyncio
-async def test_unsafe_fixes_only_when_enabled_and_go_version_gating(tmp_path):
-    ws = workspace(tmp_path, go="1.23")
-    text = "package p\n\nfunc oldName() {}\n\nvar slowTimer = 1\n"
-    server = [sys.executable, "-c", EXTRA_RULES_SERVER]
-    async with session(ws, {"select": ["test-unsafe", "test-timer"]}, server=server) as client:
-        uri = open_doc(client, ws / "x.go", text)
-        diags = {d.code: d for d in await diagnostics(client, uri, 1)}
-        assert diags["test-unsafe"].severity == T.DiagnosticSeverity.Warning
-        assert diags["test-timer"].severity == T.DiagnosticSeverity.Hint  # go 1.23: timers are collected
-        assert await actions(client, uri, text) == []
-        before = len(client.published)
-        client.workspace_did_change_configuration(T.DidChangeConfigurationParams(
-            settings={"select": ["test-unsafe", "test-timer"], "unsafeFixes": True}))
-        await diagnostics(client, uri, 1, after=before)
-        found = await actions(client, uri, text)
+@aio
+async def test_unsafe_fixes_only_when_enabled(extra, tmp_path):
+    ws = workspace(tmp_path)
+    text = "package p\n\nfunc oldName() {}\n"
+    configure(extra, {"select": ["test-unsafe"]})
+    uri = open_doc(extra, ws / "x.go", text)
+    (diag,) = await diagnostics(extra, uri, 1)
+    assert diag.code == "test-unsafe" and diag.severity == T.DiagnosticSeverity.Warning
+    assert await actions(extra, uri, text) == []
+    before = len(extra.published)
+    configure(extra, {"select": ["test-unsafe"], "unsafeFixes": True})
+    await diagnostics(extra, uri, 1, after=before)
+    found = await actions(extra, uri, text)
+    close(extra, uri)
     assert [(a.kind, a.title, a.is_preferred) for a in found] == [
         (T.CodeActionKind.QuickFix, "Rename to newName (unsafe)", False), ("source.fixAll.gofix", found[1].title, None)]
     assert apply(text, found[0].edit, uri, 1) == text.replace("oldName", "newName")
     assert apply(text, found[1].edit, uri, 1) == text.replace("oldName", "newName")
-    ws.joinpath("go.mod").write_text("module example.com/p\n\ngo 1.22\n")
-    async with session(ws, {"select": ["test-timer"]}, server=server) as client:
-        uri = open_doc(client, ws / "x.go", text)
-        (diag,) = await diagnostics(client, uri, 1)
-    assert diag.severity == T.DiagnosticSeverity.Warning  # go 1.22: a real leak
+
+
+@aio
+async def test_go_version_of_the_documents_module_gates_timer_rules(extra, tmp_path):
+    text = "package p\n\nvar slowTimer = 1\n"
+    configure(extra, {"select": ["test-timer"]})
+    severities = {}
+    for go in ("1.22", "1.23"):
+        (tmp_path / go).mkdir()
+        ws = workspace(tmp_path / go, go=go)
+        uri = open_doc(extra, ws / "x.go", text)
+        (diag,) = await diagnostics(extra, uri, 1)
+        close(extra, uri)
+        severities[go] = diag.severity
+    assert severities == {"1.22": T.DiagnosticSeverity.Warning,  # a real leak
+                          "1.23": T.DiagnosticSeverity.Hint}  # timers are collected
 
 
 # --- robustness ------------------------------------------------------------------------------------
 
 
-@pytest.mark.asyncio
-async def test_broken_input_is_survived(tmp_path):
+@aio
+async def test_broken_input_is_survived(shared, tmp_path):
     ws = workspace(tmp_path)
     broken = BASIC.replace("func short(parent context.Context) error {", "func short(parent context.Context) error {{ (")
-    async with session(ws, ONLY_LOST_CANCEL) as client:
-        uri = open_doc(client, ws / "basic.go", broken)
-        assert await diagnostics(client, uri, 1) == []  # gopls reports syntax errors, not us
-        assert await actions(client, uri, broken) == []
-        for v, text in enumerate(["", "\x00\ufffd", "package", BASIC[:200], "\ud800"], start=2):
-            replace_all(client, uri, text, v)
-            assert await diagnostics(client, uri, v) == []
-        replace_all(client, uri, BASIC, 10)
-        assert len(await diagnostics(client, uri, 10)) == len(want_lines(BASIC))
+    configure(shared, ONLY_LOST_CANCEL)
+    uri = open_doc(shared, ws / "basic.go", broken)
+    assert await diagnostics(shared, uri, 1) == []  # gopls reports syntax errors, not us
+    assert await actions(shared, uri, broken) == []
+    for v, text in enumerate(["", "\x00\ufffd", "package", BASIC[:200], "\ud800"], start=2):
+        replace_all(shared, uri, text, v)
+        assert await diagnostics(shared, uri, v) == []
+    replace_all(shared, uri, BASIC, 10)
+    assert len(await diagnostics(shared, uri, 10)) == len(want_lines(BASIC))
+    close(shared, uri)
 
 
-@pytest.mark.asyncio
-async def test_rule_error_is_logged_and_other_rules_report(tmp_path):
+@aio
+async def test_rule_error_is_logged_and_other_rules_report(extra, tmp_path):
     ws = workspace(tmp_path)
-    server = [sys.executable, "-c", EXTRA_RULES_SERVER]
-    async with session(ws, {"select": ["lost-cancel", "test-broken"]}, server=server) as client:
-        uri = open_doc(client, ws / "basic.go", BASIC)
-        diags = await diagnostics(client, uri, 1)
-        assert {d.code for d in diags} == {"lost-cancel"}
-        assert len(diags) == len(want_lines(BASIC))
-        errors = [m for m in client.log_messages if m.type == T.MessageType.Error]
+    configure(extra, {"select": ["lost-cancel", "test-broken"]})
+    uri = open_doc(extra, ws / "basic.go", BASIC)
+    diags = await diagnostics(extra, uri, 1)
+    close(extra, uri)
+    assert {d.code for d in diags} == {"lost-cancel"}
+    assert len(diags) == len(want_lines(BASIC))
+    errors = [m for m in extra.log_messages if m.type == T.MessageType.Error]
     assert any("internal error in rule test-broken" in m.message and "boom" in m.message for m in errors)
 
 
-@pytest.mark.asyncio
-async def test_requests_for_unknown_documents_are_empty(tmp_path):
-    ws = workspace(tmp_path)
-    async with session(ws) as client:
-        assert await actions(client, (ws / "nope.go").as_uri(), "") == []
-        client.text_document_did_close(T.DidCloseTextDocumentParams(
-            text_document=T.TextDocumentIdentifier(uri=(ws / "nope.go").as_uri())))
-        client.text_document_did_change(T.DidChangeTextDocumentParams(
-            text_document=T.VersionedTextDocumentIdentifier(uri=(ws / "nope.go").as_uri(), version=2),
-            content_changes=[T.TextDocumentContentChangeWholeDocument(text="x")]))
-        assert await actions(client, (ws / "nope.go").as_uri(), "") == []
+@aio
+async def test_requests_for_unknown_documents_are_empty(shared, tmp_path):
+    uri = (tmp_path / "nope.go").as_uri()
+    assert await actions(shared, uri, "") == []
+    close(shared, uri)
+    shared.text_document_did_change(T.DidChangeTextDocumentParams(
+        text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[T.TextDocumentContentChangeWholeDocument(text="x")]))
+    assert await actions(shared, uri, "") == []
 
 
 # --- position encodings -------------------------------------------------------------------------------
@@ -474,42 +518,51 @@ WIDE = BASIC.replace(
     "\treturn call(ctxé)")
 
 
-@pytest.mark.asyncio
-@pytest.mark.parametrize("encodings, expected", [
-    (None, T.PositionEncodingKind.Utf16),
-    (["utf-32", "utf-16"], T.PositionEncodingKind.Utf16),
-    (["utf-16", "utf-8"], T.PositionEncodingKind.Utf8),
-])
-async def test_non_ascii_columns_follow_the_negotiated_encoding(tmp_path, encodings, expected):
+async def _check_wide(client: LanguageClient, ws: Path, encoding: str) -> None:
     assert WIDE != BASIC
-    ws = workspace(tmp_path)
-    encoding = X.UTF8 if expected == T.PositionEncodingKind.Utf8 else X.UTF16
     line_no = next(i for i, line in enumerate(WIDE.split("\n")) if "ctxé, _" in line)
     line = WIDE.split("\n")[line_no]
     start, end = line.index("context."), line.index(" // want")
-    async with session(ws, ONLY_LOST_CANCEL, encodings=encodings) as client:
-        assert client.init_result.capabilities.position_encoding == expected
-        uri = open_doc(client, ws / "wide.go", WIDE)
-        diag = next(d for d in await diagnostics(client, uri, 1) if d.range.start.line == line_no)
-        # é is 1 UTF-16 unit and 2 UTF-8 bytes; 😀 is 2 UTF-16 units (a surrogate pair) and 4 bytes.
-        if encoding == X.UTF16:
-            assert (diag.range.start.character, diag.range.end.character) == (start, end + 1)
-        else:
-            assert (diag.range.start.character, diag.range.end.character) == (start + 1, end + 4)
-        # An incremental edit after the non-ASCII characters, in the client's units.
-        at = T.Position(line=line_no, character=diag.range.start.character)
-        client.text_document_did_change(T.DidChangeTextDocumentParams(
-            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[T.TextDocumentContentChangePartial(range=T.Range(start=at, end=at), text="  ")]))
-        lines = WIDE.split("\n")
-        lines[line_no] = line[:start] + "  " + line[start:]
-        text = "\n".join(lines)
-        moved = next(d for d in await diagnostics(client, uri, 2) if d.range.start.line == line_no)
-        assert moved.range.start.character == diag.range.start.character + 2
-        fixes = await actions(client, uri, text, only=[T.CodeActionKind.QuickFix], rng=moved.range)
-        fixed = apply(text, fixes[0].edit, uri, 2, encoding)
+    uri = open_doc(client, ws / "wide.go", WIDE)
+    diag = next(d for d in await diagnostics(client, uri, 1) if d.range.start.line == line_no)
+    # é is 1 UTF-16 unit and 2 UTF-8 bytes; 😀 is 2 UTF-16 units (a surrogate pair) and 4 bytes.
+    if encoding == X.UTF16:
+        assert (diag.range.start.character, diag.range.end.character) == (start, end + 1)
+    else:
+        assert (diag.range.start.character, diag.range.end.character) == (start + 1, end + 4)
+    # An incremental edit after the non-ASCII characters, in the client's units.
+    at = T.Position(line=line_no, character=diag.range.start.character)
+    client.text_document_did_change(T.DidChangeTextDocumentParams(
+        text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        content_changes=[T.TextDocumentContentChangePartial(range=T.Range(start=at, end=at), text="  ")]))
+    lines = WIDE.split("\n")
+    lines[line_no] = line[:start] + "  " + line[start:]
+    text = "\n".join(lines)
+    moved = next(d for d in await diagnostics(client, uri, 2) if d.range.start.line == line_no)
+    assert moved.range.start.character == diag.range.start.character + 2
+    fixes = await actions(client, uri, text, only=[T.CodeActionKind.QuickFix], rng=moved.range)
+    fixed = apply(text, fixes[0].edit, uri, 2, encoding)
+    close(client, uri)
     assert '\tctxé, cancel :=   context.WithTimeout(parent, time.Second*time.Duration(len("😀"))) // want' in fixed
     assert fixed.count("\tdefer cancel()\n") == 1
+
+
+@aio
+async def test_non_ascii_line_gets_utf16_columns(shared, tmp_path):
+    configure(shared, ONLY_LOST_CANCEL)
+    await _check_wide(shared, workspace(tmp_path), X.UTF16)
+
+
+@aio
+@pytest.mark.parametrize("encodings, expected", [
+    (["utf-32", "utf-16"], T.PositionEncodingKind.Utf16),  # UTF-16 unless the client offers UTF-8
+    (["utf-16", "utf-8"], T.PositionEncodingKind.Utf8),
+])
+async def test_utf8_positions_when_the_client_offers_them(tmp_path, encodings, expected):
+    ws = workspace(tmp_path)
+    async with session(ws, ONLY_LOST_CANCEL, encodings=encodings) as client:
+        assert client.init_result.capabilities.position_encoding == expected
+        await _check_wide(client, ws, X.UTF8 if expected == T.PositionEncodingKind.Utf8 else X.UTF16)
 
 
 # --- start-up and the command -------------------------------------------------------------------------
@@ -520,13 +573,17 @@ def test_cli_start_up_does_not_import_pygls():
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
 
 
-@pytest.mark.asyncio
-async def test_gofix_lsp_command(tmp_path):
+@aio
+async def test_gofix_lsp_command_and_initialization_options(tmp_path):
     ws = workspace(tmp_path)
-    async with session(ws, ONLY_LOST_CANCEL, server=[sys.executable, "-m", "gofix", "lsp", "--stdio"]) as client:
+    command = [sys.executable, "-m", "gofix", "lsp", "--stdio"]
+    async with session(ws, {"ignore": ["lost-cancel"]}, server=command) as client:
         assert client.init_result.server_info.name == "gofix"
         uri = open_doc(client, ws / "basic.go", BASIC)
-        assert len(await diagnostics(client, uri, 1)) == len(want_lines(BASIC))
+        assert await diagnostics(client, uri, 1) == []
+        before = len(client.published)
+        configure(client, ONLY_LOST_CANCEL)
+        assert len(await diagnostics(client, uri, 1, after=before)) == len(want_lines(BASIC))
 
 
 def test_tcp_option_is_validated():
