@@ -132,6 +132,7 @@ with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
     problems = [p for ps in pool.map(check, packages) for p in ps]
 
 test_problems = []
+tested = []
 if run_tests:
     def test(pkgdir: Path):
         rel = pkgdir.relative_to(src)
@@ -139,6 +140,7 @@ if run_tests:
         before = run(pristine, pristine / "src" / rel, *args)
         if before.returncode != 0:
             return []  # fails (or cannot run) here without gofix: tells nothing
+        tested.append(rel)
         after = run(copy, pkgdir, *args)
         if after.returncode == 0:
             return []
@@ -165,7 +167,8 @@ lines = [
     f"files changed: {len(touched_files)}, packages touched: {len(packages)}",
     f"gofix fix --verify time: {end - start:.1f}s",
     f"packages that stopped building or gained vet findings: {len(problems) - len(test_problems)}",
-    *([f"packages whose tests pass before and fail after: {len(test_problems)}"] if run_tests else []),
+    *([f"packages whose tests pass before the fixes: {len(tested)} of {len(packages)}; "
+       f"of these, failing after: {len(test_problems)}"] if run_tests else []),
     *[f"  {p}" for p in problems],
 ]
 text = "\n".join(lines) + "\n"
