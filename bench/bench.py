@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Benchmark `gofix check` over the Go standard library against two references.
+
+One run on one machine, so the ratios compare like with like:
+
+- gofix cold (no cache), warm (cache filled, nothing changed) and warm after touching
+  one file;
+- `ast-grep scan` (the ast-grep-cli package) with rules equivalent to gofix's detection
+  patterns (bench/astgrep/rules), over exactly the files gofix scans;
+- `go vet -lostcancel` over the same packages (`std cmd`), with a fresh build cache
+  (cold, like gofix --no-cache) and with a warm one.
+
+Each figure is the median of --runs runs: wall time, CPU time (user + system of the
+process tree) and peak memory (the largest sum of RSS over the process tree, sampled).
+The corpus is a copy of $(go env GOROOT)/src without testdata, so that touching a file
+never modifies the installed toolchain.
+
+    python bench/bench.py               # print the table
+    python bench/bench.py --update-readme
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+README = ROOT / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    stack.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None, ok=(0, 1)) -> Sample:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            time.sleep(0.02)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    t.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd[:3])} ... failed ({proc.returncode}):\n{err[-2000:]}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, max(peak, usage.ru_maxrss) / 1024)
+
+
+def median(samples: list[Sample]) -> Sample:
+    return Sample(
+        statistics.median(s.wall for s in samples),
+        statistics.median(s.cpu for s in samples),
+        statistics.median(s.peak_mb for s in samples),
+    )
+
+
+def repeat(n: int, fn) -> Sample:
+    return median([fn() for _ in range(n)])
+
+
+def copy_corpus(dest: Path) -> tuple[Path, list[Path]]:
+    goroot = subprocess.run(["go", "env", "GOROOT"], capture_output=True, text=True, check=True).stdout.strip()
+    src = Path(goroot) / "src"
+    corpus = dest / "src"
+    shutil.copytree(src, corpus, ignore=shutil.ignore_patterns("testdata"), symlinks=True)
+    sys.path.insert(0, str(ROOT))
+    from gofix.engine import Target, discover
+
+    files = [t.path for t in discover([corpus]) if isinstance(t, Target)]
+    return corpus, files
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
+    ap.add_argument("--vet-runs", type=int, default=1, help="runs of the slow go vet measurements")
+    ap.add_argument("--skip-vet", action="store_true", help="leave out go vet (it takes minutes)")
+    ap.add_argument("--update-readme", action="store_true", help="write the table into README.md")
+    args = ap.parse_args()
+
+    gofix = shutil.which("gofix") or sys.exit("gofix is not installed: pip install -e .")
+    sg = shutil.which("ast-grep") or sys.exit("ast-grep is not installed: pip install ast-grep-cli")
+    go = shutil.which("go") or sys.exit("go is not on PATH")
+
+    with tempfile.TemporaryDirectory(prefix="gofix-bench-") as tmp:
+        tmpd = Path(tmp)
+        corpus, files = copy_corpus(tmpd)
+        mb = sum(f.stat().st_size for f in files) / 1e6
+        print(f"corpus: {len(files)} Go files, {mb:.1f} MB ({corpus}); {os.cpu_count()} cores", file=sys.stderr)
+        base = [gofix, "check", "--no-progress", "--format", "json"]
+        env = dict(os.environ, GOTOOLCHAIN="local", GOFLAGS="")
+
+        rows: dict[str, Sample] = {}
+        rows["gofix cold (--no-cache)"] = repeat(args.runs, lambda: measure([*base, "--no-cache", str(corpus)]))
+        cache = tmpd / "cache"
+        measure([*base, "--cache-dir", str(cache), str(corpus)])  # fill
+        time.sleep(2.5)  # let the racy-stat window pass, as between two real runs
+        rows["gofix warm (nothing changed)"] = repeat(args.runs, lambda: measure([*base, "--cache-dir", str(cache), str(corpus)]))
+        touched = files[len(files) // 2]
+        counter = iter(range(10**6))
+
+        def touch_run() -> Sample:
+            with open(touched, "a") as f:
+                f.write(f"\n// touched {next(counter)}\n")
+            return measure([*base, "--cache-dir", str(cache), str(corpus)])
+
+        rows["gofix warm, one file touched"] = repeat(args.runs, touch_run)
+
+        listing = tmpd / "files.txt"
+        listing.write_text("\n".join(map(str, files)))
+        sg_cmd = [sg, "scan", "-c", str(HERE / "astgrep" / "sgconfig.yml"), "--json=stream", *map(str, files)]
+        rows["ast-grep scan (equivalent rules)"] = repeat(args.runs, lambda: measure(sg_cmd, ok=(0, 1)))
+
+        if not args.skip_vet:
+            vet = [go, "vet", "-lostcancel", "std", "cmd"]
+
+            def vet_cold() -> Sample:
+                gocache = tempfile.mkdtemp(prefix="gocache-", dir=tmp)
+                s = measure(vet, env=dict(env, GOCACHE=gocache), ok=(0, 1))
+                shutil.rmtree(gocache, ignore_errors=True)
+                return s
+
+            rows["go vet -lostcancel (cold build cache)"] = repeat(args.vet_runs, vet_cold)
+            warm_cache = tempfile.mkdtemp(prefix="gocache-", dir=tmp)
+            measure(vet, env=dict(env, GOCACHE=warm_cache), ok=(0, 1))
+            rows["go vet -lostcancel (warm build cache)"] = repeat(
+                args.vet_runs, lambda: measure(vet, env=dict(env, GOCACHE=warm_cache), ok=(0, 1))
+            )
+
+    table = render(rows, len(files), mb, args.runs)
+    print(table)
+    if args.update_readme:
+        text = README.read_text()
+        if START in text and END in text:
+            head, rest = text.split(START, 1)
+            _, tail = rest.split(END, 1)
+            README.write_text(f"{head}{START}\n{table}\n{END}{tail}")
+            print("README.md updated", file=sys.stderr)
+        else:
+            print(f"README.md has no {START} ... {END} markers; not updated", file=sys.stderr)
+
+
+def render(rows: dict[str, Sample], nfiles: int, mb: float, runs: int) -> str:
+    cold = rows["gofix cold (--no-cache)"]
+    lines = [
+        f"Go standard library ({nfiles} files, {mb:.0f} MB, testdata excluded), {os.cpu_count()} cores, "
+        f"median of {runs} runs, measured {time.strftime('%Y-%m-%d')} by `python bench/bench.py`.",
+        "",
+        "| run | wall s | CPU s | peak MB | files/s | MB/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, s in rows.items():
+        lines.append(f"| {name} | {s.wall:.2f} | {s.cpu:.2f} | {s.peak_mb:.0f} | {nfiles / s.wall:.0f} | {mb / s.wall:.1f} |")
+    lines += ["", "| ratio (wall time) | value | target |", "| --- | ---: | --- |"]
+    sg = rows.get("ast-grep scan (equivalent rules)")
+    if sg:
+        lines.append(f"| gofix cold / ast-grep | {cold.wall / sg.wall:.2f} | <= 1.0 |")
+    for key in ("go vet -lostcancel (cold build cache)", "go vet -lostcancel (warm build cache)"):
+        if key in rows:
+            lines.append(f"| gofix cold / {key[6:]} | {cold.wall / rows[key].wall:.3f} | <= 0.2 (5x faster) |")
+    warm = rows["gofix warm (nothing changed)"]
+    touched = rows["gofix warm, one file touched"]
+    lines.append(f"| gofix warm / cold | {warm.wall / cold.wall:.2f} | <= 0.10 |")
+    lines.append(f"| gofix one touched / warm | {touched.wall / warm.wall:.2f} | <= 1.10 |")
+    lines.append(f"| gofix cold peak memory | {cold.peak_mb:.0f} MB | < 500 MB |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
