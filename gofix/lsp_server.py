@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -353,6 +354,7 @@ class GofixServer(LanguageServer):
         self.outcomes: dict[str, Outcome] = {}  # the last analysis of each open document
         self.pending: dict[str, asyncio.Task] = {}
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gofix-engine")
+        self.tcp = False
         self.encoding = X.UTF16
         self.root: Path | None = None
         self.lazy_fix_all = False  # the client resolves code actions' edits on demand
@@ -526,6 +528,7 @@ class GofixServer(LanguageServer):
     # -- lifecycle --
 
     def stop_work(self) -> None:
+        """Stop scheduled analyses and the worker (shutdown or exit; safe to call twice)."""
         for task in self.pending.values():
             task.cancel()
         self.pending.clear()
@@ -680,6 +683,13 @@ def create_server() -> GofixServer:
     def shutdown(ls: GofixServer, params: Any) -> None:
         ls.stop_work()
 
+    @server.feature(T.EXIT)
+    def exit_(ls: GofixServer, params: Any) -> None:
+        ls.stop_work()
+        if ls.tcp:  # pygls' sys.exit inside the socket callback would print a traceback
+            logging.shutdown()
+            os._exit(0 if ls.protocol._shutdown else 1)
+
     return server
 
 
@@ -692,6 +702,7 @@ def serve(tcp: tuple[str, int] | None = None, log_file: str | None = None) -> No
         logging.basicConfig(level=logging.WARNING, format="gofix lsp: %(name)s: %(message)s")
     server = create_server()
     if tcp is not None:
+        server.tcp = True
         server.start_tcp(*tcp)
     else:
         server.start_io()

@@ -404,6 +404,20 @@ async def test_configuration_changes_take_effect(shared, tmp_path):
 
 
 @aio
+async def test_settings_are_pulled_when_the_notification_carries_none(shared, tmp_path):
+    ws = workspace(tmp_path)
+    configure(shared, {})
+    uri = open_doc(shared, ws / "basic.go", BASIC)
+    assert await diagnostics(shared, uri, 1)
+    before = len(shared.published)
+    shared.set_configuration({**FAST, "ignore": ["lost-cancel"]}, section="gofix")
+    shared.workspace_did_change_configuration(T.DidChangeConfigurationParams(settings=None))
+    assert await diagnostics(shared, uri, 1, after=before) == []
+    shared.set_configuration({}, section="gofix")
+    close(shared, uri)
+
+
+@aio
 async def test_project_config_file_applies_and_settings_override_it(shared, tmp_path):
     ws = workspace(tmp_path)
     (ws / ".gofix.toml").write_text('select = ["lost-cancel"]\nignore = ["lost-cancel"]\n')
@@ -464,6 +478,18 @@ async def test_go_version_of_the_documents_module_gates_timer_rules(extra, tmp_p
         severities[go] = diag.severity
     assert severities == {"1.22": T.DiagnosticSeverity.Warning,  # a real leak
                           "1.23": T.DiagnosticSeverity.Hint}  # timers are collected
+    # go.mod edited while the document is open: a watched-files event re-reads it.
+    ws = tmp_path / "1.22"
+    uri = open_doc(extra, ws / "y.go", text)
+    (diag,) = await diagnostics(extra, uri, 1)
+    assert diag.severity == T.DiagnosticSeverity.Warning
+    workspace(ws, go="1.23")
+    before = len(extra.published)
+    extra.workspace_did_change_watched_files(T.DidChangeWatchedFilesParams(changes=[
+        T.FileEvent(uri=(ws / "go.mod").as_uri(), type=T.FileChangeType.Changed)]))
+    (diag,) = await diagnostics(extra, uri, 1, after=before)
+    close(extra, uri)
+    assert diag.severity == T.DiagnosticSeverity.Hint
 
 
 # --- robustness ------------------------------------------------------------------------------------
