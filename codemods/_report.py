@@ -21,6 +21,7 @@ decided from declarations in the file:
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -280,14 +281,21 @@ def _value_type(ctx: FileContext, values: Node, idx: int | None, n_left: int, de
     return None
 
 
+_FIELD_TYPES: weakref.WeakKeyDictionary[FileContext, dict[str, set[TypeName | None]]] = weakref.WeakKeyDictionary()
+
+
 def struct_field_type(ctx: FileContext, field: str) -> TypeName | None:
     """The type of struct fields named `field` in this file, when every such field agrees."""
-    found: set[TypeName | None] = set()
-    for n in S.walk(ctx.root):
-        if n.type != "field_declaration":
-            continue
-        if any(ctx.text(f) == field for f in n.children_by_field_name("name")):
-            found.add(named_type(ctx, n.child_by_field_name("type")))
+    table = _FIELD_TYPES.get(ctx)
+    if table is None:
+        table = {}
+        for n in S.walk(ctx.root):
+            if n.type == "field_declaration":
+                typ = named_type(ctx, n.child_by_field_name("type"))
+                for f in n.children_by_field_name("name"):
+                    table.setdefault(ctx.text(f), set()).add(typ)
+        _FIELD_TYPES[ctx] = table
+    found = table.get(field, set())
     if len(found) == 1:
         return next(iter(found))
     return None

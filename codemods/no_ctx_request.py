@@ -60,7 +60,17 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from codemods._report import HTTP, SQL, available_context, display, prepend_argument, type_of, usable_expression
+from codemods._report import (
+    HTTP,
+    SQL,
+    available_context,
+    context_param,
+    display,
+    function_chain,
+    prepend_argument,
+    type_of,
+    usable_expression,
+)
 from gofix import syntax as S
 from gofix.context import FileContext
 from gofix.edits import replace_node
@@ -132,8 +142,14 @@ def _check(ctx: FileContext, call: Node) -> Finding | None:
     what = "creates a request" if kind == "request" else "sends a request" if kind == "send" else "runs"
     problem = f"{shown} {what} with no context, so nothing can cancel it or bound it with a deadline"
     if source is None:
-        message = (f"{problem}; if the caller can be cancelled, accept a context.Context and use "
-                   f"{instead.replace(ctx_text + ',', 'ctx,', 1)}")
+        outer = next((c for c in map(lambda f: context_param(ctx, f), function_chain(call)) if c is not None), None)
+        if outer is not None and outer.name(ctx) not in ("", "_"):
+            detached = f"context.WithoutCancel({outer.expression(ctx)})"
+            message = (f"{problem}; this code may run after the function returns (a goroutine, a defer or a "
+                       f"callback), so give it a context that outlives the call, e.g. {detached} (Go >= 1.21), "
+                       f"and use {instead}")
+        else:
+            message = (f"{problem}; if the caller can be cancelled, accept a context.Context and use {instead}")
         return ctx.finding(ID, call, message, Severity.HINT)
     if expr is None:
         reason = ("name the function's context.Context parameter" if source.name(ctx) in ("", "_")

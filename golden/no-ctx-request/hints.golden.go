@@ -24,9 +24,9 @@ func ping(u string) error {
 // A goroutine does not see the function's context (it may outlive it): a hint.
 func background(ctx context.Context, db *sql.DB) {
 	go func() {
-		db.Exec("DELETE FROM sessions WHERE expired") // want "db.Exec runs with no context.*if the caller can be cancelled"
+		db.Exec("DELETE FROM sessions WHERE expired") // want "db.Exec runs with no context.*may run after the function returns.*context.WithoutCancel\\(ctx\\) \\(Go >= 1.21\\), and use db.ExecContext\\(ctx, ...\\)"
 	}()
-	defer db.Exec("UNLOCK") // want "db.Exec runs with no context.*if the caller can be cancelled"
+	defer db.Exec("UNLOCK") // want "db.Exec runs with no context.*may run after the function returns"
 }
 
 // The parameter is named _ or re-declared: a warning, no fix.
