@@ -8,7 +8,7 @@ import table, the module's Go version, and per-function facts computed lazily
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field  # noqa: F401 (kept for rules importing it from here)
 from functools import cached_property
 from typing import Any
 
@@ -30,27 +30,35 @@ _DECL_PARENTS = {
 }
 
 
-@dataclass
-class FunctionFacts:
-    """Facts about one function (declaration or literal), nested literals included."""
+_IDENTS = S.query("[(identifier) @id (goto_statement) @goto]")
 
-    node: Node
-    uses: dict[str, list[Node]] = field(default_factory=dict)  # every identifier, by name
-    declared: set[str] = field(default_factory=set)
-    has_goto: bool = False
+
+class FunctionFacts:
+    """Facts about one function (declaration or literal), nested literals included.
+
+    Identifiers are collected by one tree-sitter query (in C); which of them are
+    declarations is worked out only when a rule asks.
+    """
+
+    def __init__(self, node: Node, uses: dict[str, list[Node]], has_goto: bool) -> None:
+        self.node = node
+        self.uses = uses  # every identifier, by name, in source order
+        self.has_goto = has_goto
+        self._declared: set[str] | None = None
 
     @classmethod
     def compute(cls, fn: Node) -> FunctionFacts:
-        facts = cls(fn)
-        for n in S.walk(fn):
-            t = n.type
-            if t == "identifier":
-                facts.uses.setdefault(S.text(n), []).append(n)
-                if is_declaration(n):
-                    facts.declared.add(S.text(n))
-            elif t == "goto_statement":
-                facts.has_goto = True
-        return facts
+        caps = S.captures(_IDENTS, fn)
+        uses: dict[str, list[Node]] = {}
+        for n in sorted(caps.get("id", []), key=lambda n: n.start_byte):
+            uses.setdefault(S.text(n), []).append(n)
+        return cls(fn, uses, bool(caps.get("goto")))
+
+    @property
+    def declared(self) -> set[str]:
+        if self._declared is None:
+            self._declared = {name for name, nodes in self.uses.items() if any(is_declaration(n) for n in nodes)}
+        return self._declared
 
 
 def is_declaration(ident: Node) -> bool:
