@@ -8,7 +8,6 @@ import table, the module's Go version, and per-function facts computed lazily
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field  # noqa: F401 (kept for rules importing it from here)
 from functools import cached_property
 from typing import Any
 
