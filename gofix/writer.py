@@ -83,7 +83,12 @@ class Layout:
                              scope=None if fx.scope is None else
                              (self.offset(text, fx.scope[0]), self.offset(text, fx.scope[1])))
             return replace(f, start_byte=self.offset(text, f.start_byte),
-                           end_byte=self.offset(text, f.end_byte), fix=fx)
+                           end_byte=self.offset(text, f.end_byte), fix=fx,
+                           start=first_line(f.start), end=first_line(f.end))
+
+        def first_line(pos):
+            # go/token counts the BOM's 3 bytes in first-line columns; so do we
+            return replace(pos, column=pos.column + len(BOM)) if self.bom and pos.line == 1 else pos
 
         out = replace(result)
         out.findings = [finding(f) for f in result.findings]

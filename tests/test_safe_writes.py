@@ -310,3 +310,18 @@ def test_config_errors_are_one_line_and_exit_two(tree):
     r = fix(str(tree))
     assert "over the 100-byte limit" in r.stderr and r.exit_code == 2
     assert (tree / "leak.go").read_bytes() == LEAK
+
+
+def test_first_line_columns_count_the_bom_as_go_does():
+    from gofix.model import Finding, Position, Severity
+
+    src = BOM + b"package p\n"
+    layout = Layout.of(src)
+    text = layout.normalize(src)
+    f = Finding("r", Severity.ERROR, "m", 8, 9, Position(1, 9), Position(1, 10))
+    g = Finding("r", Severity.ERROR, "m", 9, 10, Position(2, 1), Position(2, 1))
+    from gofix.model import FileResult
+
+    out = layout.restore_result(FileResult("x.go", [f, g], source=text), src, text)
+    assert (out.findings[0].start.column, out.findings[0].start_byte) == (12, 11)  # "p" as go/token says
+    assert out.findings[1].start.column == 1
