@@ -565,10 +565,9 @@ def create_server() -> GofixServer:
     @server.feature(T.INITIALIZE)
     def initialize(ls: GofixServer, params: T.InitializeParams) -> None:
         caps = params.capabilities
-        enc = ls.protocol.workspace.position_encoding if ls.protocol._workspace is not None else None
-        ls.encoding = X.UTF8 if enc == T.PositionEncodingKind.Utf8 else X.UTF16
-        root = ls.protocol.workspace.root_path if ls.protocol._workspace is not None else None
-        ls.root = Path(root) if root else None
+        workspace = ls.workspace  # created by pygls before this handler, with the chosen encoding
+        ls.encoding = X.UTF8 if workspace.position_encoding == T.PositionEncodingKind.Utf8 else X.UTF16
+        ls.root = Path(workspace.root_path) if workspace.root_path else None
         resolve = _capability(caps, "text_document", "code_action", "resolve_support", "properties") or []
         ls.lazy_fix_all = "edit" in resolve and bool(_capability(caps, "text_document", "code_action", "data_support"))
         ls.versioned_edits = bool(_capability(caps, "workspace", "workspace_edit", "document_changes"))
@@ -621,6 +620,8 @@ def create_server() -> GofixServer:
     @server.feature(T.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: GofixServer, params: T.DidOpenTextDocumentParams) -> None:
         td = params.text_document
+        if td.language_id not in ("go", "") and not td.uri.endswith(".go"):
+            return  # go.mod, templates...: not ours
         ls.documents[td.uri] = Document(td.uri, td.version, td.text, _path_of(td.uri))
         ls.outcomes.pop(td.uri, None)
         ls.schedule(td.uri, 0)
