@@ -52,8 +52,12 @@ def finding_text(path: str, f: Finding) -> str:
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
     """A git-apply-able unified diff of one file (a/ and b/ prefixes)."""
-    a = before.decode("utf-8").splitlines(keepends=True)
-    b = after.decode("utf-8").splitlines(keepends=True)
+    # Lines as git sees them: split at "\n" only (str.splitlines would also split at a form
+    # feed or U+2028 inside a comment or string, and the diff would not apply).
+    a = before.decode("utf-8").split("\n")
+    b = after.decode("utf-8").split("\n")
+    a = [x + "\n" for x in a[:-1]] + ([a[-1]] if a[-1] else [])
+    b = [x + "\n" for x in b[:-1]] + ([b[-1]] if b[-1] else [])
     lines = list(difflib.unified_diff(a, b, f"a/{path}", f"b/{path}", n=3))
     out = []
     for line in lines:

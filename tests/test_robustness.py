@@ -57,7 +57,7 @@ TOKENS = [
     b"resp, err := http.Get(u)", b"if err != nil {", b"rows, err := db.Query(q)", b"tx, err := db.Begin()",
     b"t := time.NewTicker(d)", b"time.Tick(d)", b"ch := make(chan int)", b"ch <- 1", b"<-ch",
     b"wg.Add(1)", b"wg.Done()", b"f, err := os.Open(p)", b"close(ch)", b"//gofix:ignore", b"//nolint",
-    b"\xc3\xa9", b"\xff", b"\r\n", b"\x00",
+    b"\xc3\xa9", b"\xff", b"\r\n", b"\x00", b"\r", b"\x0c", b"\x0b", b"\xc2\x85", b"\xe2\x80\xa8",
 ]
 
 
@@ -148,6 +148,17 @@ def test_diff_always_applies(git_bin, src):
         p = subprocess.run([git_bin, "apply", "p.diff"], cwd=d, capture_output=True, text=True)
         assert p.returncode == 0, p.stderr
         assert (Path(d) / "dir" / "x.go").read_bytes() == result.fixed
+
+
+def test_diff_splits_lines_as_git_does(git_bin, tmp_path):
+    """A form feed, vertical tab, NEL or U+2028 inside a line is not a line break for git."""
+    src = b'package p\n\n// a\x0cb\x0bc\xc2\x85d\nvar s = "x\xe2\x80\xa8y"\n\nfunc f() {}\n'
+    fixed = src.replace(b"func f() {}", b"func f() { return }")
+    (tmp_path / "x.go").write_bytes(src)
+    (tmp_path / "p.diff").write_text(output.unified_diff("x.go", src, fixed), encoding="utf-8", newline="")
+    p = subprocess.run([git_bin, "apply", "p.diff"], cwd=tmp_path, capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "x.go").read_bytes() == fixed
 
 
 def test_every_golden_input_fixes_to_a_diff_that_applies(git_bin, tmp_path):
