@@ -1,0 +1,291 @@
+"""Engine services: syntax facts, imports, edits, go.mod, suppression, visitor, matchers."""
+
+from __future__ import annotations
+
+import pytest
+
+from gofix import engine
+from gofix import syntax as S
+from gofix.context import FileContext, use_kind
+from gofix.edits import apply_edits, ensure_import, insert_after_statement, remove_import, select_compatible
+from gofix.gomod import GoModError, module_for_dir, parse_version
+from gofix.model import Edit, Fix
+from gofix.visitor import Call, Ident, Visitor, args_of
+from helpers import dedent, module
+
+
+def ctx_of(src: str) -> FileContext:
+    b = dedent(src)
+    return FileContext("x.go", b, S.parse(b), module())
+
+
+def first(ctx: FileContext, type_: str, text: str | None = None):
+    for n in S.walk(ctx.root):
+        if n.type == type_ and (text is None or ctx.text(n) == text):
+            return n
+    raise AssertionError(f"no {type_} {text!r}")
+
+
+# --- terminating statements and loop exits ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("return", True),
+        ('panic("x")', True),
+        ("for {}", True),
+        ("for { break }", False),
+        ("for x := range c { _ = x }", False),
+        ("if a { return } else { return }", True),
+        ("if a { return }", False),
+        ("switch { case a: return; default: return }", True),
+        ("switch { case a: return }", False),
+        ("select { case <-c: return }", True),
+        ("select { case <-c: break }", False),
+        ("L: for { break L }", False),
+        ("L: for { for { break L } }", False),
+        ("for { for { break } }", True),
+        ('log.Fatal("x")', False),
+    ],
+)
+def test_is_terminating(body, expected):
+    ctx = ctx_of(f"package p\n\nfunc f(a bool, c chan int) {{\n\t{body}\n}}\n")
+    fn = first(ctx, "function_declaration")
+    stmts = S.statements(fn.child_by_field_name("body"))
+    assert S.is_terminating(stmts[-1]) is expected
+
+
+def test_lenient_terminating_includes_fatal_calls():
+    ctx = ctx_of('package p\n\nfunc f(t T) {\n\tif x {\n\t\tt.Fatalf("no")\n\t}\n\tlog.Fatal("x")\n}\n')
+    fn = first(ctx, "function_declaration")
+    stmts = S.statements(fn.child_by_field_name("body"))
+    assert S.is_terminating(stmts[-1], lenient=True)
+    assert not S.is_terminating(stmts[-1])
+
+
+def test_exits_leaving_ignores_inner_loops_and_literals():
+    ctx = ctx_of("""
+        package p
+
+        func f(xs []int) {
+        	for _, x := range xs {
+        		for i := 0; i < x; i++ {
+        			break
+        		}
+        		func() {
+        			return
+        		}()
+        		switch x {
+        		case 1:
+        			break
+        		}
+        		if x > 3 {
+        			continue
+        		}
+        	}
+        }
+    """)
+    loop = first(ctx, "for_statement")
+    body = loop.child_by_field_name("body")
+    exits = S.exits_leaving(S.statements(body), body)
+    assert [ctx.text(e) for e in exits] == ["continue"]
+
+
+# --- imports and shadowing -------------------------------------------------------------------
+
+
+def test_import_resolution_with_alias_and_shadowing():
+    ctx = ctx_of("""
+        package p
+
+        import (
+        	stdtime "time"
+        	"github.com/segmentio/kafka-go"
+        )
+
+        func f() {
+        	stdtime.Sleep(1)
+        	kafka.NewWriter(nil)
+        }
+
+        func g(stdtime clock) {
+        	stdtime.Sleep(1)
+        }
+    """)
+    assert ctx.imports == {"stdtime": "time", "kafka": "github.com/segmentio/kafka-go"}
+    calls = [n for n in S.walk(ctx.root) if n.type == "call_expression"]
+    assert ctx.is_pkg_call(calls[0], "time", "Sleep")
+    assert ctx.is_pkg_call(calls[1], "github.com/segmentio/kafka-go", "NewWriter")
+    assert not ctx.is_pkg_call(calls[2], "time", "Sleep"), "a parameter shadows the import"
+
+
+def test_fresh_name_avoids_every_name_in_the_function():
+    ctx = ctx_of("""
+        package p
+
+        var timer2 = 1
+
+        func f(timer int) {
+        	cancel := timer
+        	_ = cancel
+        }
+    """)
+    call = first(ctx, "identifier", "cancel")
+    assert ctx.fresh_name(call, "cancel") == "cancel2"
+    assert ctx.fresh_name(call, "timer") == "timer3"
+    assert ctx.fresh_name(call, "ticker") == "ticker"
+
+
+@pytest.mark.parametrize(
+    ("stmt", "kind"),
+    [
+        ("return x", "returned"),
+        ("y := x", "assigned"),
+        ("x = nil", "target"),
+        ("ch <- x", "sent"),
+        ("use(x)", "passed"),
+        ("_ = T{f: x}", "stored"),
+        ("_ = &x", "address"),
+        ("x.Close()", "member"),
+        ("_ = x == nil", "use"),
+    ],
+)
+def test_use_kind(stmt, kind):
+    ctx = ctx_of(f"package p\n\nfunc f(x *T, ch chan *T) *T {{\n\t{stmt}\n\treturn nil\n}}\n")
+    fn = first(ctx, "function_declaration")
+    uses = [u for u in ctx.uses(fn, "x") if use_kind(u) != "declared"]
+    assert use_kind(uses[0]) == kind
+
+
+# --- edits ----------------------------------------------------------------------------------------
+
+
+def test_ensure_import_sorted_in_group_and_from_single():
+    ctx = ctx_of('package p\n\nimport (\n\t"fmt"\n\t"time"\n\n\t"example.com/x"\n)\n')
+    name, edit = ensure_import(ctx, "context")
+    assert name == "context"
+    out = apply_edits(ctx.src, [edit]).decode()
+    assert out == 'package p\n\nimport (\n\t"context"\n\t"fmt"\n\t"time"\n\n\t"example.com/x"\n)\n'
+    ctx = ctx_of('package p\n\nimport "time"\n')
+    _, edit = ensure_import(ctx, "context")
+    assert apply_edits(ctx.src, [edit]).decode() == 'package p\n\nimport (\n\t"context"\n\t"time"\n)\n'
+    ctx = ctx_of('package p\n\nimport "context"\n')
+    assert ensure_import(ctx, "context") == ("context", None)
+
+
+def test_remove_import():
+    ctx = ctx_of('package p\n\nimport (\n\t"context"\n\t"time"\n)\n')
+    out = apply_edits(ctx.src, [remove_import(ctx, "time")]).decode()
+    assert out == 'package p\n\nimport (\n\t"context"\n)\n'
+
+
+def test_insert_after_statement_keeps_trailing_comment_and_refuses_one_liners():
+    ctx = ctx_of("package p\n\nfunc f() {\n\tx := 1 // note\n\tif x > 0 { g() }\n}\n")
+    stmt = first(ctx, "short_var_declaration")
+    out = apply_edits(ctx.src, [insert_after_statement(ctx, stmt, ["defer g()"])]).decode()
+    assert "\tx := 1 // note\n\tdefer g()\n" in out
+    call = first(ctx, "expression_statement")  # g() inside the one-line if
+    assert insert_after_statement(ctx, call, ["h()"]) is None
+
+
+def test_select_compatible_defers_overlaps_and_shared_scopes():
+    a = Fix("a", (Edit(0, 2, b"x"),))
+    b = Fix("b", (Edit(1, 3, b"y"),))
+    c = Fix("c", (Edit(5, 5, b"z"),), scope=(0, 100))
+    d = Fix("d", (Edit(50, 50, b"w"),), scope=(40, 60))
+    e = Fix("e", (Edit(5, 5, b"v"),))
+    accepted, deferred = select_compatible([a, b, c, d, e])
+    assert accepted == [a, c] and deferred == [b, d, e]
+
+
+def test_apply_edits_rejects_overlaps():
+    with pytest.raises(ValueError):
+        apply_edits(b"abcdef", [Edit(0, 3, b""), Edit(2, 4, b"")])
+
+
+# --- go.mod -------------------------------------------------------------------------------------------
+
+
+def test_go_mod_version_godebug_and_errors(tmp_path):
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.23.2\n\ngodebug (\n\tasynctimerchan=1\n)\n")
+    info = module_for_dir(str(tmp_path))
+    assert info.go_version == (1, 23) and info.async_timers and not info.timers_collected
+    sub = tmp_path / "a" / "b"
+    sub.mkdir(parents=True)
+    (sub / "go.mod").write_text("module example.com/n\n\ngo 1.27\n")
+    assert module_for_dir(str(sub)).timers_collected
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "go.mod").write_text("module example.com/b\n\ngo one.two\n")
+    with pytest.raises(GoModError, match="go.mod"):
+        module_for_dir(str(bad))
+    assert parse_version("go1.22.3") == (1, 22)
+
+
+# --- suppression ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "above", "suppressed"),
+    [
+        ("x //gofix:ignore", "", True),
+        ("x //gofix:ignore lost-cancel", "", True),
+        ("x //gofix:ignore unclosed-body", "", False),
+        ("x", "//gofix:ignore lost-cancel,unclosed-body", True),
+        ("x //nolint", "", True),
+        ("x //nolint:gofix", "", True),
+        ("x //nolint:lostcancel", "", True),
+        ("x //nolint:errcheck", "", False),
+        ("x", "y //gofix:ignore", False),  # a trailing comment on the line above is someone else's
+    ],
+)
+def test_suppression(line, above, suppressed):
+    from codemods import lost_cancel
+
+    lines = [above, line]
+    assert engine.is_suppressed(lost_cancel.RULE, lines, 2) is suppressed
+
+
+# --- visitor and matchers ------------------------------------------------------------------------
+
+
+def test_visitor_hooks_skip_and_leave_order():
+    ctx = ctx_of("""
+        package p
+
+        func f(c chan int) {
+        	c <- 1
+        	go func() { c <- 2 }()
+        	for {
+        		c <- 3
+        	}
+        }
+    """)
+
+    class Sends(Visitor):
+        def __init__(self):
+            self.seen = []
+
+        def visit_send_statement(self, node):
+            self.seen.append(ctx.text(node))
+
+        def visit_func_literal(self, node):
+            return False
+
+        def leave_for_statement(self, node):
+            self.seen.append("end for")
+
+    v = Sends()
+    v.walk(ctx.root)
+    assert v.seen == ["c <- 1", "c <- 3", "end for"]
+
+
+def test_call_matcher():
+    ctx = ctx_of('package p\n\nfunc f() {\n\ttime.After(1)\n\tlen(x)\n\tx.y.After(1, 2)\n}\n')
+    calls = [n for n in S.walk(ctx.root) if n.type == "call_expression"]
+    assert Call(("After",), recv=Ident(("time",)))(calls[0])
+    assert not Call(("After",), recv=Ident(("time",)))(calls[2])
+    assert Call(("len",), recv=None, nargs=1)(calls[1])
+    assert Call(("After",), nargs=2)(calls[2]) and not Call(("After",), nargs=1)(calls[2])
+    assert [ctx.text(a) for a in args_of(calls[2])] == ["1", "2"]
