@@ -408,8 +408,8 @@ def _work(job: tuple[Target, Options, bool]) -> tuple[FileResult | None, list[st
         res, errs = process(target, options, fix)
     except Exception as e:  # never lose the whole run to one file
         return FileResult(path=display_path(target.path), error=f"internal error: {type(e).__name__}: {e}"), []
-    if res is not None and not fix:
-        res.source = None  # check needs no bytes back: memory stays bound by the work in flight
+    if res is not None and (not fix or not res.changed):
+        res.source = None  # only changed files need their bytes back: memory stays bound by the work in flight
     return res, errs
 
 
