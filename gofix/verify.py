@@ -407,8 +407,9 @@ class VerifyReport:
 
 
 def _key(f: Finding) -> tuple:
-    """Identifies a finding across re-runs of the same file (edits' offsets may differ)."""
-    return (f.rule, f.start.line, f.start.column, f.message)
+    """Identifies a finding of the original file: its rule and its start offset on disk.
+    (Messages may name line numbers, which later passes move; see _refix.)"""
+    return (f.rule, f.start_byte)
 
 
 Refix = Callable[[FileResult, Callable[[Finding], bool]], "FileResult | None"]
@@ -485,13 +486,74 @@ def verify(results: list[FileResult], options, accept: Callable[[Finding], bool]
 
 
 def _refix(r: FileResult, options, accept2: Callable[[Finding], bool]) -> FileResult | None:
-    """r's file fixed again with only the fixes accept2 accepts (None: the file changed)."""
-    from gofix import engine
+    """r's source fixed again with only the fixes accept2 accepts; None if that fails.
 
-    res, _ = engine.process(engine.Target(Path(r.path), explicit=True), options, True, accept2)
-    if res is None or res.error or res.source != r.source:
-        return None  # the file changed on disk meanwhile: the caller drops its fixes
-    return res
+    The engine's fixed-point loop (engine.fix_source) with one addition: each pass's
+    findings are traced back to the original file before accept2 sees them (their
+    start_byte is the offset in r.source, so `_key` names the same finding in every pass;
+    a finding inside inserted code is never accepted). Without that, a fix deferred to a
+    later pass (two fixes naming things in one function) would come back at a moved offset
+    and could not be told apart from a new one.
+    """
+    from gofix import engine
+    from gofix import syntax as S
+    from gofix.edits import apply_edits, select_compatible
+    from gofix.writer import Layout
+
+    if r.source is None:
+        return None
+    try:
+        module = engine.module_info(Path(r.path), options)
+    except Exception:  # go.mod unreadable now: nothing can be re-checked
+        return None
+    layout = Layout.of(r.source)
+    text = layout.normalize(r.source)
+    cur, history = text, []
+    first: FileResult | None = None
+    applied: list[Finding] = []
+    for _ in range(engine.MAX_PASSES):
+        res, _errs = engine.analyze(r.path, cur, module, options)
+        if res.error:
+            return None
+        if first is None:
+            first = res
+        chosen = []
+        for f in res.findings:
+            o = _origin(f.start_byte, history)
+            if o is not None and accept2(replace(f, start_byte=layout.offset(text, o))):
+                chosen.append(f)
+        if not chosen:
+            break
+        accepted, _ = select_compatible([f.fix for f in chosen])
+        ids = {id(x) for x in accepted}
+        edits = sorted(e for fx in accepted for e in fx.edits)
+        nxt = apply_edits(cur, edits)
+        if S.first_syntax_error(S.parse(nxt)) is not None:
+            return None
+        applied += [f for f in chosen if id(f.fix) in ids]
+        history.append(edits)
+        cur = nxt
+    assert first is not None
+    out = layout.restore_result(first, r.source, text)
+    out.fixed = layout.restore(cur) if cur != text else None
+    out.applied = applied
+    return out
+
+
+def _origin(offset: int, history: list[list]) -> int | None:
+    """offset in the text after the passes' edits, as an offset in the text before them;
+    None when it lies in inserted text."""
+    for edits in reversed(history):
+        delta = 0
+        for e in edits:
+            start = e.start + delta
+            if offset < start:
+                break
+            if offset < start + len(e.text):
+                return None
+            delta += len(e.text) - (e.end - e.start)
+        offset -= delta
+    return offset
 
 
 def _settle(rs: list[FileResult], outcome: Outcome, accept, refix, strict: bool):
@@ -543,7 +605,11 @@ def _verify_unit(checker: Checker, unit: Unit, rs: list[FileResult], accept, ref
                 good.add(k)
             else:
                 bad_reason[k] = o.reason
-        new = refix(r, lambda g, good=good: _key(g) in good) if good else None
+        # Leave out the bad ones (rather than keep only the good ones): a good fix that
+        # conflicted with another in the first pass is re-found, at moved lines, in a later
+        # pass and must still go in. A bad one re-found that way fails the final check.
+        bad = {_key(f) for f in fixes} - good
+        new = refix(r, lambda g, bad=bad: accept(g) and _key(g) not in bad) if good else None
         base = new if new is not None else _unchanged(r)
         if new is None:
             good = set()

@@ -23,12 +23,13 @@ from gofix.rules import Rule
 
 MARKERS = {
     b"// BREAK": b"undefinedThing()",
+    b"// OK2": b"_ = x\n\t_ = x",  # adds a line: moves the findings below it
     b"// VET": b"x = x",
     b"// OK": b"_ = x",
 }
 
 
-def _find_markers(ctx: FileContext):
+def _find_markers(ctx: FileContext, scoped: bool = False):
     found = []
     stack = [ctx.tree.root_node]
     while stack:
@@ -36,7 +37,11 @@ def _find_markers(ctx: FileContext):
         stack.extend(n.children)
         text = ctx.src[n.start_byte:n.end_byte]
         if n.type == "comment" and text in MARKERS:
-            fix = Fix(f"Replace {text.decode()}", (Edit(n.start_byte, n.end_byte, MARKERS[text]),))
+            fn = n
+            while scoped and fn.type != "function_declaration":
+                fn = fn.parent
+            scope = (fn.start_byte, fn.end_byte) if scoped else None
+            fix = Fix(f"Replace {text.decode()}", (Edit(n.start_byte, n.end_byte, MARKERS[text]),), scope=scope)
             found.append(ctx.finding("test-marker", n, f"marker {text.decode()}", Severity.ERROR, fix))
     return found
 
@@ -302,3 +307,42 @@ def test_users_build_tags_are_kept(tmp_path, go_bin, marker_rule, monkeypatch):
     monkeypatch.setenv("GOFLAGS", "-tags=integration -mod=readonly")
     out, _ = verify.verify(results, options)
     assert out[0].findings[0].verified is False and "undefinedThing" in out[0].findings[0].verify_reason
+
+
+def test_good_fixes_deferred_to_a_later_pass_survive_narrowing(tmp_path, go_bin, monkeypatch):
+    # Fixes scoped to the same function go in separate passes (the second one is found
+    # again, lines moved, after the first); dropping a bad fix elsewhere must keep both.
+    scoped = Rule(id="test-marker", doc="test-marker: scoped\n", find=lambda ctx: _find_markers(ctx, True),
+                  triggers=(b"// ",))
+    monkeypatch.setattr(engine.Options, "rules", lambda self: [scoped])
+    root = module(tmp_path / "m")
+    src = body("// OK2", "// OK", name="A") + body("// BREAK", name="B").replace("package p\n", "")
+    (root / "a.go").write_text(src)
+    results, options = fixed_run([root])
+    assert len(results[0].applied) == 3  # over several passes
+    out, _ = verify.verify(results, options)
+    f = by_marker(out)
+    assert (f["OK2"].verified, f["OK"].verified, f["BREAK"].verified) == (True, True, False), [(g.verify_reason) for g in f.values()]
+    assert out[0].fixed == src.replace("// OK2", "_ = x\n\t_ = x").replace("// OK", "_ = x").encode()
+
+
+def test_narrowing_keeps_crlf_and_bom(tmp_path, go_bin, marker_rule):
+    root = module(tmp_path / "m")
+    src = b"\xef\xbb\xbf" + body("// OK", "// BREAK").replace("\n", "\r\n").encode()
+    (root / "a.go").write_bytes(src)
+    results, options = fixed_run([root])
+    out, _ = verify.verify(results, options)
+    f = by_marker(out)
+    assert (f["OK"].verified, f["BREAK"].verified) == (True, False)
+    assert out[0].fixed == src.replace(b"// OK", b"_ = x")
+
+
+def test_origin_maps_offsets_back_through_passes():
+    e = Edit
+    history = [[e(2, 2, b"abc"), e(5, 7, b"")], [e(0, 0, b"xy")]]
+    # original "0123456789" -> "01abc234789" -> "xy01abc234789"
+    assert verify._origin(2, history) == 0
+    assert verify._origin(4, history) is None  # in the inserted "abc"
+    assert verify._origin(7, history) == 2
+    assert verify._origin(10, history) == 7
+    assert verify._origin(0, history) is None
