@@ -65,9 +65,11 @@ class Settings:
     config: str | None = None  # as --config
     rule_doc_url: str | None = None  # "https://.../{rule}": each diagnostic's codeDescription
     debounce: float = DEFAULT_DEBOUNCE
+    verify: bool = False  # fix-all runs go build + go vet on the fixed buffer (takes seconds)
 
 
-_KNOWN_KEYS = {"select", "ignore", "unsafeFixes", "goVersion", "ruleOptions", "config", "ruleDocUrl", "debounceMs"}
+_KNOWN_KEYS = {"select", "ignore", "unsafeFixes", "goVersion", "ruleOptions", "config", "ruleDocUrl", "debounceMs",
+               "verifyFixes"}
 
 
 def _option_value(v: Any) -> str:
@@ -136,6 +138,7 @@ def parse_settings(raw: Any, rule_ids: frozenset[str]) -> tuple[Settings | None,
         config=config if isinstance(config, str) and config else None,
         rule_doc_url=doc_url if isinstance(doc_url, str) and doc_url else None,
         debounce=debounce / 1000,
+        verify=raw.get("verifyFixes") is True,
     ), warnings
 
 
@@ -240,18 +243,36 @@ def analyse(snapshot: Snapshot, settings: Settings, root: Path | None) -> Outcom
     return out
 
 
-def fix_all(outcome: Outcome, root: Path | None) -> tuple[bytes | None, list[str]]:
-    """The buffer after `gofix fix` (None: nothing to change) and internal errors."""
+def fix_all(outcome: Outcome, root: Path | None, verify: bool = False) -> tuple[bytes | None, list[str], list[str]]:
+    """The buffer after `gofix fix` (None: nothing to change), internal errors, and notes.
+
+    With verify (and a file path), the fixed buffer's package is built and vetted with an
+    overlay as `gofix fix --verify` does, and fixes that fail are left out.
+    """
     snapshot, options = outcome.snapshot, outcome.options
     if options is None or outcome.problem:
-        return None, []
+        return None, [], []
+    notes: list[str] = []
     try:
         module = _module(snapshot, options, root)
-        result, errors = engine.fix_source(_display(snapshot), snapshot.src, module, options)
+        label = str(snapshot.path) if verify and snapshot.path is not None else _display(snapshot)
+        result, errors = engine.fix_source(label, snapshot.src, module, options)
+        if verify and snapshot.path is not None and result.changed:
+            from gofix import verify as gofix_verify
+
+            def refix(r, accept):  # recompute from the buffer, never from the file on disk
+                return engine.fix_source(label, snapshot.src, module, options, accept)[0]
+
+            (result,), report = gofix_verify.verify([result], options, refix=refix)
+            notes.append(f"{_display(snapshot)}: fix-all verified with go build and go vet: "
+                         f"{report.verified} proven, {report.dropped} dropped, {report.unverified} not checked")
+            notes.extend(report.notes)
+            notes.extend(f"{_display(snapshot)}:{f.start.line}: fix dropped: {f.fix.title} [{f.rule}]: {f.verify_reason}"
+                         for f in result.findings if f.verified is False and f.fix is not None)
     except Exception as e:
         log.exception("fix-all failed")
-        return None, [f"{_display(snapshot)}: fix-all failed: {type(e).__name__}: {e}"]
-    return (result.fixed if result.changed else None), errors
+        return None, [f"{_display(snapshot)}: fix-all failed: {type(e).__name__}: {e}"], notes
+    return (result.fixed if result.changed else None), errors, notes
 
 
 def quickfix_offered(f: Finding, options: engine.Options) -> bool:
@@ -516,9 +537,11 @@ class GofixServer(LanguageServer):
         out = await self.outcome(uri)
         if out is None or not self.current(out.snapshot) or out.snapshot.version != data.get("version"):
             return action
-        fixed, errors = await self.on_worker(fix_all, out, self.root)
+        fixed, errors, notes = await self.on_worker(fix_all, out, self.root, self.settings.verify)
         for e in errors:
             self.log(e, T.MessageType.Error, once=True)
+        for n in notes:
+            self.log(n, T.MessageType.Info)
         if not self.current(out.snapshot):
             return action
         edits = X.diff_edits(out.snapshot.src, fixed, self.encoding) if fixed is not None else []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import re
 import subprocess
 import sys
 import tempfile
@@ -331,6 +332,7 @@ def cli_fix(text: str, *flags: str) -> str:
         ws = workspace(Path(d))
         path = ws / "cli.go"
         path.write_text(text)
+        flags = flags or ("--no-verify",)
         proc = subprocess.run([sys.executable, "-m", "gofix", "fix", "--no-progress", *flags, str(path)],
                               cwd=ws, capture_output=True, text=True, timeout=60)
         assert proc.returncode in (0, 1), proc.stderr
@@ -347,7 +349,22 @@ async def test_fix_all_equals_gofix_fix(shared, tmp_path):
     close(shared, uri)
     assert action.kind == "source.fixAll.gofix"
     assert apply(BASIC, action.edit, uri, 1) == cli_fix(BASIC)
-    assert cli_fix(BASIC, "--select", "lost-cancel") == BASIC_GOLDEN
+    assert cli_fix(BASIC, "--select", "lost-cancel", "--no-verify") == BASIC_GOLDEN
+
+
+@aio
+async def test_fix_all_verified_with_go_when_asked(shared, tmp_path, go_bin):
+    ws = workspace(tmp_path)
+    (ws / "basic.go").write_text(BASIC)  # verification builds the package around the buffer
+    configure(shared, {"verifyFixes": True})
+    uri = open_doc(shared, ws / "basic.go", BASIC)
+    await diagnostics(shared, uri, 1)
+    before = len(shared.log_messages)
+    (action,) = await actions(shared, uri, BASIC, only=["source.fixAll"])
+    close(shared, uri)
+    assert apply(BASIC, action.edit, uri, 1) == cli_fix(BASIC, "--verify")
+    notes = [m.message for m in shared.log_messages[before:]]
+    assert any(re.search(r"verified with go build and go vet: [1-9]\d* proven, 0 dropped", m) for m in notes), notes
 
 
 @aio
