@@ -277,11 +277,13 @@ class Checker:
             text = _unmap(errout, back)
             return Outcome(FAIL, f"go vet fails on the patched package: {_first_error(text)}",
                            _files_in(text, patched))
-        after = _vet_diagnostics(out + "\n" + errout, back)
+        where: dict = {}
+        after = _vet_diagnostics(out + "\n" + errout, back, where)
         new = after - base.diags
         if new:
-            (pkg, analyzer, fname, msg), _ = sorted(new.items())[0]
-            return Outcome(FAIL, f"adds a go vet finding ({analyzer}): {_display(fname)}: {msg}",
+            key, _ = sorted(new.items())[0]
+            (pkg, analyzer, fname, msg) = key
+            return Outcome(FAIL, f"adds a go vet finding ({analyzer}): {where.get(key, _display(fname))}: {msg}",
                            frozenset(f for (_, _, f, _) in new if f in patched))
         return Outcome(PASS)
 
@@ -335,8 +337,9 @@ def _json_objects(text: str) -> Iterable[dict]:
         i = end
 
 
-def _vet_diagnostics(text: str, back: dict[str, str]) -> Counter:
-    """A multiset of (package, analyzer, file, message) from `go vet -json` output."""
+def _vet_diagnostics(text: str, back: dict[str, str], where: dict | None = None) -> Counter:
+    """A multiset of (package, analyzer, file, message) from `go vet -json` output; where
+    (if given) gets each key's first position as "file:line:col" (patched lines)."""
     out: Counter = Counter()
     for obj in _json_objects(text):
         for pkg, analyzers in obj.items():
@@ -347,10 +350,14 @@ def _vet_diagnostics(text: str, back: dict[str, str]) -> Counter:
                     continue  # {"error": ...}: the analyzer failed; vet's exit status covers it
                 for dg in diags:
                     posn = str(dg.get("posn", ""))
-                    fname = re.sub(r"(:\d+)+$", "", posn)
+                    m = re.match(r"^(.*?)((?::\d+)*)$", posn)
+                    fname, suffix = (m.group(1), m.group(2)) if m else (posn, "")
                     fname = back.get(fname, fname)
                     msg = _LINE_REF.sub("line N", str(dg.get("message", "")))
-                    out[(pkg, analyzer, fname, msg)] += 1
+                    key = (pkg, analyzer, fname, msg)
+                    out[key] += 1
+                    if where is not None and key not in where:
+                        where[key] = _display(fname) + suffix
     return out
 
 

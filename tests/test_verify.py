@@ -97,6 +97,7 @@ def test_breaking_and_vet_fixes_are_dropped_and_reported(tmp_path, go_bin, marke
     assert "undefined: undefinedThing" in f["BREAK"].verify_reason
     assert f["VET"].verified is False and "go vet" in f["VET"].verify_reason
     assert "assign" in f["VET"].verify_reason and "self-assignment" in f["VET"].verify_reason
+    assert "vet.go:5:2: " in f["VET"].verify_reason  # where, in the patched file
     changed = {Path(r.path).name: r for r in out if r.changed}
     assert set(changed) == {"ok.go"}
     assert b"_ = x\n\t_ = x" in changed["ok.go"].fixed
