@@ -282,7 +282,9 @@ def diff(
     for r in results:
         if r.changed:
             changed = True
-            sys.stdout.write(output.unified_diff(Path(r.path).as_posix(), r.source, r.fixed))
+            # a file outside the cwd is named from the root without its leading "/", as
+            # `git diff --no-index` does: git apply refuses absolute and ".." paths
+            sys.stdout.write(output.unified_diff(Path(r.path).as_posix().lstrip("/"), r.source, r.fixed))
     if _nothing_processed(results):
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if changed else EXIT_CLEAN)

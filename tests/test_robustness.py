@@ -195,9 +195,38 @@ def test_cli_never_crashes(src):
         assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
         assert r.exit_code in (0, 1, 2)
         json.loads(r.stdout)
+        r = CliRunner().invoke(app, ["diff", "--no-cache", "--unsafe-fixes", d])
+        assert r.exit_code in (0, 1, 2)
+        if r.exit_code == 1 and shutil.which("git"):
+            # the files are outside the cwd: named from the root, applied from there
+            (Path(d) / "p.diff").write_bytes(r.stdout_bytes)
+            p = subprocess.run(["git", "apply", "--check", str(Path(d) / "p.diff")], cwd="/",
+                               capture_output=True, text=True)
+            assert p.returncode == 0, p.stderr
         r = CliRunner().invoke(app, ["fix", "--no-cache", "--no-verify", "--unsafe-fixes", d])
         assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
         assert r.exit_code in (0, 1, 2)
         after = f.read_bytes()
         if after != src:
             assert S.first_syntax_error(S.parse(Layout.of(after).normalize(after))) is None
+
+
+def test_cli_diff_applies_inside_and_outside_the_cwd(git_bin, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from gofix.cli import app
+
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    src = next(c for c in CORPUS if b"context.WithTimeout" in c and b"ctx, _ :=" in c)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.go").write_bytes(src)
+    # run from elsewhere (the diff names the file from the root: apply it from /), then
+    # from the module (the diff names it relative to the cwd)
+    for cwd, apply_from in ((Path(__file__).parent, "/"), (tmp_path, str(tmp_path))):
+        monkeypatch.chdir(cwd)
+        r = CliRunner().invoke(app, ["diff", "--no-cache", str(tmp_path / "sub")])
+        assert r.exit_code == 1, r.output
+        (tmp_path / "p.diff").write_bytes(r.stdout_bytes)
+        p = subprocess.run([git_bin, "apply", "--check", str(tmp_path / "p.diff")], cwd=apply_from,
+                           capture_output=True, text=True)
+        assert p.returncode == 0, (r.stdout[:200], p.stderr)
