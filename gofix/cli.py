@@ -160,11 +160,11 @@ def _run(paths: list[Path], options: Options, fix: bool, no_progress: bool) -> l
     return results
 
 
-def _verify(results: list[FileResult], options: Options) -> list[FileResult]:
+def _verify(results: list[FileResult], options: Options, strict: bool = False) -> list[FileResult]:
     """gofix.verify over a fix run; says on stderr which fixes were dropped and why."""
     from gofix import verify
 
-    results, report = verify.verify(results, options, jobs=options.jobs or None)
+    results, report = verify.verify(results, options, jobs=options.jobs or None, strict=strict)
     for r in results:
         for f in r.findings:
             if f.verified is False and f.fix is not None:
@@ -308,6 +308,7 @@ def fix(
     no_cache: NoCacheOpt = False,
     verify: Annotated[Optional[bool], typer.Option("--verify/--no-verify", help="Check each changed package with go build and go vet (offline, through -overlay) before writing, and leave out fixes that fail (default: on when go is on PATH).", show_default=False)] = None,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Also fix files that have uncommitted changes in git.")] = False,
+    strict_verify: Annotated[bool, typer.Option("--strict-verify", help="Also leave out fixes that could not be verified (dependencies not available offline, no go.mod, ...).")] = False,
     format: Annotated[str, typer.Option("--format", help="Report format: text, or json (the findings, with each fix's verification).")] = "text",
 ) -> None:
     """Apply the fixes in place (atomic writes). Exit 1 if any file changed."""
@@ -328,8 +329,8 @@ def fix(
         from gofix.verify import find_go
 
         verify = find_go() is not None
-    if verify:
-        results = _verify(results, options)
+    if verify or strict_verify:
+        results = _verify(results, options, strict_verify)
     roots = scan_roots(paths)
     written = 0
     fixes = 0

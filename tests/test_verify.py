@@ -347,3 +347,17 @@ def test_origin_maps_offsets_back_through_passes():
     assert verify._origin(7, history) == 2
     assert verify._origin(10, history) == 7
     assert verify._origin(0, history) is None
+
+
+def test_cli_strict_verify_leaves_out_unverified_fixes(tmp_path, go_bin, marker_rule):
+    from gofix.cli import app
+
+    loose = tmp_path / "loose"  # no go.mod: cannot be verified
+    loose.mkdir()
+    (loose / "a.go").write_text(body("// OK"))
+    r = CliRunner().invoke(app, ["fix", "--no-cache", "--strict-verify", str(loose)])
+    assert r.exit_code == 0, r.output
+    assert "no go.mod" in r.stderr and (loose / "a.go").read_text() == body("// OK")
+    r = CliRunner().invoke(app, ["fix", "--no-cache", str(loose)])
+    assert r.exit_code == 1 and "not verified" in r.stderr
+    assert (loose / "a.go").read_text() == body("_ = x")
