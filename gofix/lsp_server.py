@@ -2,9 +2,11 @@
 
 A thin face over gofix.engine (ARCHITECTURE.md): it keeps the editor's buffers, asks the
 engine about them and translates the answers to LSP. It re-implements nothing: findings come
-from `engine.analyze`, the fix-all edit from `engine.fix_source` (so it equals `gofix fix`),
-options from `gofix.cli.build_options` (settings act as the command-line flags, over the
-project's config file), the Go version from `engine.module_info`.
+from `engine.analyze`, the fix-all edit from `engine.fix_source` (so it equals
+`gofix fix --no-verify`; with the `verifyFixes` setting, `gofix.verify` checks it as
+`gofix fix --verify` does), options from `gofix.cli.build_options` (settings act as the
+command-line flags, over the project's config file), the Go version from
+`engine.module_info`.
 
 - Buffers: the server keeps its own copy of each open document (incremental sync, applied
   with LSP's line breaks and the negotiated position encoding: UTF-8 when the client offers
