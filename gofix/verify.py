@@ -263,6 +263,8 @@ class Checker:
         overlay = d / "overlay.json"
         overlay.write_text(json.dumps({"Replace": replace_map}))
         rc, out, errout = self._go(unit, env, "build", "-o", os.devnull, f"-overlay={overlay}", ".")
+        if rc == -1:  # the go command timed out or could not run: that proves nothing either way
+            return Outcome(UNVERIFIED, f"{errout}; not verified")
         if rc != 0:
             if base.builds is None:
                 brc, _, _ = self._go(unit, env, "build", "-o", os.devnull, ".")
@@ -273,6 +275,8 @@ class Checker:
             return Outcome(FAIL, f"the patched package does not compile: {_first_error(text)}",
                            _files_in(text, patched))
         rc, out, errout = self._go(unit, env, "vet", "-json", f"-overlay={overlay}", ".")
+        if rc == -1:
+            return Outcome(UNVERIFIED, f"{errout}; not verified")
         if rc != 0:
             text = _unmap(errout, back)
             return Outcome(FAIL, f"go vet fails on the patched package: {_first_error(text)}",

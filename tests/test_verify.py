@@ -361,3 +361,20 @@ def test_cli_strict_verify_leaves_out_unverified_fixes(tmp_path, go_bin, marker_
     r = CliRunner().invoke(app, ["fix", "--no-cache", str(loose)])
     assert r.exit_code == 1 and "not verified" in r.stderr
     assert (loose / "a.go").read_text() == body("_ = x")
+
+
+def test_a_go_command_that_times_out_proves_nothing(tmp_path, go_bin, marker_rule, monkeypatch):
+    root = module(tmp_path / "m")
+    (root / "a.go").write_text(body("// BREAK"))
+    results, options = fixed_run([root])
+    real = verify.Checker._go
+
+    def slow_build(self, unit, env, *args):
+        if args[0] == "build":
+            return -1, "", "go build timed out after 600s"
+        return real(self, unit, env, *args)
+
+    monkeypatch.setattr(verify.Checker, "_go", slow_build)
+    out, _ = verify.verify(results, options)
+    f = out[0].findings[0]
+    assert f.verified is None and "timed out" in f.verify_reason
