@@ -448,6 +448,19 @@ async def test_project_config_file_applies_and_settings_override_it(shared, tmp_
 
 
 @aio
+async def test_save_rechecks_the_buffer(shared, tmp_path):
+    ws = workspace(tmp_path)
+    configure(shared, {})
+    uri = open_doc(shared, ws / "basic.go", BASIC)
+    assert await diagnostics(shared, uri, 1)
+    (ws / ".gofix.toml").write_text('ignore = ["lost-cancel"]\n')  # e.g. edited in another window
+    before = len(shared.published)
+    shared.text_document_did_save(T.DidSaveTextDocumentParams(text_document=T.TextDocumentIdentifier(uri=uri)))
+    assert await diagnostics(shared, uri, 1, after=before) == []
+    close(shared, uri)
+
+
+@aio
 async def test_broken_config_file_is_reported_not_fatal(shared, tmp_path):
     ws = workspace(tmp_path)
     (ws / ".gofix.toml").write_text("select = [\n")
