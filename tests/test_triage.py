@@ -145,6 +145,16 @@ def test_unknown_code_is_user_code_but_unmapped(repo):
     assert (loc.kind, loc.rel) == (USER, None)
 
 
+def test_module_path_without_a_dot_is_not_the_standard_library(tmp_path):
+    (tmp_path / "internal" / "worker").mkdir(parents=True)
+    (tmp_path / "go.mod").write_text("module svc\n\ngo 1.22\n")
+    (tmp_path / "internal" / "worker" / "worker.go").write_text(WORKER)
+    m = RepoMap(tmp_path)
+    for path in ("svc/internal/worker/worker.go", "/other/place/internal/worker/worker.go"):
+        loc = m.locate(path, "svc/internal/worker.FetchWithTimeout")
+        assert (loc.kind, loc.rel) == (USER, "internal/worker/worker.go")
+
+
 def test_ambiguous_tails_are_not_guessed(tmp_path):
     for d in ("cmd/a", "cmd/b"):
         (tmp_path / d).mkdir(parents=True)
