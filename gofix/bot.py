@@ -465,6 +465,8 @@ def run_bot(cfg: BotConfig, say: Callable[[str], None], warn: Callable[[str], No
         if not outcome.commits:
             say(f"gofix bot: nothing to fix on {base} ({len(outcome.unfixed)} finding(s) without a safe fix); "
                 "no branch, no pull request")
+            if remote_sha is not None:
+                say(f"gofix bot: the branch {cfg.branch!r} from an earlier run is left as it is")
             return EXIT_OK
         title, body = pr_title(outcome.commits), pr_body(outcome, cfg.branch)
         new_sha = outcome.head_sha or ""

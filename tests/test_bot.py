@@ -670,6 +670,7 @@ def test_repository_from_origin_url_when_not_given(leaky, api):
                       env={"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": api.url,  # type: ignore[attr-defined]
                            "GIT_TERMINAL_PROMPT": "0", "GIT_ALLOW_PROTOCOL": "file"})
     assert api.plain()[0] == ("GET", "/repos/acme/svc")
+    assert r.exit_code == 2 and "cannot fetch 'main' from 'origin'" in r.output
     assert_no_token(r)
 
 
