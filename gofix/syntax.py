@@ -147,7 +147,7 @@ def function_body(fn: Node) -> Node | None:
 def innermost_loop(node: Node, stop: Node | None = None) -> Node | None:
     """The closest for statement around node, not crossing a function boundary."""
     for a in ancestors(node):
-        if a is stop or a.type in FUNCTION_TYPES:
+        if (stop is not None and a == stop) or a.type in FUNCTION_TYPES:
             return None
         if a.type == "for_statement":
             # The loop header (init/cond/post, range expression) runs outside the body.
