@@ -473,6 +473,19 @@ def test_a_fix_verification_drops_stays_out_of_the_commits(leaky, api, monkeypat
     assert "`unclosed-body`" in body  # among the findings reported but not fixed
 
 
+def test_works_in_a_shallow_clone_as_actions_checkout_makes(leaky, api):
+    """actions/checkout clones with --depth 1 and a detached or branch HEAD."""
+    shallow = git.Repo.clone_from(f"file://{leaky.remote}", str(leaky.tmp / "shallow"), depth=1)
+    _identify(shallow)
+    world = World(leaky.remote, shallow, leaky.tmp)
+    assert bot(world, api, *SELECT).exit_code == 0
+    leaky.push_to_main({"child.go": MORE_LEAK}, "add Child")
+    r = bot(world, api, *SELECT)
+    assert r.exit_code == 0, r.output
+    assert len(api.pulls) == 1
+    assert bot_commits(world)[0].parents[0].hexsha == world.remote_repo().commit("main").hexsha
+
+
 # --- refusals: the bot never pushes where it must not -------------------------------------------
 
 
