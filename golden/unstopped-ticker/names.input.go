@@ -6,7 +6,7 @@ import (
 
 type clock struct{}
 
-func (clock) Tick(d stdtime.Duration) <-chan stdtime.Time    { return nil }
+func (clock) Tick(d stdtime.Duration) <-chan stdtime.Time  { return nil }
 func (clock) NewTicker(d stdtime.Duration) *stdtime.Ticker { return nil }
 
 type svc struct{ time clock }
