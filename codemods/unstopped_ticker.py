@@ -8,8 +8,8 @@ directly (the ticker is dropped, so nothing can stop it), and an unstopped
 
 ## Why is this bad?
 Before Go 1.23 (and with `godebug asynctimerchan=1` on Go 1.23-1.26) a ticker that is not
-stopped is never collected: it keeps ticking, and its goroutine-free runtime timer stays in
-the heap, for the life of the process. A timer that loses a select stays until it fires. Since
+stopped is never collected: the runtime keeps it, and keeps firing it, for the life of the
+process. A timer that loses a select stays in memory until it fires. Since
 Go 1.23 unreferenced timers and tickers are collected, so on modules whose `go` line is
 >= 1.23 these findings are only hints.
 
