@@ -40,8 +40,9 @@ on mutually exclusive paths count once, so it is almost always 1.
 Safe when every send on the channel is a plain send statement (not a `select` case) in
 tail position: the last statement executed on its path, followed only by a bare `return`
 or the end of the literal; and when the literal's `defer`s only release its own state
-(`wg.Done()`, `mu.Unlock()` after its own `mu.Lock()`, and `cancel()`, `Close()` or
-`Stop()` of values it created). Otherwise the unbuffered send is a synchronization point
+(`wg.Done()`; `mu.Unlock()` after its own `mu.Lock()`, and likewise `RUnlock`,
+`runtime.UnlockOSThread` after `LockOSThread`, `releaseX()` after `acquireX()`; and
+`cancel()`, `Close()` or `Stop()` of values it created). Otherwise the unbuffered send is a synchronization point
 (code after it runs only once the receiver has the value) and the fix is unsafe.
 No finding when `len(ch)` or `cap(ch)` is used, when the channel is closed, passed to a
 call, returned, stored, sent or reassigned, when it is received from outside such a
@@ -363,36 +364,45 @@ def _defers_release_own_state(ctx: FileContext, lit: Node) -> bool:
     return True
 
 
+_RELEASES = (("RUnlock", "RLock"), ("Unlock", "Lock"), ("unlock", "lock"), ("Release", "Acquire"),
+             ("release", "acquire"))
+
+
 def _releases_own_state(ctx: FileContext, lit: Node, call: Node) -> bool:
+    """A deferred call that only gives back what the literal itself took or made:
+    wg.Done(); x.Unlock() after x.Lock() (also RUnlock, UnlockOSThread after
+    LockOSThread, releaseX() after acquireX(...)); cancel(), x.Close() and x.Stop() of
+    values declared in the literal."""
     args = call.child_by_field_name("arguments")
     if args is None or args.named_child_count:
         return False
     fn = call.child_by_field_name("function")
     if fn is None:
         return False
+    recv, name = S.callee_parts(call)
+    for release, take in _RELEASES:
+        if name.startswith(release):
+            return _calls(ctx, lit, recv, take + name[len(release):], before=call.start_byte)
     if fn.type == "identifier":  # cancel(): a cancel function the literal created
-        return "cancel" in ctx.text(fn).lower() and C.declared_within(ctx, fn, lit)
+        return "cancel" in name.lower() and C.declared_within(ctx, fn, lit)
     if fn.type != "selector_expression":
         return False
     operand = fn.child_by_field_name("operand")
-    method = ctx.text(fn.child_by_field_name("field"))
     if operand is None:
         return False
-    if method == "Done":
+    if name == "Done":
         return True  # wg.Done()
-    if method in ("Unlock", "RUnlock"):
-        lock = "Lock" if method == "Unlock" else "RLock"
-        return _calls_method(ctx, lit, ctx.text(operand), lock)
-    if method in ("Close", "Stop"):
+    if name in ("Close", "Stop"):
         return operand.type == "identifier" and C.declared_within(ctx, operand, lit)
     return False
 
 
-def _calls_method(ctx: FileContext, lit: Node, recv: str, method: str) -> bool:
+def _calls(ctx: FileContext, lit: Node, recv: str | None, name: str, before: int) -> bool:
+    """Whether the literal itself (not a nested function) calls recv.name(...) before `before`."""
     for n in S.walk(lit):
-        if n.type == "call_expression":
-            r, name = S.callee_parts(n)
-            if r == recv and name == method and S.enclosing_function(n).id == lit.id:
+        if n.type == "call_expression" and n.start_byte < before:
+            r, called = S.callee_parts(n)
+            if r == recv and called == name and S.enclosing_function(n).id == lit.id:
                 return True
     return False
 

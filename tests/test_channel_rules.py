@@ -239,6 +239,10 @@ def test_forgotten_sender_capacity_counts_one_run(body, n):
         ("var mu sync.Mutex\ndefer mu.Unlock()\nch <- 1", False),
         ("t := time.NewTimer(1)\ndefer t.Stop()\nch <- 1", True),
         ("_, cancel := context.WithCancel(ctx)\ndefer cancel()\nch <- 1", True),
+        ("runtime.LockOSThread()\ndefer runtime.UnlockOSThread()\nch <- 1", True),
+        ("acquireSlot()\ndefer releaseSlot()\nch <- 1", True),
+        ("defer releaseSlot()\nch <- 1", False),  # released what the caller took
+        ("defer releaseSlot()\nacquireSlot()\nch <- 1", False),
     ],
 )
 def test_forgotten_sender_fix_is_safe_only_for_tail_sends_and_own_defers(body, safe):
@@ -247,12 +251,17 @@ def test_forgotten_sender_fix_is_safe_only_for_tail_sends_and_own_defers(body, s
 
         import (
         	"context"
+        	"runtime"
         	"sync"
         	"time"
         )
 
         var _ sync.Mutex
         var _ time.Timer
+        var _ = runtime.GOOS
+
+        func acquireSlot() {{}}
+        func releaseSlot() {{}}
 
         func f(ctx context.Context, a bool) {{
         	ch := make(chan int)
