@@ -82,6 +82,8 @@ CALLS = S.query(
 
 LEAK = ("time.After in a select inside a loop starts a new timer on every iteration, and each one "
         "stays in memory until it fires even when another case wins; use time.NewTimer and stop it")
+LEAK_STATEMENT = ("time.After inside a loop starts a new timer on every iteration, and each one stays in "
+                  "memory until it fires even when the select takes another case; use time.NewTimer and stop it")
 
 
 def find(ctx: FileContext) -> list[Finding]:
@@ -391,7 +393,7 @@ def _statement_form(ctx: FileContext, fn: Node, call: Node) -> Finding | None:
     cases = [_case_of(u) for u in uses]
     if any(c is None for c in cases):
         return None  # used outside select cases (a sleep, passed on, ...): not this pattern
-    message = LEAK + T.version_note(ctx)
+    message = LEAK_STATEMENT + T.version_note(ctx)
     if len(uses) != 1:
         return ctx.finding(ID, call, f"{message}; no automatic fix: the timeout is used by several cases",
                            Severity.ERROR)
