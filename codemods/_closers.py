@@ -292,29 +292,23 @@ class Cleanups:
     helpers: list[Node]  # helper calls (closeBody(resp)) among plain
 
 
-def cleanups(ctx: FileContext, res: Resource, c: Creation, values: list[Node] | None = None) -> Cleanups:
+def cleanups(ctx: FileContext, res: Resource, c: Creation) -> Cleanups:
+    """The cleanup calls of c's variable in its function: `x.Close()` (`x.Body.Close()`),
+    and with res.helpers a call named like close/drain taking `x` or `x.Body` whole."""
     deferred = False
     plain: list[Node] = []
     helpers: list[Node] = []
     for ident in ctx.uses(c.fn, c.var):
         value = _selector_chain(ctx, ident, res.member)
-        if value is None:
-            if res.helpers and res.member is not None:
-                value2 = ident
-                call = _helper_call(ctx, value2)
-                if call is None:
-                    continue
-                is_helper = True
-            else:
-                continue
-        else:
-            call = _method_call(ctx, value, res.method)
-            is_helper = False
-            if call is None and res.helpers:
-                call = _helper_call(ctx, value)
-                is_helper = call is not None
-            if call is None:
-                continue
+        call = _method_call(ctx, value, res.method) if value is not None else None
+        is_helper = False
+        if call is None and res.helpers:
+            for candidate in (value, ident):
+                if candidate is not None and call is None:
+                    call = _helper_call(ctx, candidate)
+            is_helper = call is not None
+        if call is None:
+            continue
         if _deferred_or_in_literal(call, c.fn):
             deferred = True
             continue

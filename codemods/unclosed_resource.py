@@ -54,6 +54,8 @@ with `io.ReadAll`, `io.Copy`, `bufio`, `encoding/json` and the like does not cou
 
 from __future__ import annotations
 
+from typing import Any
+
 from tree_sitter import Node
 
 from codemods import _closers as C
@@ -138,7 +140,7 @@ def _read_only(ctx: FileContext, call: Node) -> bool:
     return True
 
 
-def triggers(options) -> tuple[bytes, ...]:
+def config_triggers(options: Any) -> tuple[bytes, ...]:
     """Triggers for the config catalog's constructors."""
     return tuple(f"{key.rpartition('.')[2]}(".encode() for key in getattr(options, "extra_resources", {}))
 
@@ -148,5 +150,5 @@ RULE = Rule(
     doc=__doc__,
     find=find,
     triggers=(b"Open", b"Create(", b"Dial", b"Listen(", b"NewClient(", b"NewWriter(", b"NewReader("),
-    option_triggers=triggers,
+    option_triggers=config_triggers,
 )
