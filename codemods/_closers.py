@@ -406,8 +406,10 @@ def _always_closes(stmt: Node, ids: set[int]) -> bool:
         if (init is not None and _contains(init, ids)) or (cond is not None and _contains(cond, ids)):
             return True
         alt = stmt.child_by_field_name("alternative")
-        return alt is not None and _branch_closes(stmt.child_by_field_name("consequence"), ids) \
-            and _branch_closes(alt, ids)
+        if alt is None:
+            # `if x != nil { x.Close() }`: after the error check x is not nil
+            return _is_nil_guard(cond) and _branch_closes(stmt.child_by_field_name("consequence"), ids)
+        return _branch_closes(stmt.child_by_field_name("consequence"), ids) and _branch_closes(alt, ids)
     if t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
         init = stmt.child_by_field_name("initializer")
         if init is not None and _contains(init, ids):
@@ -419,6 +421,15 @@ def _always_closes(stmt: Node, ids: set[int]) -> bool:
     if t in ("for_statement", "labeled_statement", "block", "go_statement", "defer_statement"):
         return t == "block" and _branch_closes(stmt, ids)
     return _contains(stmt, ids)
+
+
+def _is_nil_guard(cond: Node | None) -> bool:
+    if cond is None:
+        return False
+    cond = S.unparen(cond)
+    op = cond.child_by_field_name("operator") if cond.type == "binary_expression" else None
+    right = cond.child_by_field_name("right") if op is not None else None
+    return op is not None and op.type == "!=" and right is not None and right.type == "nil"
 
 
 def _branch_closes(branch: Node | None, ids: set[int]) -> bool:

@@ -605,3 +605,44 @@ def test_second_close_is_harmless(go_bin, tmp_path):
         "listener1": "false", "listener2": "true",
         "body1": "false", "body2": "false",
     }
+
+
+def test_nil_guarded_close_counts_as_closing():
+    result = run_check(dedent("""
+        package p
+
+        import "net/http"
+
+        func f(u string) error {
+        	resp, err := http.Get(u)
+        	if err != nil {
+        		return err
+        	}
+        	println(resp.Status)
+        	if resp.Body != nil {
+        		resp.Body.Close()
+        	}
+        	return nil
+        }
+    """), "unclosed-body")
+    assert result.findings == []
+
+
+def test_close_guarded_by_another_condition_is_not_enough():
+    f = only(run_check(dedent("""
+        package p
+
+        import "net/http"
+
+        func f(u string, verbose bool) error {
+        	resp, err := http.Get(u)
+        	if err != nil {
+        		return err
+        	}
+        	if verbose {
+        		resp.Body.Close()
+        	}
+        	return nil
+        }
+    """), "unclosed-body"))
+    assert "the return on line 13 skips" in f.message
