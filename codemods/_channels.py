@@ -13,6 +13,7 @@ unclosed-range-channel, wg-add-in-goroutine). Private to codemods/.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tree_sitter import Node
 
@@ -372,9 +373,14 @@ def trailing_comments(ctx: FileContext) -> dict[int, Node]:
     return out
 
 
+@lru_cache(maxsize=4)
+def _lines(src: bytes) -> list[bytes]:
+    return src.split(b"\n")
+
+
 def row_indent(ctx: FileContext, row: int) -> bytes | None:
     """The leading whitespace of line `row` (0-based), None past the end."""
-    lines = ctx.src.split(b"\n")
+    lines = _lines(ctx.src)
     if not 0 <= row < len(lines):
         return None
     line = lines[row]
