@@ -908,3 +908,46 @@ def test_stop_does_not_close_the_ticker_channel(go_bin, tmp_path):
 
 def _ctx(src: bytes) -> FileContext:
     return FileContext("x.go", src, S.parse(src), module("1.22"))
+
+
+def test_lines_inserted_before_a_label_take_the_block_indentation():
+    """gofmt outdents labels one tab: a line inserted before a labeled statement must not."""
+    from gofix.edits import apply_edits, insert_before_statement
+
+    src = dedent("""
+        package p
+
+        func f() {
+        	for {
+        	wait:
+        		select {}
+        		break wait
+        	}
+        outer:
+        	for {
+        		break outer
+        	}
+        }
+    """)
+    ctx = _ctx(src)
+    labeled = [n for n in S.walk(ctx.root) if n.type == "labeled_statement"]
+    out = apply_edits(src, [insert_before_statement(ctx, n, ["x := 1", "_ = x"]) for n in labeled])
+    assert out.decode() == dedent("""
+        package p
+
+        func f() {
+        	for {
+        		x := 1
+        		_ = x
+        	wait:
+        		select {}
+        		break wait
+        	}
+        	x := 1
+        	_ = x
+        outer:
+        	for {
+        		break outer
+        	}
+        }
+    """).decode()
