@@ -169,7 +169,9 @@ def _plan(ctx: FileContext, select: Node, calls: list[Node]) -> _Plan:
         call = next((c for c in map(S.unparen, _receive_operand(clause)) if c.id in ours), None)
         if call is not None:
             args = call.child_by_field_name("arguments")
-            if args is None or args.named_child_count != 1:
+            if _suppressed(ctx, call):
+                plan.kept.append((clause, call, "suppressed"))  # the engine drops its finding
+            elif args is None or args.named_child_count != 1:
                 plan.kept.append((clause, call, "time.After must take one argument"))
             elif only_hoisted_before or (quiet_before and T.is_quiet(ctx, args)):
                 plan.hoisted.append((clause, call))
@@ -183,6 +185,14 @@ def _plan(ctx: FileContext, select: Node, calls: list[Node]) -> _Plan:
         only_hoisted_before = False
         quiet_before = quiet_before and all(T.is_quiet(ctx, op) for op in _operands(clause))
     return plan
+
+
+def _suppressed(ctx: FileContext, call: Node) -> bool:
+    """Whether the engine will drop this call's finding (`//gofix:ignore` and friends): then the
+    select's shared fix must leave that time.After alone too."""
+    from gofix.engine import is_suppressed  # the engine imports the rules: import it late
+
+    return is_suppressed(RULE, ctx.src.decode("utf-8", "replace").splitlines(), call.start_point.row + 1)
 
 
 def _receive_operand(clause: Node) -> list[Node]:

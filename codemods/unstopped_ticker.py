@@ -288,7 +288,7 @@ def _stop_fix(ctx: FileContext, fn: Node, stmt: Node, name: str, names: list[str
     if loop is not None:
         body = loop.child_by_field_name("body")
         if not defines or S.block_of(stmt) is None or S.block_of(stmt).id != body.id:
-            return None, "it is created in a loop but declared outside the loop body"
+            return None, "it is created in a loop but not declared at the top level of the loop body"
         if S.exits_leaving(S.following_statements(stmt), body):
             return None, "it is created in a loop whose iteration can end early, which would skip a Stop at the end"
         reason = ctx.lifetime_blocker(fn, names, after, None)

@@ -951,3 +951,41 @@ def test_lines_inserted_before_a_label_take_the_block_indentation():
         	}
         }
     """).decode()
+
+
+def test_a_suppressed_time_after_is_left_alone_by_the_select_fix():
+    result = assert_codemod(AFTER, """
+        package p
+
+        import "time"
+
+        func f(a <-chan int, d, e time.Duration) {
+        	for {
+        		select {
+        		case <-a:
+        		case <-time.After(d):
+        			return
+        		case <-time.After(e): //gofix:ignore time-after-in-loop
+        		}
+        	}
+        }
+    """, after="""
+        package p
+
+        import "time"
+
+        func f(a <-chan int, d, e time.Duration) {
+        	for {
+        		timer := time.NewTimer(d)
+        		select {
+        		case <-a:
+        			timer.Stop()
+        		case <-timer.C:
+        			return
+        		case <-time.After(e): //gofix:ignore time-after-in-loop
+        			timer.Stop()
+        		}
+        	}
+        }
+    """)
+    assert len(result.findings) == 1
