@@ -330,13 +330,24 @@ def _deferred_or_in_literal(node: Node, fn: Node) -> bool:
 # --- closed on some paths only ----------------------------------------------------------------------
 
 
-_PROCESS_EXITS = {"log": ("Fatal", "Fatalf", "Fatalln"), "os": ("Exit",)}
+_PROCESS_EXITS = ("Fatal", "Fatalf", "Fatalln", "Exit", "Exitf")
+
+
+def _ends_process(ctx: FileContext, call: Node) -> bool:
+    """log.Fatal*, os.Exit, and the Fatal of any imported package (klog, logrus, ...):
+    package-level Fatal functions exit the process. t.Fatal (a method) does not."""
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "selector_expression" or ctx.call_name(call) not in _PROCESS_EXITS:
+        return False
+    operand = fn.child_by_field_name("operand")
+    return operand is not None and operand.type == "identifier" and any(
+        ctx.resolves_to_import(operand, path) for path in set(ctx.imports.values()))
 
 
 def _fatal_calls(ctx: FileContext, region: list[Node]) -> list[Node]:
     """panic / t.Fatal / log.Panic statements in region (not in function literals): they
-    leave the function and run its defers. log.Fatal* and os.Exit end the process, which
-    releases everything and runs no defers: they are not leaks."""
+    leave the function and run its defers. log.Fatal*, os.Exit and other packages' Fatal
+    end the process, which releases everything and runs no defers: they are not leaks."""
     out = []
     for root in region:
         stack = [root]
@@ -345,25 +356,24 @@ def _fatal_calls(ctx: FileContext, region: list[Node]) -> list[Node]:
             if n.type == "func_literal":
                 continue
             if n.type == "expression_statement" and S.is_terminating(n, lenient=True):
-                call = n.named_children[0]
-                if not any(ctx.is_pkg_call(call, path, *names) for path, names in _PROCESS_EXITS.items()):
+                if not _ends_process(ctx, n.named_children[0]):
                     out.append(n)
             stack.extend(n.named_children)
     return out
 
 
-def skipping_exit(ctx: FileContext, an: Anchor, plain: list[Node]) -> tuple[Node, str] | None:
+def skipping_exit(ctx: FileContext, an: Anchor, plain: list[Node], var: str) -> tuple[Node, str] | None:
     """The first exit after the creation that leaves without passing any of the plain
     cleanup calls (and a word for it), or None when every path passes one."""
     ids = {k.id for k in plain}
     start = an.region[0].start_byte if an.region else an.scope.end_byte
     exits = S.exits_leaving(an.region, an.scope) + _fatal_calls(ctx, an.region)
     for e in sorted(exits, key=lambda n: n.start_byte):
-        if not _closed_before(e, an.scope, start, ids):
+        if not _closed_before(e, an.scope, start, ids, var):
             return e, _exit_word(e)
     last = an.region[-1] if an.region else None
     if last is None or not S.is_terminating(last, lenient=True):
-        if not any(_always_closes(st, ids) for st in an.region):
+        if not any(_always_closes(st, ids, var) for st in an.region):
             word = "end of the function" if _is_fn_body(an.scope) else "end of the block"
             return an.scope, word
     return None
@@ -373,7 +383,7 @@ def _contains(node: Node, ids: set[int]) -> bool:
     return any(n.id in ids for n in S.walk(node))
 
 
-def _closed_before(exit_node: Node, scope: Node, start: int, ids: set[int]) -> bool:
+def _closed_before(exit_node: Node, scope: Node, start: int, ids: set[int], var: str) -> bool:
     """Every path from the creation to exit_node passes a cleanup: one runs in the exit
     itself (`return x.Close()`), in an initializer of an enclosing if/switch, or in a
     statement before it (in its block or an enclosing one) that closes on all its paths."""
@@ -385,7 +395,7 @@ def _closed_before(exit_node: Node, scope: Node, start: int, ids: set[int]) -> b
         if parent.type == "statement_list":
             sib = node.prev_named_sibling
             while sib is not None:
-                if sib.start_byte >= start and sib.type != "comment" and _always_closes(sib, ids):
+                if sib.start_byte >= start and sib.type != "comment" and _always_closes(sib, ids, var):
                     return True
                 sib = sib.prev_named_sibling
         elif parent.type in ("if_statement", "expression_switch_statement", "type_switch_statement"):
@@ -396,7 +406,7 @@ def _closed_before(exit_node: Node, scope: Node, start: int, ids: set[int]) -> b
     return False
 
 
-def _always_closes(stmt: Node, ids: set[int]) -> bool:
+def _always_closes(stmt: Node, ids: set[int], var: str) -> bool:
     """stmt runs a cleanup on every path that goes on past it (paths that leave the
     function inside it are judged as exits of their own)."""
     t = stmt.type
@@ -408,8 +418,8 @@ def _always_closes(stmt: Node, ids: set[int]) -> bool:
         alt = stmt.child_by_field_name("alternative")
         if alt is None:
             # `if x != nil { x.Close() }`: after the error check x is not nil
-            return _is_nil_guard(cond) and _branch_closes(stmt.child_by_field_name("consequence"), ids)
-        return _branch_closes(stmt.child_by_field_name("consequence"), ids) and _branch_closes(alt, ids)
+            return _is_nil_guard(cond, var) and _branch_closes(stmt.child_by_field_name("consequence"), ids, var)
+        return _branch_closes(stmt.child_by_field_name("consequence"), ids, var) and _branch_closes(alt, ids, var)
     if t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
         init = stmt.child_by_field_name("initializer")
         if init is not None and _contains(init, ids):
@@ -417,29 +427,34 @@ def _always_closes(stmt: Node, ids: set[int]) -> bool:
         cases = [c for c in stmt.named_children if c.type in S.CASE_TYPES]
         if t != "select_statement" and not any(c.type == "default_case" for c in cases):
             return False
-        return bool(cases) and all(_branch_closes(c, ids) for c in cases)
+        return bool(cases) and all(_branch_closes(c, ids, var) for c in cases)
     if t in ("for_statement", "labeled_statement", "block", "go_statement", "defer_statement"):
-        return t == "block" and _branch_closes(stmt, ids)
+        return t == "block" and _branch_closes(stmt, ids, var)
     return _contains(stmt, ids)
 
 
-def _is_nil_guard(cond: Node | None) -> bool:
+def _is_nil_guard(cond: Node | None, var: str) -> bool:
+    """`x != nil` or `x.Body != nil` for the resource variable x."""
     if cond is None:
         return False
     cond = S.unparen(cond)
     op = cond.child_by_field_name("operator") if cond.type == "binary_expression" else None
-    right = cond.child_by_field_name("right") if op is not None else None
-    return op is not None and op.type == "!=" and right is not None and right.type == "nil"
+    if op is None or op.type != "!=" or cond.child_by_field_name("right").type != "nil":
+        return False
+    left = S.unparen(cond.child_by_field_name("left"))
+    while left.type == "selector_expression":
+        left = left.child_by_field_name("operand")
+    return left.type == "identifier" and S.text(left) == var
 
 
-def _branch_closes(branch: Node | None, ids: set[int]) -> bool:
+def _branch_closes(branch: Node | None, ids: set[int], var: str) -> bool:
     """A block, else-if or case: closes, or never reaches its end."""
     if branch is None:
         return False
     if branch.type == "if_statement":
-        return _always_closes(branch, ids)
+        return _always_closes(branch, ids, var)
     stmts = S.statements(branch)
-    return any(_always_closes(st, ids) for st in stmts) or (bool(stmts) and S.is_terminating(stmts[-1], lenient=True))
+    return any(_always_closes(st, ids, var) for st in stmts) or (bool(stmts) and S.is_terminating(stmts[-1], lenient=True))
 
 
 def _is_fn_body(block: Node) -> bool:
@@ -555,11 +570,25 @@ def _in_goroutine(node: Node, fn: Node) -> bool:
 # --- the check ------------------------------------------------------------------------------------------
 
 
+def owned_here(ctx: FileContext, c: Creation) -> bool:
+    """The variable belongs to this function: declared by the statement or in the function
+    (a parameter or local), and not a named result (a bare return hands it out)."""
+    result = c.fn.child_by_field_name("result")
+    if result is not None and any(n.type == "identifier" and ctx.text(n) == c.var for n in S.walk(result)):
+        return False
+    if c.defines:
+        return True
+    return any(is_declaration(u) and S.enclosing_function(u).id == c.fn.id
+               for u in ctx.uses(c.fn, c.var) if u.start_byte < c.stmt.start_byte)
+
+
 def check(ctx: FileContext, res: Resource) -> Finding | None:
     """The finding for one resource-creating call (with its fix or none), or None."""
     c = creation(ctx, res.call, res.has_error)
     if c is None:
         return None  # not `x, err := call`: the result is used some other way
+    if not owned_here(ctx, c):
+        return None  # a package variable, an outer function's, or a named result: not ours
     found = cleanups(ctx, res, c)
     if found.deferred:
         return None  # cleaned up on every path
@@ -573,7 +602,7 @@ def check(ctx: FileContext, res: Resource) -> Finding | None:
             return None  # cleaned up somewhere; its paths are not ours to judge
         if an is None:
             return None  # no error check we understand: the paths are not ours to judge
-        skip = skipping_exit(ctx, an, found.plain)
+        skip = skipping_exit(ctx, an, found.plain, c.var)
         if skip is None:
             return None
         exit_node, word = skip

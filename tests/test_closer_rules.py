@@ -646,3 +646,47 @@ def test_close_guarded_by_another_condition_is_not_enough():
         }
     """), "unclosed-body"))
     assert "the return on line 13 skips" in f.message
+
+
+def test_close_guarded_by_the_error_is_not_closing():
+    f = only(run_check(dedent("""
+        package p
+
+        import "os"
+
+        func f(p string) error {
+        	f, err := os.Open(p)
+        	if err != nil {
+        		return err
+        	}
+        	_, err = f.Stat()
+        	if err != nil {
+        		f.Close()
+        	}
+        	return err
+        }
+    """), "unclosed-resource"))
+    assert "the return on line 14 skips" in f.message
+
+
+def test_close_in_a_bare_block_counts():
+    result = run_check(dedent("""
+        package p
+
+        import "os"
+
+        func f(p string, x bool) error {
+        	f, err := os.Open(p)
+        	if err != nil {
+        		return err
+        	}
+        	{
+        		f.Close()
+        	}
+        	if x {
+        		return nil
+        	}
+        	return nil
+        }
+    """), "unclosed-resource")
+    assert result.findings == []
