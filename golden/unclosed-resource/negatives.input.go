@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync"
 )
 
 type logger struct {
@@ -91,4 +92,31 @@ func suppressed(path string) ([]byte, error) {
 // os.ReadFile closes for you.
 func whole(path string) ([]byte, error) {
 	return os.ReadFile(path)
+}
+
+var (
+	urandom     *os.File
+	urandomErr  error
+	urandomOnce sync.Once
+)
+
+// Stored in package variables: the file lives as long as the program.
+func readRandom(b []byte) (int, error) {
+	urandomOnce.Do(func() {
+		urandom, urandomErr = os.Open("/dev/urandom")
+	})
+	if urandomErr != nil {
+		return 0, urandomErr
+	}
+	return urandom.Read(b)
+}
+
+// A named result is handed to the caller by the bare return.
+func create(path string) (f *os.File, err error) {
+	f, err = os.Create(path)
+	if err != nil {
+		return
+	}
+	_, err = f.WriteString("header\n")
+	return
 }
