@@ -22,7 +22,6 @@ _DECL_PARENTS = {
     "variadic_parameter_declaration",
     "var_spec",
     "const_spec",
-    "range_clause",
     "function_declaration",
     "method_declaration",
     "type_spec",

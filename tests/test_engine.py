@@ -289,3 +289,14 @@ def test_call_matcher():
     assert Call(("len",), recv=None, nargs=1)(calls[1])
     assert Call(("After",), nargs=2)(calls[2]) and not Call(("After",), nargs=1)(calls[2])
     assert [ctx.text(a) for a in args_of(calls[2])] == ["1", "2"]
+
+
+def test_ranged_over_value_is_a_use_not_a_declaration():
+    from gofix.context import is_declaration
+
+    ctx = ctx_of("package p\n\nfunc f(ch chan int) {\n\tfor v := range ch {\n\t\t_ = v\n\t}\n}\n")
+    fn = first(ctx, "function_declaration")
+    rng = [u for u in ctx.uses(fn, "ch") if u.parent.type == "range_clause"][0]
+    assert not is_declaration(rng) and use_kind(rng) == "use"
+    v = ctx.uses(fn, "v")[0]
+    assert is_declaration(v)
