@@ -22,7 +22,7 @@ from gofix.model import Applicability, FileResult, Finding, Fix, Severity
 from gofix.edits import apply_edits, select_compatible
 from gofix.rules import Rule
 
-MAX_PASSES = 8
+MAX_PASSES = 32  # fixes that touch the whole file (imports) go one per pass
 DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
 SKIP_DIRS = {"vendor", "testdata", "node_modules"}
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.\r?$", re.M)
