@@ -126,10 +126,14 @@ def _module_root(directory: Path) -> tuple[Path | None, Path | None]:
 class Checker:
     """Runs the go command for units; caches each unit's baseline (list + unpatched vet)."""
 
-    def __init__(self, go: str, tmp: Path, timeout: int = GO_TIMEOUT) -> None:
+    def __init__(self, go: str, tmp: Path, timeout: int = GO_TIMEOUT,
+                 buffers: dict[str, bytes] | None = None) -> None:
         self.go = go
         self.tmp = tmp
         self.timeout = timeout
+        # Unsaved contents (absolute path -> bytes) that differ from the disk, e.g. an
+        # editor's buffers: the unpatched package is these, not what is on disk.
+        self.buffers = buffers or {}
         self._baselines: dict[Unit, _Baseline] = {}
         self._modfiles: dict[Path, Path] = {}
         self._counter = 0
@@ -188,6 +192,26 @@ class Checker:
             env["CGO_ENABLED"] = "0"
         return env
 
+    def _overlay(self, unit: Unit, patched: dict[str, bytes]) -> tuple[list[str], dict[str, str]]:
+        """(["-overlay=FILE"] or [], temp path -> real path) for the unit's buffers + patched."""
+        files = {p: b for p, b in self.buffers.items() if os.path.dirname(p) == unit.directory}
+        files.update(patched)
+        if not files:
+            return [], {}
+        d = self._new_dir("ov")
+        replace_map: dict[str, str] = {}
+        back: dict[str, str] = {}
+        for i, (path, data) in enumerate(sorted(files.items())):
+            sub = d / str(i)
+            sub.mkdir()
+            tmpf = sub / Path(path).name
+            tmpf.write_bytes(data)
+            replace_map[path] = str(tmpf)
+            back[str(tmpf)] = path
+        overlay = d / "overlay.json"
+        overlay.write_text(json.dumps({"Replace": replace_map}))
+        return [f"-overlay={overlay}"], back
+
     def _go(self, unit: Unit, env: dict[str, str], *args: str) -> tuple[int, str, str]:
         try:
             p = subprocess.run([self.go, *args], cwd=unit.directory, env=env, capture_output=True,
@@ -218,7 +242,8 @@ class Checker:
         if why:
             return _Baseline(Outcome(UNVERIFIED, why))
         env = self._env(unit, flags)
-        rc, out, errout = self._go(unit, env, "list", "-e", "-json", ".")
+        ov, back = self._overlay(unit, {})
+        rc, out, errout = self._go(unit, env, "list", "-e", "-json", *ov, ".")
         if rc != 0:
             return _Baseline(Outcome(UNVERIFIED, f"go list failed: {_first_error(errout or out)}"))
         try:
@@ -235,11 +260,11 @@ class Checker:
         d = info.get("Dir") or unit.directory
         files = {str(Path(d) / f) for k in ("GoFiles", "CgoFiles", "TestGoFiles", "XTestGoFiles")
                  for f in info.get(k) or []}
-        rc, out, errout = self._go(unit, env, "vet", "-json", ".")
+        rc, out, errout = self._go(unit, env, "vet", "-json", *ov, ".")
         if rc != 0:
             return _Baseline(Outcome(UNVERIFIED, "package does not type-check without the fixes "
-                                                 f"({_first_error(errout)}); not verified"))
-        return _Baseline(None, _vet_diagnostics(out + "\n" + errout, {}), files)
+                                                 f"({_first_error(_unmap(errout, back))}); not verified"))
+        return _Baseline(None, _vet_diagnostics(out + "\n" + errout, back), files)
 
     # -- one check
 
@@ -250,31 +275,21 @@ class Checker:
             return base.outcome
         flags, _ = self._flags(unit)
         env = self._env(unit, flags)
-        d = self._new_dir("ov")
-        replace_map: dict[str, str] = {}
-        back: dict[str, str] = {}
-        for i, (path, data) in enumerate(sorted(patched.items())):
-            sub = d / str(i)
-            sub.mkdir()
-            tmpf = sub / Path(path).name
-            tmpf.write_bytes(data)
-            replace_map[path] = str(tmpf)
-            back[str(tmpf)] = path
-        overlay = d / "overlay.json"
-        overlay.write_text(json.dumps({"Replace": replace_map}))
-        rc, out, errout = self._go(unit, env, "build", "-o", os.devnull, f"-overlay={overlay}", ".")
+        ov, back = self._overlay(unit, patched)
+        rc, out, errout = self._go(unit, env, "build", "-o", os.devnull, *ov, ".")
         if rc == -1:  # the go command timed out or could not run: that proves nothing either way
             return Outcome(UNVERIFIED, f"{errout}; not verified")
         if rc != 0:
             if base.builds is None:
-                brc, _, _ = self._go(unit, env, "build", "-o", os.devnull, ".")
+                bov, _ = self._overlay(unit, {})
+                brc, _, _ = self._go(unit, env, "build", "-o", os.devnull, *bov, ".")
                 base.builds = brc == 0
             if not base.builds:
                 return Outcome(UNVERIFIED, "package does not build without the fixes either; not verified")
             text = _unmap(errout or out, back)
             return Outcome(FAIL, f"the patched package does not compile: {_first_error(text)}",
                            _files_in(text, patched))
-        rc, out, errout = self._go(unit, env, "vet", "-json", f"-overlay={overlay}", ".")
+        rc, out, errout = self._go(unit, env, "vet", "-json", *ov, ".")
         if rc == -1:
             return Outcome(UNVERIFIED, f"{errout}; not verified")
         if rc != 0:
@@ -390,6 +405,20 @@ def _platform_of(path: Path, data: bytes) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _unsaved(results: list[FileResult]) -> dict[str, bytes]:
+    """Sources that are not what is on disk (an editor's unsaved buffers), by absolute path."""
+    out = {}
+    for r in results:
+        p = Path(r.path).resolve()
+        try:
+            same = r.source is None or p.read_bytes() == r.source
+        except OSError:
+            same = False
+        if not same:
+            out[str(p)] = r.source
+    return out
+
+
 def _host_platform(go: str | None) -> tuple[str, str]:
     """The GOOS and GOARCH the go command builds for by default."""
     goos, goarch = os.environ.get("GOOS", ""), os.environ.get("GOARCH", "")
@@ -473,7 +502,7 @@ def verify(results: list[FileResult], options, accept: Callable[[Finding], bool]
             why = "no Go toolchain found (go not on PATH); not verified"
             outcomes = [_settle(units[u], Outcome(UNVERIFIED, why), accept, refix, strict) for u in units]
         else:
-            checker = Checker(go, tmp)
+            checker = Checker(go, tmp, buffers=_unsaved(changed))
             with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
                 outcomes = list(pool.map(
                     lambda u: _verify_unit(checker, u, units[u], accept, refix, strict), units))

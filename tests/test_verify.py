@@ -378,3 +378,22 @@ def test_a_go_command_that_times_out_proves_nothing(tmp_path, go_bin, marker_rul
     out, _ = verify.verify(results, options)
     f = out[0].findings[0]
     assert f.verified is None and "timed out" in f.verify_reason
+
+
+def test_unsaved_buffers_are_the_unpatched_package(tmp_path, go_bin, marker_rule):
+    """An editor verifies a fix for its buffer, not for what happens to be on disk."""
+    from helpers import module as module_info
+
+    root = module(tmp_path / "m")
+    path = root / "a.go"
+    path.write_text("package p\n\nfunc F() { notYetTyped }\n")  # the saved file does not compile
+    (root / "b.go").write_text("package p\n\nfunc helper() int { return 1 }\n")
+    buffer = body("// OK", "// BREAK").encode()
+    options = engine.Options(jobs=1)
+    result, errors = engine.fix_source(str(path), buffer, module_info(), options)
+    assert result.changed and not errors
+    out, _ = verify.verify([result], options)
+    f = by_marker(out)
+    assert (f["OK"].verified, f["BREAK"].verified) == (True, False), [g.verify_reason for g in f.values()]
+    assert out[0].fixed == body("_ = x", "// BREAK").encode()
+    assert path.read_text() == "package p\n\nfunc F() { notYetTyped }\n"
