@@ -13,7 +13,8 @@
 # Usage: scripts/realworld.sh [OUT_DIR]
 #   OUT_DIR (default: a temporary directory) receives findings.json (gofix's JSON report,
 #   with each fix's verification), fix.stderr, fixes.diff and summary.txt for review.
-#   KEEP=1 keeps the GOROOT copy. GOFIX (default: gofix) is the command to run.
+#   KEEP=1 keeps the GOROOT copy. GOFIX (default: gofix) is the command to run, PYTHON
+#   (default: python3) the interpreter gofix is installed in.
 #   RUN_TESTS=1 also runs `go test -short` of every touched package, in the fixed copy and
 #   in a second, pristine copy, and reports packages whose tests pass before but not after
 #   (a fix that compiles and vets but changes behaviour).
@@ -64,7 +65,7 @@ if [[ "${RUN_TESTS:-0}" == 1 ]]; then
 fi
 (cd "$WORK" && diff -ruN --exclude=pkg --exclude=bin "$ORIG_GOROOT/src" go/src >"$OUT/fixes.diff" || true)
 
-python3 - "$ORIG_GOROOT" "$WORK/go" "$OUT" "$start" "$end" "${RUN_TESTS:-0}" "$WORK/pristine" "$scan_start" "$scan_end" <<'PY'
+"${PYTHON:-python3}" - "$ORIG_GOROOT" "$WORK/go" "$OUT" "$start" "$end" "${RUN_TESTS:-0}" "$WORK/pristine" "$scan_start" "$scan_end" <<'PY'
 import collections
 import json
 import os
