@@ -101,13 +101,29 @@ def test_syntax_error_and_non_utf8_files(tree):
     assert b"defer cancel()" in (tree / "leak.go").read_bytes()
 
 
-def test_diff_applies_with_git(tree, tmp_path):
-    r = invoke("diff", str(tree / "leak.go"))
+def test_diff_applies_with_git(tree, tmp_path, monkeypatch):
+    import shutil
+
+    from unidiff import PatchSet
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not on PATH: cannot check that the diff applies")
+    monkeypatch.chdir(tree)
+    r = invoke("diff", "leak.go")
     assert r.exit_code == 1
-    assert r.stdout.startswith("--- a/")
-    # a second diff after fix is empty
-    invoke("fix", str(tree / "leak.go"))
-    r2 = invoke("diff", str(tree / "leak.go"))
+    patch = PatchSet(r.stdout)
+    assert [f.path for f in patch] == ["leak.go"]
+    assert patch[0].added == 1 + 1 and patch[0].removed == 1  # renamed `_`, one defer line
+    subprocess.run(["git", "init", "-q"], cwd=tree, check=True)
+    (tree / "p.diff").write_text(r.stdout)
+    check = subprocess.run(["git", "apply", "--check", "p.diff"], cwd=tree, capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    subprocess.run(["git", "apply", "p.diff"], cwd=tree, check=True)
+    applied = (tree / "leak.go").read_bytes()
+    (tree / "leak.go").write_bytes(LEAK)
+    assert invoke("fix", "--no-verify", "--allow-dirty", "leak.go").exit_code == 1  # untracked in git
+    assert (tree / "leak.go").read_bytes() == applied, "diff and fix disagree"
+    r2 = invoke("diff", "leak.go")
     assert r2.exit_code == 0 and r2.stdout == ""
 
 
