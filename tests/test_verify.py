@@ -397,3 +397,14 @@ def test_unsaved_buffers_are_the_unpatched_package(tmp_path, go_bin, marker_rule
     assert (f["OK"].verified, f["BREAK"].verified) == (True, False), [g.verify_reason for g in f.values()]
     assert out[0].fixed == body("_ = x", "// BREAK").encode()
     assert path.read_text() == "package p\n\nfunc F() { notYetTyped }\n"
+
+
+def test_test_only_packages_are_checked_by_vet(tmp_path, go_bin, marker_rule):
+    root = module(tmp_path / "m")
+    (root / "a_test.go").write_text(body("// OK", name="A"))
+    (root / "b_test.go").write_text(body("// BREAK", name="B"))
+    results, options = fixed_run([root])
+    out, _ = verify.verify(results, options)
+    f = by_marker(out)
+    assert (f["OK"].verified, f["BREAK"].verified) == (True, False), [g.verify_reason for g in f.values()]
+    assert "undefinedThing" in f["BREAK"].verify_reason
