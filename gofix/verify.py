@@ -57,6 +57,7 @@ _KNOWN_ARCH = {
     "riscv", "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm",
 }
 _LINE_REF = re.compile(r"\bline \d+\b")
+_IGNORE_TAG = re.compile(rb"^//go:build\b[^\n]*(?<![!\w])ignore\b", re.M)
 
 
 def find_go() -> str | None:
@@ -72,9 +73,16 @@ class Unit:
     directory: str  # absolute
     goos: str | None = None
     goarch: str | None = None
+    # A program the package leaves out (`//go:build ignore`, e.g. a generator run with
+    # `go run gen.go`): checked on its own, as the go command does for files it is given.
+    file: str | None = None
+
+    @property
+    def target(self) -> tuple[str, ...]:
+        return (os.path.basename(self.file),) if self.file else (".",)
 
     def label(self) -> str:
-        d = _display(self.directory)
+        d = _display(self.file or self.directory)
         if self.goos or self.goarch:
             return f"{d} ({self.goos or ''}/{self.goarch or ''})".replace("(/", "(").replace("/)", ")")
         return d
@@ -244,7 +252,7 @@ class Checker:
             return _Baseline(Outcome(UNVERIFIED, why))
         env = self._env(unit, flags)
         ov, back = self._overlay(unit, {})
-        rc, out, errout = self._go(unit, env, "list", "-e", "-json", *ov, ".")
+        rc, out, errout = self._go(unit, env, "list", "-e", "-json", *ov, *unit.target)
         if rc != 0:
             return _Baseline(Outcome(UNVERIFIED, f"go list failed: {_first_error(errout or out)}"))
         try:
@@ -261,7 +269,7 @@ class Checker:
         d = info.get("Dir") or unit.directory
         files = {str(Path(d) / f) for k in ("GoFiles", "CgoFiles", "TestGoFiles", "XTestGoFiles")
                  for f in info.get(k) or []}
-        rc, out, errout = self._go(unit, env, "vet", "-json", *ov, ".")
+        rc, out, errout = self._go(unit, env, "vet", "-json", *ov, *unit.target)
         if rc != 0:
             return _Baseline(Outcome(UNVERIFIED, "package does not type-check without the fixes "
                                                  f"({_first_error(_unmap(errout, back))}); not verified"))
@@ -279,20 +287,20 @@ class Checker:
         env = self._env(unit, flags)
         ov, back = self._overlay(unit, patched)
         rc, out, errout = (0, "", "") if base.test_only else \
-            self._go(unit, env, "build", "-o", os.devnull, *ov, ".")
+            self._go(unit, env, "build", "-o", os.devnull, *ov, *unit.target)
         if rc == -1:  # the go command timed out or could not run: that proves nothing either way
             return Outcome(UNVERIFIED, f"{errout}; not verified")
         if rc != 0:
             if base.builds is None:
                 bov, _ = self._overlay(unit, {})
-                brc, _, _ = self._go(unit, env, "build", "-o", os.devnull, *bov, ".")
+                brc, _, _ = self._go(unit, env, "build", "-o", os.devnull, *bov, *unit.target)
                 base.builds = brc == 0
             if not base.builds:
                 return Outcome(UNVERIFIED, "package does not build without the fixes either; not verified")
             text = _unmap(errout or out, back)
             return Outcome(FAIL, f"the patched package does not compile: {_first_error(text)}",
                            _files_in(text, patched))
-        rc, out, errout = self._go(unit, env, "vet", "-json", *ov, ".")
+        rc, out, errout = self._go(unit, env, "vet", "-json", *ov, *unit.target)
         if rc == -1:
             return Outcome(UNVERIFIED, f"{errout}; not verified")
         if rc != 0:
@@ -494,6 +502,9 @@ def verify(results: list[FileResult], options, accept: Callable[[Finding], bool]
     units: dict[Unit, list[FileResult]] = {}
     for r in changed:
         p = Path(r.path).resolve()
+        if _IGNORE_TAG.search(r.fixed or b""):
+            units.setdefault(Unit(str(p.parent), file=str(p)), []).append(r)
+            continue
         goos, goarch = _platform_of(p, r.fixed or b"")
         if (goos or host[0]) == host[0] and (goarch or host[1]) == host[1]:
             goos = goarch = None  # built here anyway (and with cgo, when there is a C compiler)

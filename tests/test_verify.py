@@ -234,13 +234,18 @@ def test_build_constrained_files_are_checked_for_their_platform(tmp_path, go_bin
     root = module(tmp_path / "m")
     (root / "a_windows.go").write_text(body("// BREAK", name="W"))
     (root / "b_plan9.go").write_text(body("// OK", name="P"))
-    (root / "c.go").write_text("//go:build ignore\n\n" + body("// OK", name="I"))
+    (root / "c.go").write_text("//go:build tagnobodysets\n\n" + body("// OK", name="I"))
+    # generators run with `go run gen.go`: checked on their own, as the go command builds them
+    (root / "gen.go").write_text("//go:build ignore\n\n" + body("// OK", name="main", pkg="main"))
+    (root / "gen2.go").write_text("//go:build ignore\n\n" + body("// BREAK", name="main", pkg="main"))
     results, options = fixed_run([root])
     out, _ = verify.verify(results, options)
     f = {Path(r.path).name: r.findings[0] for r in out}
     assert f["a_windows.go"].verified is False and "undefinedThing" in f["a_windows.go"].verify_reason
     assert f["b_plan9.go"].verified is True
     assert f["c.go"].verified is None and "build constraints" in f["c.go"].verify_reason
+    assert f["gen.go"].verified is True, f["gen.go"].verify_reason
+    assert f["gen2.go"].verified is False and "undefinedThing" in f["gen2.go"].verify_reason
 
 
 def test_host_platform_files_are_checked_with_the_rest_of_the_package(tmp_path, go_bin, marker_rule, monkeypatch):
