@@ -15,6 +15,10 @@ How one package ("unit": a directory, and the GOOS/GOARCH to build it for) is ch
 3. `go build -o /dev/null -overlay` and `go vet -json -overlay` of the patched package.
    A build failure (when the unpatched package builds), a vet failure, or a vet
    diagnostic the baseline did not have fails the unit.
+Files for another platform (x_windows.go, `//go:build darwin`) form units of their own
+with that GOOS/GOARCH; a `//go:build ignore` program is a unit of one file (`go build
+gen.go`); a package of tests only skips `go build` (vet compiles the tests). Unsaved
+sources (an editor's buffers) are laid over the disk for the baseline too.
 A failing unit is narrowed down: each file's fixes alone, then each fix alone; the
 survivors are combined and checked again (if the combination still fails, every fix of
 the package is dropped). Units run in parallel, each package once per round.
