@@ -367,7 +367,7 @@ def channel_of(ctx: FileContext, decl: Node) -> ChannelDecl | None:
 def trailing_comments(ctx: FileContext) -> dict[int, Node]:
     """Row -> the first comment on that row that follows code (a trailing comment)."""
     out: dict[int, Node] = {}
-    for n in S.walk(ctx.root):
+    for n in ctx.nodes_of_type("comment"):
         if n.type == "comment" and not S.starts_line(ctx.src, n) and n.start_point.row not in out:
             out[n.start_point.row] = n
     return out

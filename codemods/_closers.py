@@ -152,7 +152,7 @@ def declared_as(ctx: FileContext, at: Node, recv: Node, pattern: re.Pattern[str]
         return False
     if recv.type == "selector_expression":
         field = ctx.text(recv.child_by_field_name("field"))
-        for decl in S.walk(ctx.root):
+        for decl in ctx.nodes_of_type("field_declaration"):
             if decl.type == "field_declaration" and any(
                     ctx.text(n) == field for n in decl.children_by_field_name("name")):
                 if pattern.search(ctx.text(decl)):

@@ -289,7 +289,7 @@ def struct_field_type(ctx: FileContext, field: str) -> TypeName | None:
     table = _FIELD_TYPES.get(ctx)
     if table is None:
         table = {}
-        for n in S.walk(ctx.root):
+        for n in ctx.nodes_of_type("field_declaration"):
             if n.type == "field_declaration":
                 typ = named_type(ctx, n.child_by_field_name("type"))
                 for f in n.children_by_field_name("name"):
@@ -420,7 +420,7 @@ def import_uses(ctx: FileContext, path: str) -> list[Node]:
     if name is None:
         return []
     out = []
-    for n in S.walk(ctx.root):
+    for n in ctx.nodes_of_type("package_identifier", "identifier"):
         if n.type == "package_identifier" and ctx.text(n) == name and n.parent is not None \
                 and n.parent.type == "qualified_type":
             out.append(n)

@@ -47,7 +47,7 @@ def version_note(ctx: FileContext) -> str:
 
 def file_type_names(ctx: FileContext) -> set[str]:
     """Every type name declared anywhere in the file (package level or local)."""
-    return {ctx.text(n.child_by_field_name("name")) for n in S.walk(ctx.root)
+    return {ctx.text(n.child_by_field_name("name")) for n in ctx.nodes_of_type("type_spec", "type_alias")
             if n.type in ("type_spec", "type_alias") and n.child_by_field_name("name") is not None}
 
 

@@ -343,7 +343,7 @@ def _parent_context(ctx: FileContext, fn: Node, select: Node, ctx_pkg: str) -> s
 def _other_time_uses(ctx: FileContext, pkg: str, call: Node) -> bool:
     """Whether the file refers to package time anywhere but in call's `time.After`."""
     skip = call.child_by_field_name("function").child_by_field_name("operand").id
-    for n in S.walk(ctx.root):
+    for n in ctx.nodes_of_type("identifier", "package_identifier"):
         if n.id == skip or n.type not in ("identifier", "package_identifier") or ctx.text(n) != pkg:
             continue
         if n.type == "package_identifier":

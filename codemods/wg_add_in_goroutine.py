@@ -154,7 +154,7 @@ def _field_kind(ctx: FileContext, sel: Node) -> str:
 def _structs(ctx: FileContext) -> dict[str, dict[str, Node]]:
     """Struct types declared anywhere in the file: name -> field name -> type node."""
     out: dict[str, dict[str, Node]] = {}
-    for spec in S.walk(ctx.root):
+    for spec in ctx.nodes_of_type("type_spec"):
         if spec.type != "type_spec":
             continue
         name = spec.child_by_field_name("name")

@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-import httpx
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # httpx is imported when a client is made: `gofix check` never pays for it
+    import httpx
 
 from gofix import __version__
 
@@ -104,6 +107,8 @@ class GitHub:
         self.max_wait = max_wait
         self._sleep = sleep
         self._now = now
+        import httpx
+
         self._client = httpx.Client(
             base_url=self.api_url,
             timeout=timeout,
@@ -157,6 +162,8 @@ class GitHub:
     # --- transport, retries, errors ------------------------------------------------------------
 
     def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        import httpx
+
         attempt = 0
         while True:
             try:
