@@ -134,4 +134,5 @@ RULE = Rule(
     doc=__doc__,
     find=find,
     triggers=(b"Background", b"TODO"),
+    requires=((b"context",),),
 )

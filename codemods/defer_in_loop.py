@@ -186,4 +186,5 @@ RULE = Rule(
     doc=__doc__,
     find=find,
     triggers=(b"defer",),
+    requires=((b"for",),),
 )

@@ -420,4 +420,4 @@ def _fix(ctx: FileContext, ch: C.ChannelDecl, capacity: int, safe: bool) -> Fix 
     return Fix(f"Make `{ch.name}` buffered (capacity {capacity})", (edit,), applicability)
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"chan",))
+RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"chan",), requires=((b"go",), (b"select",), (b"make",)))

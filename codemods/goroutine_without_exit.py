@@ -134,4 +134,6 @@ RULE = Rule(
     doc=__doc__,
     find=find,
     triggers=(b"go ", b"go\t", b"go(", b"go\n", b"go\r", b"go/*"),
+    requires=((b"for",),),
 )
+

@@ -246,4 +246,5 @@ RULE = Rule(
     find=find,
     triggers=(b"context",),
     nolint=("govet", "lostcancel"),
+    requires=((b"With",),),
 )

@@ -176,4 +176,5 @@ RULE = Rule(
     doc=__doc__,
     find=find,
     triggers=(b"Get", b"Post", b"Head", b"NewRequest", b"Query", b"Exec", b"Prepare"),
+    requires=((b"net/http", b"database/sql", b"jmoiron/sqlx"),),
 )

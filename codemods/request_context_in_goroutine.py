@@ -211,4 +211,5 @@ RULE = Rule(
     doc=__doc__,
     find=find,
     triggers=(b"Request",),
+    requires=((b"go",), (b"Context",)),
 )

@@ -105,4 +105,5 @@ RULE = Rule(
     doc=__doc__,
     find=find,
     triggers=(b"Begin",),
+    requires=((b"Commit",),),
 )

@@ -188,4 +188,4 @@ def _one_line_edit(ctx: FileContext, lit: Node, line: str) -> Edit | None:
     return Edit(stmts[0].start_byte, stmts[0].start_byte, f"{line}; ".encode())
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"chan",))
+RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"chan",), requires=((b"go",), (b"range",), (b"make",)))

@@ -435,4 +435,4 @@ def _go_has_calls(ctx: FileContext, go: Node) -> bool:
     return args is not None and _has_calls(ctx, args, allowed=())
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"Add",))
+RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"Add",), requires=((b"go",),))

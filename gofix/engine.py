@@ -217,7 +217,7 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
     """
     result = FileResult(path=path, source=src)
     rules = options.rules() if rules is None else rules
-    active = [r for r in rules if any(t in src for t in r.triggers_for(options))]
+    active = [r for r in rules if r.prefilter(src, options)]
     if not active:
         return result, []
     try:

@@ -26,12 +26,21 @@ class Rule:
     # More triggers derived from the run's engine.Options (e.g. the config's resource
     # catalog for unclosed-resource); None: the static triggers only.
     option_triggers: Callable[[Any], tuple[bytes, ...]] | None = None
+    # More prefilter conditions, all of which must hold: each group is "one of these byte
+    # strings". Like triggers, they must be necessary conditions of a finding.
+    requires: tuple[tuple[bytes, ...], ...] = ()
 
     def triggers_for(self, options: Any) -> tuple[bytes, ...]:
         """The static triggers plus those the options add."""
         if self.option_triggers is None:
             return self.triggers
         return self.triggers + tuple(self.option_triggers(options))
+
+    def prefilter(self, src: bytes, options: Any) -> bool:
+        """Whether src may hold a finding of this rule (False: do not even parse it for us)."""
+        return any(t in src for t in self.triggers_for(options)) and all(
+            any(t in src for t in group) for group in self.requires
+        )
 
     @property
     def summary(self) -> str:

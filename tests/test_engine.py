@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gofix import engine
@@ -300,3 +302,38 @@ def test_ranged_over_value_is_a_use_not_a_declaration():
     assert not is_declaration(rng) and use_kind(rng) == "use"
     v = ctx.uses(fn, "v")[0]
     assert is_declaration(v)
+
+
+def _prefilter_corpus():
+    from helpers import GOLDEN, ROOT
+
+    files = sorted(GOLDEN.rglob("*.go")) + sorted((ROOT / "examples").rglob("*.go"))
+    import shutil
+    import subprocess
+
+    go = shutil.which("go")
+    if go is not None:  # a slice of real code: every 20th file of a few busy std packages
+        goroot = subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True).stdout.strip()
+        for pkg in ("net/http", "database/sql", "context", "os/exec", "net"):
+            d = Path(goroot) / "src" / pkg
+            files += sorted(d.glob("*.go"))[::20] if d.is_dir() else []
+    return files
+
+
+def test_prefilters_are_necessary_conditions():
+    """A rule's prefilter (triggers + requires) may skip a file only if the rule, run on it
+    anyway, finds nothing: over goldens, examples and a slice of the standard library."""
+    from codemods import RULES
+
+    opts = engine.Options()
+    for path in _prefilter_corpus():
+        src = path.read_bytes()
+        tree = S.parse(src)
+        if S.first_syntax_error(tree) is not None:
+            continue
+        ctx = FileContext(str(path), src, tree, module())
+        for rule in RULES:
+            if rule.prefilter(src, opts):
+                continue
+            found = rule.find(ctx)
+            assert not found, f"{path.name}: {rule.id} finds {found[0].message!r} but its prefilter skips the file"
