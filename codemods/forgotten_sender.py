@@ -61,7 +61,7 @@ from codemods import _channels as C
 from gofix import syntax as S
 from gofix.context import FileContext
 from gofix.model import Applicability, Edit, Finding, Fix, Severity
-from gofix.rules import Rule
+from gofix.rules import GO_FUNC_LITERAL, Rule
 
 ID = "forgotten-sender"
 
@@ -420,4 +420,4 @@ def _fix(ctx: FileContext, ch: C.ChannelDecl, capacity: int, safe: bool) -> Fix 
     return Fix(f"Make `{ch.name}` buffered (capacity {capacity})", (edit,), applicability)
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"chan",), requires=((b"go",), (b"select",), (b"make",)))
+RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"chan",), requires=(GO_FUNC_LITERAL, (b"select",), (b"make",)))

@@ -54,7 +54,7 @@ from codemods._report import unparen
 from gofix import syntax as S
 from gofix.context import FileContext
 from gofix.model import Finding, Severity
-from gofix.rules import Rule
+from gofix.rules import GO_FUNC_LITERAL, Rule
 
 ID = "goroutine-without-exit"
 
@@ -134,6 +134,6 @@ RULE = Rule(
     doc=__doc__,
     find=find,
     triggers=(b"go ", b"go\t", b"go(", b"go\n", b"go\r", b"go/*"),
-    requires=((b"for",),),
+    requires=(GO_FUNC_LITERAL, (b"for",)),
 )
 

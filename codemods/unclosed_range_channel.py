@@ -59,7 +59,7 @@ from gofix import syntax as S
 from gofix.context import FileContext, literal_usage
 from gofix.edits import insert_at_block_start
 from gofix.model import Applicability, Edit, Finding, Fix, Severity
-from gofix.rules import Rule
+from gofix.rules import GO_FUNC_LITERAL, Rule
 
 ID = "unclosed-range-channel"
 
@@ -188,4 +188,4 @@ def _one_line_edit(ctx: FileContext, lit: Node, line: str) -> Edit | None:
     return Edit(stmts[0].start_byte, stmts[0].start_byte, f"{line}; ".encode())
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"chan",), requires=((b"go",), (b"range",), (b"make",)))
+RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"chan",), requires=(GO_FUNC_LITERAL, (b"range",), (b"make",)))

@@ -49,13 +49,15 @@ lines of its own.
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from codemods import _channels as C
 from gofix import syntax as S
 from gofix.context import FileContext
 from gofix.model import Applicability, Edit, Finding, Fix, Severity
-from gofix.rules import Rule
+from gofix.rules import GO_FUNC_LITERAL, Rule
 
 ID = "wg-add-in-goroutine"
 
@@ -435,4 +437,4 @@ def _go_has_calls(ctx: FileContext, go: Node) -> bool:
     return args is not None and _has_calls(ctx, args, allowed=())
 
 
-RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"Add",), requires=((b"go",),))
+RULE = Rule(id=ID, doc=__doc__, find=find, triggers=(b"Add",), requires=(GO_FUNC_LITERAL, re.compile(rb"\.\s*Add\s*\(")))

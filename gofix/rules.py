@@ -11,6 +11,10 @@ from gofix.context import FileContext
 from gofix.model import Finding
 
 
+# A goroutine started from a function literal: `go func(`, also `go (func(`.
+GO_FUNC_LITERAL = re.compile(rb"\bgo(?:\s+|\s*\(\s*)func\b")
+
+
 @dataclass(frozen=True)
 class Rule:
     id: str
@@ -26,9 +30,10 @@ class Rule:
     # More triggers derived from the run's engine.Options (e.g. the config's resource
     # catalog for unclosed-resource); None: the static triggers only.
     option_triggers: Callable[[Any], tuple[bytes, ...]] | None = None
-    # More prefilter conditions, all of which must hold: each group is "one of these byte
-    # strings". Like triggers, they must be necessary conditions of a finding.
-    requires: tuple[tuple[bytes, ...], ...] = ()
+    # More prefilter conditions, all of which must hold: each is a group of byte strings
+    # (one of them must occur) or a compiled bytes regex (it must match somewhere). Like
+    # triggers, they must be necessary conditions of a finding.
+    requires: tuple[tuple[bytes, ...] | re.Pattern[bytes], ...] = ()
 
     def triggers_for(self, options: Any) -> tuple[bytes, ...]:
         """The static triggers plus those the options add."""
@@ -39,7 +44,8 @@ class Rule:
     def prefilter(self, src: bytes, options: Any) -> bool:
         """Whether src may hold a finding of this rule (False: do not even parse it for us)."""
         return any(t in src for t in self.triggers_for(options)) and all(
-            any(t in src for t in group) for group in self.requires
+            group.search(src) is not None if isinstance(group, re.Pattern) else any(t in src for t in group)
+            for group in self.requires
         )
 
     @property

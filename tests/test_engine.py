@@ -337,3 +337,14 @@ def test_prefilters_are_necessary_conditions():
                 continue
             found = rule.find(ctx)
             assert not found, f"{path.name}: {rule.id} finds {found[0].message!r} but its prefilter skips the file"
+
+
+@pytest.mark.parametrize(
+    ("text", "hit"),
+    [(b"go func() {", True), (b"\tgo (func() {})()", True), (b"go  func(x int) {", True),
+     (b"go\tfunc(", True), (b"gofunc(", False), (b"ago func(", False), (b"go worker(ch)", False)],
+)
+def test_go_func_literal_prefilter(text, hit):
+    from gofix.rules import GO_FUNC_LITERAL
+
+    assert (GO_FUNC_LITERAL.search(text) is not None) is hit
