@@ -61,6 +61,10 @@ _KNOWN_ARCH = {
     "riscv", "riscv64", "s390", "s390x", "sparc", "sparc64", "wasm",
 }
 _LINE_REF = re.compile(r"\bline \d+\b")
+# Where patched files go: <tmp>/gofix-verify-XXXX/ovN/M/<name>. The go command caches vet
+# results by content and replays them with the paths of the run that stored them, so a
+# position may name an overlay file of an earlier run: recognise them all by this shape.
+_OVERLAY_PATH = re.compile(r"(?:[^\s:\"']*/)?gofix-verify-[^/\s]+/ov\d+/\d+/(?P<name>[^/\s:\"']+)")
 _IGNORE_TAG = re.compile(rb"^//go:build\b[^\n]*(?<![!\w])ignore\b", re.M)
 
 
@@ -340,11 +344,13 @@ def _first_error(text: str) -> str:
 
 def _unmap(text: str, back: dict[str, str]) -> str:
     """Replace overlay temp paths in go output by the user's paths (relative to the cwd)."""
+    by_name = {os.path.basename(orig): orig for orig in back.values()}
     for tmp, orig in back.items():
         text = text.replace(tmp, _display(orig))
         rel = os.path.relpath(tmp, os.path.dirname(orig))
         text = text.replace(rel, _display(orig))
-    return text
+    return _OVERLAY_PATH.sub(lambda m: _display(by_name[m.group("name")]) if m.group("name") in by_name
+                             else m.group(0), text)
 
 
 def _files_in(text: str, patched: dict[str, bytes]) -> frozenset[str]:
@@ -371,6 +377,14 @@ def _json_objects(text: str) -> Iterable[dict]:
         i = end
 
 
+def _from_overlay(fname: str, back: dict[str, str]) -> str | None:
+    """The user's file for an overlay path of this run or (from go's cache) an earlier one."""
+    m = _OVERLAY_PATH.fullmatch(fname)
+    if m is None:
+        return None
+    return next((orig for orig in back.values() if os.path.basename(orig) == m.group("name")), None)
+
+
 def _vet_diagnostics(text: str, back: dict[str, str], where: dict | None = None) -> Counter:
     """A multiset of (package, analyzer, file, message) from `go vet -json` output; where
     (if given) gets each key's first position as "file:line:col" (patched lines)."""
@@ -386,7 +400,7 @@ def _vet_diagnostics(text: str, back: dict[str, str], where: dict | None = None)
                     posn = str(dg.get("posn", ""))
                     m = re.match(r"^(.*?)((?::\d+)*)$", posn)
                     fname, suffix = (m.group(1), m.group(2)) if m else (posn, "")
-                    fname = back.get(fname, fname)
+                    fname = back.get(fname) or _from_overlay(fname, back) or fname
                     msg = _LINE_REF.sub("line N", str(dg.get("message", "")))
                     key = (pkg, analyzer, fname, msg)
                     out[key] += 1

@@ -413,3 +413,14 @@ def test_test_only_packages_are_checked_by_vet(tmp_path, go_bin, marker_rule):
     f = by_marker(out)
     assert (f["OK"].verified, f["BREAK"].verified) == (True, False), [g.verify_reason for g in f.values()]
     assert "undefinedThing" in f["BREAK"].verify_reason
+
+
+def test_vet_results_replayed_from_gos_cache_are_mapped_back(tmp_path, go_bin, marker_rule):
+    # go caches vet results by content and replays them with the overlay paths of the run
+    # that stored them: the second verification of the same patch sees the first's paths.
+    root = module(tmp_path / "m")
+    (root / "a.go").write_text(body("// OK").replace("\t_ = x\n}", "\t_ = x\n\tx = x\n}"))
+    for _ in range(2):
+        results, options = fixed_run([root])
+        out, _ = verify.verify(results, options)
+        assert out[0].findings[0].verified is True, out[0].findings[0].verify_reason
