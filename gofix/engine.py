@@ -17,7 +17,15 @@ from typing import Any
 
 from gofix import syntax as S
 from gofix.context import FileContext
-from gofix.gomod import GoModError, GoVersion, ModuleInfo, has_debug_directive, module_for_dir
+from gofix.gomod import (
+    ALWAYS_NEW_TIMERS,
+    NEW_TIMERS,
+    GoModError,
+    GoVersion,
+    ModuleInfo,
+    has_debug_directive,
+    module_for_dir,
+)
 from gofix.model import Applicability, FileResult, Finding, Fix, Severity
 from gofix.edits import apply_edits, select_compatible
 from gofix.rules import Rule
@@ -93,8 +101,7 @@ def discover(paths: Iterable[str | Path], exclude: tuple[str, ...] = ()) -> Iter
                 d for d in dirnames
                 if d not in SKIP_DIRS and not d.startswith((".", "_"))
                 and not _excluded(Path(dirpath) / d, exclude)
-                and _inside(Path(dirpath) / d, root)
-            )
+            )  # os.walk does not descend into links to directories
             for name in sorted(filenames):
                 if not name.endswith(".go"):
                     continue
@@ -136,24 +143,47 @@ def is_generated(src: bytes) -> bool:
 
 @lru_cache(maxsize=4096)
 def _dir_has_debug_directive(directory: str) -> bool:
+    """A `//go:debug asynctimerchan=1` in the directory's Go files. Go accepts //go:debug
+    only before the package clause, so only each file's head is read."""
     try:
         for entry in os.scandir(directory):
             if entry.name.endswith(".go") and entry.is_file():
                 with open(entry.path, "rb") as f:
-                    if has_debug_directive(f.read(65536)):
-                        return True
+                    head = f.read(4096)
+                    while _PACKAGE.search(head) is None and len(head) < 65536:
+                        more = f.read(8192)
+                        if not more:
+                            break
+                        head += more
+                m = _PACKAGE.search(head)
+                if has_debug_directive(head[: m.start()] if m else head):
+                    return True
     except OSError:
         pass
     return False
 
 
+def clear_module_caches() -> None:
+    """Forget what was read from go.mod / go.work / //go:debug (after they changed)."""
+    module_for_dir.cache_clear()
+    _dir_has_debug_directive.cache_clear()
+    _module_info_for_dir.cache_clear()
+
+
 def module_info(path: Path, options: Options) -> ModuleInfo:
-    directory = str(path.resolve().parent)
+    return _module_info_for_dir(os.path.dirname(os.path.abspath(path)), options.go_version)
+
+
+@lru_cache(maxsize=4096)
+def _module_info_for_dir(directory: str, go_version: GoVersion | None) -> ModuleInfo:
     info = module_for_dir(directory)
-    if _dir_has_debug_directive(directory) and not info.async_timers:
+    if go_version is not None:
+        info = replace(info, go_version=go_version)
+    v = info.go_version
+    # //go:debug only matters where the go line alone leaves the choice open (1.23-1.26)
+    if v is not None and NEW_TIMERS <= v < ALWAYS_NEW_TIMERS and not info.async_timers \
+            and _dir_has_debug_directive(directory):
         info = replace(info, async_timers=True)
-    if options.go_version is not None:
-        info = replace(info, go_version=options.go_version)
     return info
 
 

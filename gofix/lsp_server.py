@@ -635,10 +635,7 @@ def create_server() -> GofixServer:
 
     @server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: GofixServer, params: T.DidChangeWatchedFilesParams) -> None:
-        from gofix.gomod import module_for_dir
-
-        module_for_dir.cache_clear()  # go.mod / go.work changed: re-read the Go version
-        engine._dir_has_debug_directive.cache_clear()
+        engine.clear_module_caches()  # go.mod / go.work changed: re-read the Go version
         ls._shown.clear()
         ls.republish_all()
 

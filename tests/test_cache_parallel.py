@@ -101,7 +101,7 @@ def test_option_and_version_changes_invalidate(tree, tmp_path):
     v = replace(o, go_version=(1, 23))
     assert report(tree, v) == report(tree, replace(v, cache_dir=None))
     (tree / "go.mod").write_text("module example.com/p\n\ngo 1.21\n")
-    engine.module_for_dir.cache_clear()
+    engine.clear_module_caches()
     assert report(tree, o) == report(tree, replace(o, cache_dir=None))
 
 

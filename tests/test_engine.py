@@ -348,3 +348,40 @@ def test_go_func_literal_prefilter(text, hit):
     from gofix.rules import GO_FUNC_LITERAL
 
     assert (GO_FUNC_LITERAL.search(text) is not None) is hit
+
+
+_DEBUG_MAIN = """{before}package main
+
+{after}import (
+	"fmt"
+	"time"
+)
+
+func main() {{
+	fmt.Println(cap(time.NewTimer(time.Millisecond).C))
+}}
+"""
+
+
+@pytest.mark.parametrize("placement", ["before", "after"])
+def test_go_debug_directive_counts_only_before_the_package_clause(tmp_path, placement):
+    """Go honours `//go:debug asynctimerchan=1` only above `package main` (checked with the
+    real toolchain when present: the timer channel's capacity is 1 with async timers)."""
+    import os
+    import shutil
+    import subprocess
+
+    (tmp_path / "go.mod").write_text("module example.com/gd\n\ngo 1.23\n")
+    directive = "//go:debug asynctimerchan=1\n\n"
+    src = _DEBUG_MAIN.format(before=directive if placement == "before" else "",
+                             after=directive if placement == "after" else "")
+    (tmp_path / "main.go").write_text(src)
+    engine.clear_module_caches()
+    info = engine.module_info(tmp_path / "main.go", engine.Options())
+    assert info.timers_collected is (placement == "after")
+    go = shutil.which("go")
+    if go is not None:
+        env = dict(os.environ, GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS="-mod=mod")
+        out = subprocess.run([go, "run", "."], cwd=tmp_path, capture_output=True, text=True, env=env)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip() == ("1" if placement == "before" else "0")
