@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from gofix import gomod
 from gofix import syntax as S
 from gofix.context import FileContext
 from gofix.gomod import (
@@ -165,7 +166,7 @@ def _dir_has_debug_directive(directory: str) -> bool:
 
 def clear_module_caches() -> None:
     """Forget what was read from go.mod / go.work / //go:debug (after they changed)."""
-    module_for_dir.cache_clear()
+    gomod.clear_caches()
     _dir_has_debug_directive.cache_clear()
     _module_info_for_dir.cache_clear()
 

@@ -68,20 +68,25 @@ def _read_mod(path: Path) -> tuple[str | None, GoVersion | None, bool]:
     return module, version, bool(_GODEBUG_ASYNC.search(godebug))
 
 
+@lru_cache(maxsize=16384)
+def _nearest(directory: str, name: str) -> str | None:
+    """The file `name` in directory or its nearest ancestor that has one (cached per
+    directory, so a tree of thousands of directories costs one stat each)."""
+    candidate = os.path.join(directory, name)
+    if os.path.isfile(candidate):
+        return candidate
+    parent = os.path.dirname(directory)
+    return None if parent == directory else _nearest(parent, name)
+
+
 @lru_cache(maxsize=4096)
 def module_for_dir(directory: str) -> ModuleInfo:
     """The module info that applies to Go files in directory (nearest go.work, else go.mod)."""
-    d = Path(directory)
-    mod_path: Path | None = None
-    work_path: Path | None = None
-    for p in [d, *d.parents]:
-        if mod_path is None and (p / "go.mod").is_file():
-            mod_path = p / "go.mod"
-        if (p / "go.work").is_file():
-            work_path = p / "go.work"
-            break
-    if os.environ.get("GOWORK") == "off":
-        work_path = None
+    directory = os.path.abspath(directory)
+    found_mod = _nearest(directory, "go.mod")
+    found_work = None if os.environ.get("GOWORK") == "off" else _nearest(directory, "go.work")
+    mod_path = Path(found_mod) if found_mod else None
+    work_path = Path(found_work) if found_work else None
     if mod_path is None and work_path is None:
         return ModuleInfo(None, None, None, _env_async())
     module, version, async_timers = _read_mod(mod_path) if mod_path else (None, None, False)
@@ -92,6 +97,11 @@ def module_for_dir(directory: str) -> ModuleInfo:
             version, decided = wversion, work_path
         async_timers = async_timers or wasync
     return ModuleInfo(decided, module, version, async_timers or _env_async())
+
+
+def clear_caches() -> None:
+    _nearest.cache_clear()
+    module_for_dir.cache_clear()
 
 
 def _env_async() -> bool:
