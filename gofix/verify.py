@@ -322,7 +322,7 @@ class Checker:
             key, _ = sorted(new.items())[0]
             (pkg, analyzer, fname, msg) = key
             return Outcome(FAIL, f"adds a go vet finding ({analyzer}): {where.get(key, _display(fname))}: {msg}",
-                           frozenset(f for (_, _, f, _) in new if f in patched))
+                           frozenset(p for p in patched if os.path.basename(p) in {f for (_, _, f, _) in new}))
         return Outcome(PASS)
 
 
@@ -386,7 +386,7 @@ def _from_overlay(fname: str, back: dict[str, str]) -> str | None:
 
 
 def _vet_diagnostics(text: str, back: dict[str, str], where: dict | None = None) -> Counter:
-    """A multiset of (package, analyzer, file, message) from `go vet -json` output; where
+    """A multiset of (package, analyzer, file name, message) from `go vet -json` output; where
     (if given) gets each key's first position as "file:line:col" (patched lines)."""
     out: Counter = Counter()
     for obj in _json_objects(text):
@@ -402,7 +402,10 @@ def _vet_diagnostics(text: str, back: dict[str, str], where: dict | None = None)
                     fname, suffix = (m.group(1), m.group(2)) if m else (posn, "")
                     fname = back.get(fname) or _from_overlay(fname, back) or fname
                     msg = _LINE_REF.sub("line N", str(dg.get("message", "")))
-                    key = (pkg, analyzer, fname, msg)
+                    # by base name: one package's files share a directory, and go replays
+                    # cached vet results with the paths of whichever run stored them (this
+                    # run's overlay, an earlier one's, another copy of the same tree)
+                    key = (pkg, analyzer, os.path.basename(fname), msg)
                     out[key] += 1
                     if where is not None and key not in where:
                         where[key] = _display(fname) + suffix
