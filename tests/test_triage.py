@@ -95,7 +95,7 @@ def dump(prefix: str, n_send: int = 3, n_idle: int = 1, minutes: tuple[int, ...]
         internal/poll.runtime_pollWait(0x7f, 0x72)
         \t/usr/local/go/src/runtime/netpoll.go:351 +0x85
         github.com/dep/x.Serve(0x1)
-        \t/root/go/pkg/mod/github.com/dep/x@v1.2.0/x.go:10 +0x1
+        \t/home/ci/go/pkg/mod/github.com/dep/x@v1.2.0/x.go:10 +0x1
         """))
     return "\n".join(out)
 
@@ -127,7 +127,7 @@ def test_stdlib_and_dependencies_are_not_mapped(repo):
     m = RepoMap(repo)
     assert m.locate("/usr/local/go/src/runtime/proc.go", "runtime.gopark").kind == STDLIB
     assert m.locate("runtime/proc.go", "runtime.gopark").kind == STDLIB  # -trimpath
-    assert m.locate("/root/go/pkg/mod/github.com/dep/x@v1.2.0/x.go", "github.com/dep/x.Serve").kind == DEPENDENCY
+    assert m.locate("/home/ci/go/pkg/mod/github.com/dep/x@v1.2.0/x.go", "github.com/dep/x.Serve").kind == DEPENDENCY
     assert m.locate("github.com/dep/x@v1.2.0/x.go", "github.com/dep/x.Serve").kind == DEPENDENCY
     loc = m.locate(f"{repo}/vendor/github.com/dep/x/x.go", "github.com/dep/x.Serve")
     assert (loc.kind, loc.rel) == (DEPENDENCY, None)
@@ -262,7 +262,7 @@ def test_json_contract(repo, tmp_path):
     assert top["created_by"]["line"] == GO_LINE
     io = next(g for g in groups if g["state"] == "IO wait")
     assert io["blocking"]["mapped"] is False
-    assert io["blocking"]["path"] == "/root/go/pkg/mod/github.com/dep/x@v1.2.0/x.go"
+    assert io["blocking"]["path"] == "/home/ci/go/pkg/mod/github.com/dep/x@v1.2.0/x.go"
     if implemented("codemods.forgotten_sender"):
         assert res.exit_code == 1
         f = top["findings"][0]

@@ -166,9 +166,9 @@ def test_debug1_counts_labels_and_alignment_tabs():
 
 
 def test_crlf_and_windows_paths():
-    text = "goroutine 3 [select]:\r\nmain.loop()\r\n\tC:/work/app/main.go:7 +0x1\r\n"
+    text = "goroutine 3 [select]:\r\nmain.loop()\r\n\tC:/src/app/main.go:7 +0x1\r\n"
     (g,) = list(parse(text.splitlines(keepends=True)))
-    assert g.frames == (("main.loop", "C:/work/app/main.go", 7),)
+    assert g.frames == (("main.loop", "C:/src/app/main.go", 7),)
 
 
 def test_generic_and_method_function_names():
