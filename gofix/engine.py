@@ -372,7 +372,14 @@ def process(target: Target, options: Options, fix: bool,
         module = module_info(target.path, options)
     except GoModError as e:
         return FileResult(path=shown, error=str(e), source=src), []
-    return compute(shown, src, module, options, fix, accept)
+    result, errors = compute(shown, src, module, options, fix, accept)
+    if target.explicit and result.error is None and not result.findings:
+        # No rule looked at this file, so nothing parsed it; a file named on the command
+        # line still gets its syntax checked, so that a typo is not a silent "clean".
+        bad = S.first_syntax_error(S.parse(src))
+        if bad is not None:
+            result.error = f"syntax error at {bad.start_point.row + 1}:{bad.start_point.column + 1}; file not analysed"
+    return result, errors
 
 
 def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: bool,

@@ -177,3 +177,10 @@ def test_generated_vendor_and_testdata_are_skipped(tree):
     r = invoke("check", "--format", "json", str(tree))
     paths = {Path(i["path"]).name for i in json.loads(r.stdout)}
     assert paths == {"leak.go"}
+
+
+def test_named_file_with_syntax_error_is_reported_even_without_candidates(tmp_path):
+    bad = tmp_path / "bad.go"
+    bad.write_text("package p\n\nfunc f( {\n")
+    r = invoke("check", str(bad))
+    assert r.exit_code == 2 and "syntax error at 3:" in r.stderr
