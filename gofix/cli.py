@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
 import typer
-from rich.console import Console
 
 from gofix import engine, output
 from gofix.config import ConfigError, find_config, load_config
@@ -30,7 +29,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True, highlight=False)
+def _err_console():
+    from rich.console import Console  # rich costs start-up time; only progress bars need it
+
+    return Console(stderr=True, highlight=False)
 
 
 def eprint(message: str) -> None:
@@ -144,7 +146,7 @@ def _progress(paths: list[Path], options: Options, disabled: bool) -> Iterator:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
+                  console=_err_console(), transient=True) as bar:
         task = bar.add_task("scan", total=total)
         yield lambda: bar.advance(task)
 

@@ -78,11 +78,15 @@ class Target:
 
 
 def display_path(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+    """path relative to the current directory when it is inside it, else as given."""
+    s = os.fspath(path)
+    if not os.path.isabs(s):
+        rel = os.path.normpath(s)
+        return s if rel.startswith("..") else rel
+    cwd = os.getcwd()
+    if s.startswith(cwd + os.sep):
+        return os.path.normpath(s[len(cwd) + 1 :])
+    return s
 
 
 def discover(paths: Iterable[str | Path], exclude: tuple[str, ...] = ()) -> Iterator[Target | FileResult]:

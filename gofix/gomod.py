@@ -50,6 +50,12 @@ def parse_version(text: str) -> GoVersion:
 
 
 def _read_mod(path: Path) -> tuple[str | None, GoVersion | None, bool]:
+    return _read_mod_cached(str(path))
+
+
+@lru_cache(maxsize=1024)
+def _read_mod_cached(path_str: str) -> tuple[str | None, GoVersion | None, bool]:
+    path = Path(path_str)
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -100,6 +106,7 @@ def module_for_dir(directory: str) -> ModuleInfo:
 
 
 def clear_caches() -> None:
+    _read_mod_cached.cache_clear()
     _nearest.cache_clear()
     module_for_dir.cache_clear()
 

@@ -27,16 +27,33 @@ def parse(src: bytes) -> Tree:
     return Parser(GO).parse(src)
 
 
-def query(text: str) -> Query:
-    return Query(GO, text)
+class LazyQuery:
+    """A query compiled on first use: rules keep their queries as module constants, and a
+    run that never needs a rule (warm cache, prefilter) never pays for compiling it."""
+
+    __slots__ = ("text", "_query")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._query: Query | None = None
+
+    @property
+    def query(self) -> Query:
+        if self._query is None:
+            self._query = Query(GO, self.text)
+        return self._query
 
 
-def captures(q: Query, node: Node) -> dict[str, list[Node]]:
-    return QueryCursor(q).captures(node)
+def query(text: str) -> LazyQuery:
+    return LazyQuery(text)
 
 
-def matches(q: Query, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
-    return QueryCursor(q).matches(node)
+def captures(q: LazyQuery | Query, node: Node) -> dict[str, list[Node]]:
+    return QueryCursor(q.query if isinstance(q, LazyQuery) else q).captures(node)
+
+
+def matches(q: LazyQuery | Query, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
+    return QueryCursor(q.query if isinstance(q, LazyQuery) else q).matches(node)
 
 
 def first_syntax_error(tree: Tree) -> Node | None:

@@ -385,3 +385,17 @@ def test_go_debug_directive_counts_only_before_the_package_clause(tmp_path, plac
         out = subprocess.run([go, "run", "."], cwd=tmp_path, capture_output=True, text=True, env=env)
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == ("1" if placement == "before" else "0")
+
+
+def test_every_rule_query_compiles():
+    """Queries are compiled lazily; compile them all here so a typo fails the tests."""
+    import importlib
+    import pkgutil
+
+    import codemods
+
+    for info in pkgutil.iter_modules(codemods.__path__):
+        mod = importlib.import_module(f"codemods.{info.name}")
+        for value in vars(mod).values():
+            if isinstance(value, S.LazyQuery):
+                assert value.query is not None
