@@ -8,7 +8,9 @@ the context), or use a variable that holds that context (`ctx := r.Context()`,
 `ctx, cancel := context.WithTimeout(r.Context(), d)`, declared before the `go` statement).
 Names are resolved through scopes: a goroutine parameter that shadows `r` is not the request.
 
-Not reported: `context.WithoutCancel(r.Context())` (the fix), reading fields of `r`
+Not reported: a goroutine whose only use of the context is waiting on its `Done()` channel
+(a watcher that must stop when the request ends: that is what the cancellation is for),
+`context.WithoutCancel(r.Context())` (the fix), reading fields of `r`
 (`r.URL.Path`, `r.Header`: no context involved), and a handler that waits after starting
 the goroutine (a `.Wait()` call, a channel receive or a `select` follows the `go` statement
 in the handler's own body), since the context is still alive while it waits.
@@ -77,8 +79,11 @@ def _check(ctx: FileContext, stmt: Node) -> Finding | None:
         text = ctx.text(n)
         if text == name and _is(declaration_of(ctx, n), param):
             how = _request_use(ctx, n, name)
+            if how is not None and _watches_done(ctx, n.parent.parent):
+                how = None  # r.Context().Done(): the goroutine only waits for the cancellation
         elif text in derived and _is(declaration_of(ctx, n), derived[text]):
-            how = f"{text} (derived from {name}.Context())"
+            if not _watches_done(ctx, n):
+                how = f"{text} (derived from {name}.Context())"
         if how is not None:
             break
     if how is None:
@@ -126,6 +131,19 @@ def _request_use(ctx: FileContext, ident: Node, name: str) -> str | None:
             return None
         return f"{name} (the request carries its context)"
     return None
+
+
+def _watches_done(ctx: FileContext, value: Node | None) -> bool:
+    """value (a context expression) is only used as `value.Done()`: a goroutine that waits
+    for the request's cancellation (to stop a watcher, say) uses it for exactly that."""
+    if value is None:
+        return False
+    sel = value.parent
+    if sel is None or sel.type != "selector_expression" or sel.child_by_field_name("operand") != value:
+        return False
+    fld = sel.child_by_field_name("field")
+    call = sel.parent
+    return fld is not None and ctx.text(fld) == "Done" and call is not None and call.type == "call_expression"
 
 
 def _detached(ctx: FileContext, call: Node) -> bool:
