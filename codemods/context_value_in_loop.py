@@ -44,7 +44,7 @@ from tree_sitter import Node
 
 from codemods._report import CONTEXT, declaration_of, display, leaves_loop_after
 from gofix import syntax as S
-from gofix.context import FileContext
+from gofix.context import FileContext, use_kind
 from gofix.model import Finding, Severity
 from gofix.rules import Rule
 
@@ -91,6 +91,8 @@ def _check(ctx: FileContext, stmt: Node) -> Finding | None:
                 continue  # declared in this iteration: starts afresh each time
         if leaves_loop_after(stmt, loop):
             continue  # runs once: the loop is left right after
+        if _over_fixed_literal(ctx, loop, fn):
+            continue  # a fixed list of values: the chain grows by that many nodes, once
         name = display(ctx, target)
         message = (f"{name} = context.WithValue({name}, ...) inside a loop adds one node to the context chain "
                    "per iteration, so memory and every Value lookup grow with the loop: derive a new variable "
@@ -98,6 +100,42 @@ def _check(ctx: FileContext, stmt: Node) -> Finding | None:
                    "once before the loop")
         return ctx.finding(ID, stmt, message, Severity.WARNING)
     return None
+
+
+def _over_fixed_literal(ctx: FileContext, loop: Node, fn: Node | None) -> bool:
+    """The loop ranges over a composite literal written in place, or over a local variable
+    initialised with one and never assigned or appended to: a bounded list of values."""
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    if clause is None:
+        return False
+    rng = clause.child_by_field_name("right")
+    rng = S.unparen(rng) if rng is not None else None
+    if rng is None:
+        return False
+    if rng.type == "composite_literal":
+        return True
+    if rng.type != "identifier" or fn is None:
+        return False
+    decl = declaration_of(ctx, rng)
+    if decl is None or not S.is_within(decl, fn):
+        return False
+    spec = decl.parent
+    while spec is not None and spec.type not in ("short_var_declaration", "var_spec"):
+        spec = spec.parent
+    value = None
+    if spec is not None:
+        right = spec.child_by_field_name("right") or spec.child_by_field_name("value")
+        values = [v for v in right.named_children if v.type != "comment"] if right is not None else []
+        value = S.unparen(values[0]) if len(values) == 1 else None
+    if value is None or value.type != "composite_literal":
+        return False
+    name = ctx.text(rng)
+    for use in ctx.uses(fn, name):
+        if use.id == decl.id or declaration_of(ctx, use) is None or declaration_of(ctx, use).id != decl.id:
+            continue
+        if use_kind(use) in ("target", "address", "passed"):
+            return False  # assigned, appended to, or handed to code that may grow it
+    return True
 
 
 def _grows(ctx: FileContext, target: Node, call: Node) -> bool:
