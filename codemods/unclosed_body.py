@@ -8,9 +8,12 @@ an `*http.Client` in the function or file, or `resp` is used as a response) with
 `t.Fatal`, `panic`, `break` or `continue` between the call and it skips.
 
 ## Why is this bad?
-Until its body is closed, the response holds its connection: the connection is never
-returned to the pool, and its read goroutine stays blocked. Under load the process runs
+Until its body is closed (or read to EOF), the response holds its connection: the
+connection is not returned to the pool, and its read goroutine stays blocked. Under load the process runs
 out of connections, file descriptors and memory.
+
+A HEAD response has an empty body and its connection is reused without `Close`: such a
+finding is a hint (style, for linters such as bodyclose), not an error.
 
 ## Example
 ```go
@@ -53,20 +56,24 @@ returned, stored, sent or passed whole to another function: the callee may own t
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tree_sitter import Node
 
 from codemods import _closers as C
 from gofix import syntax as S
 from gofix.context import FileContext
-from gofix.model import Finding
+from gofix.model import Finding, Severity
 from gofix.rules import Rule
 
 ID = "unclosed-body"
 PACKAGE_FUNCS = ("Get", "Post", "PostForm", "Head")
 CLIENT_METHODS = ("Do", "Get", "Post", "PostForm", "Head")
 RESPONSE_FIELDS = ("Body", "StatusCode", "Status", "Header", "ContentLength")
-NEVER = ("the response body is never closed: its connection is never reused and its read "
-         "goroutine leaks; close {var}.Body")
+NEVER = ("the response body is never closed: unless it is read to EOF, its connection is not "
+         "returned to the pool and its read goroutine stays blocked; close {var}.Body")
+HEAD = ("the response body of a HEAD request is never closed, but it is empty and its connection "
+        "is reused anyway: style only; close {var}.Body to keep linters such as bodyclose quiet")
 
 
 def find(ctx: FileContext) -> list[Finding]:
@@ -78,6 +85,10 @@ def find(ctx: FileContext) -> list[Finding]:
         res = C.Resource(ID, call, NEVER.format(var=_var(ctx, call) or "resp"),
                          member="Body", helpers=True)
         finding = C.check(ctx, res)
+        if finding is not None and ctx.call_name(call) == "Head" and finding.message.startswith("the response"):
+            # A HEAD response has no body: nothing leaks (measured with a Go program).
+            finding = replace(finding, severity=Severity.HINT,
+                              message=HEAD.format(var=_var(ctx, call) or "resp"))
         if finding is not None:
             out.append(finding)
     return out

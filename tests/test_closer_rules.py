@@ -690,3 +690,16 @@ def test_close_in_a_bare_block_counts():
         }
     """), "unclosed-resource")
     assert result.findings == []
+
+
+def test_head_response_is_a_hint_and_get_is_an_error():
+    """A HEAD response has no body (the transport reuses the connection without Close), so
+    an unclosed one is style, not a leak; the same code with Get is a real leak."""
+    from helpers import run_check
+
+    src = (b'package p\n\nimport "net/http"\n\nfunc f(u string) int {\n\tresp, err := http.Head(u)\n'
+           b'\tif err != nil {\n\t\treturn 0\n\t}\n\treturn resp.StatusCode\n}\n')
+    [head] = run_check(src, "unclosed-body").findings
+    assert head.severity.value == "hint" and "HEAD" in head.message
+    [get] = run_check(src.replace(b"http.Head", b"http.Get"), "unclosed-body").findings
+    assert get.severity.value == "error" and "read to EOF" in get.message
