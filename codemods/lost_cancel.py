@@ -150,7 +150,7 @@ def _fix(ctx: FileContext, call: Node, stmt: Node, ctx_node: Node, cancel_node: 
             return None  # the context lives outside this iteration
         if S.exits_leaving(S.following_statements(stmt), body):
             return None  # an early exit would skip the cancel at the end of the body
-        if _blocked(ctx, fn, ctx_name, stmt, defer_at=None, until=body.end_byte):
+        if _blocked(ctx, fn, ctx_name, stmt, defer_at=None):
             return None
         end = insert_at_block_end(ctx, body, [call_text])
         if end is None:
@@ -161,7 +161,7 @@ def _fix(ctx: FileContext, call: Node, stmt: Node, ctx_node: Node, cancel_node: 
     defer = insert_after_statement(ctx, stmt, [f"defer {call_text}"])
     if defer is None:
         return None
-    if _blocked(ctx, fn, ctx_name, stmt, defer_at=defer.start, until=fn.end_byte):
+    if _blocked(ctx, fn, ctx_name, stmt, defer_at=defer.start):
         return None
     edits = [defer]
     if defining:
@@ -183,7 +183,7 @@ def _fix(ctx: FileContext, call: Node, stmt: Node, ctx_node: Node, cancel_node: 
     return Fix(f"Add defer {call_text}", tuple(edits), Applicability.SAFE, scope=(fn.start_byte, fn.end_byte))
 
 
-def _blocked(ctx: FileContext, fn: Node, name: str, stmt: Node, defer_at: int | None, until: int) -> bool:
+def _blocked(ctx: FileContext, fn: Node, name: str, stmt: Node, defer_at: int | None) -> bool:
     names = [name, *_derived(ctx, fn, name, stmt.end_byte)]
     return ctx.lifetime_blocker(fn, names, stmt.end_byte, defer_at) is not None
 

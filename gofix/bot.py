@@ -39,7 +39,7 @@ from typing import Annotated, Any, Callable, Optional
 import typer
 
 from gofix.github import DEFAULT_API_URL, GitHub, GitHubError, PullRequest, Scrubber
-from gofix.model import FileResult, Finding, Severity
+from gofix.model import Finding, Severity
 
 TRAILER = "Generated-by: gofix-bot"
 DEFAULT_BRANCH = "gofix/leak-fixes"

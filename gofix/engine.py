@@ -27,7 +27,7 @@ from gofix.gomod import (
     has_debug_directive,
     module_for_dir,
 )
-from gofix.model import Applicability, FileResult, Finding, Fix, Severity
+from gofix.model import Applicability, FileResult, Finding, Severity
 from gofix.edits import apply_edits, select_compatible
 from gofix.rules import Rule
 
@@ -601,6 +601,3 @@ def _batches(order: list, jobs: int) -> list[list]:
 def count_targets(paths: Iterable[str | Path], options: Options) -> int:
     return sum(1 for t in discover(paths, options.exclude) if isinstance(t, Target))
 
-
-def applicable_fix(f: Finding, options: Options) -> Fix | None:
-    return f.fix if fix_applies(f, options) else None

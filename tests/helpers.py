@@ -10,7 +10,7 @@ from pathlib import Path
 
 from gofix import engine
 from gofix.gomod import ModuleInfo, parse_version
-from gofix.model import Applicability, FileResult
+from gofix.model import FileResult
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "golden"

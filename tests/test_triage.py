@@ -351,7 +351,7 @@ def test_fix_writes_only_matched_findings(repo, tmp_path):
     assert res.exit_code == 1, res.stderr
     text = worker.read_text()
     assert text.count("make(chan error, 1)") == 1 and text.count("make(chan error)") == 1
-    assert f"internal/worker/worker.go:15:10: fixed:" in res.stdout
+    assert "internal/worker/worker.go:15:10: fixed:" in res.stdout
     assert "1 fix(es) applied in 1 file(s)" in res.stderr
     if shutil.which("go"):  # verified as `gofix fix` does, with go build + go vet
         assert "verified 1 package(s): 1 fix(es) proven, 0 dropped" in res.stderr, res.stderr

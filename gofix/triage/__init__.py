@@ -16,8 +16,7 @@ import io
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, Annotated, Optional
+from typing import IO
 
 import typer
 

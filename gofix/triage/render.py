@@ -10,7 +10,7 @@ from rich.table import Table
 
 from gofix.engine import Options
 from gofix.output import finding_json
-from gofix.triage.group import Change, Frame, Group
+from gofix.triage.group import Frame, Group
 from gofix.triage.match import Match, fix_label
 
 MAX_LOOK_AT = 3  # user frames listed for a group without a finding
