@@ -109,7 +109,8 @@ def content_digest(src: bytes) -> str:
 
 
 class StatIndex:
-    """path -> (mtime_ns, size, inode, content digest, key of an empty result or "").
+    """path -> (mtime_ns, size, inode, content digest, key of an empty result or "", whether a
+    timer rule looks at the file).
 
     Lets a warm `check` skip reading files whose stat is unchanged (as git's index does).
     Entries whose mtime is within RACY_NS of the index's own write time are not trusted,
@@ -135,17 +136,17 @@ class StatIndex:
     def stat_of(st: os.stat_result) -> list[int]:
         return [st.st_mtime_ns, st.st_size, st.st_ino]
 
-    def lookup(self, path: str, st: os.stat_result) -> tuple[str, str] | None:
-        """(digest, empty_key) for path when its stat matches a trustworthy entry."""
+    def lookup(self, path: str, st: os.stat_result) -> tuple[str, str, bool] | None:
+        """(digest, empty_key, timer_relevant) for path when its stat matches a trustworthy entry."""
         e = self.entries.get(path)
-        if not isinstance(e, list) or len(e) != 5 or e[:3] != self.stat_of(st):
+        if not isinstance(e, list) or len(e) != 6 or e[:3] != self.stat_of(st):
             return None
         if st.st_mtime_ns >= self.written_ns - self.RACY_NS:
             return None
-        return e[3], e[4]
+        return e[3], e[4], bool(e[5])
 
-    def record(self, path: str, st: os.stat_result, digest: str, empty_key: str) -> None:
-        self.entries[path] = [*self.stat_of(st), digest, empty_key]
+    def record(self, path: str, st: os.stat_result, digest: str, empty_key: str, timer_relevant: bool) -> None:
+        self.entries[path] = [*self.stat_of(st), digest, empty_key, int(timer_relevant)]
         self.dirty = True
 
     def save(self) -> None:

@@ -175,18 +175,20 @@ def clear_module_caches() -> None:
     _module_info_for_dir.cache_clear()
 
 
-def module_info(path: Path, options: Options) -> ModuleInfo:
-    return _module_info_for_dir(os.path.dirname(os.path.abspath(path)), options.go_version)
+def module_info(path: Path, options: Options, timers: bool = True) -> ModuleInfo:
+    """The module info for a file. timers=False skips what only the timer rules need (the
+    //go:debug scan of the directory): for files no timer rule looks at."""
+    return _module_info_for_dir(os.path.dirname(os.path.abspath(path)), options.go_version, timers)
 
 
 @lru_cache(maxsize=4096)
-def _module_info_for_dir(directory: str, go_version: GoVersion | None) -> ModuleInfo:
+def _module_info_for_dir(directory: str, go_version: GoVersion | None, timers: bool = True) -> ModuleInfo:
     info = module_for_dir(directory)
     if go_version is not None:
         info = replace(info, go_version=go_version)
     v = info.go_version
     # //go:debug only matters where the go line alone leaves the choice open (1.23-1.26)
-    if v is not None and NEW_TIMERS <= v < ALWAYS_NEW_TIMERS and not info.async_timers \
+    if timers and v is not None and NEW_TIMERS <= v < ALWAYS_NEW_TIMERS and not info.async_timers \
             and _dir_has_debug_directive(directory):
         info = replace(info, async_timers=True)
     return info
@@ -396,16 +398,28 @@ def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: b
     from gofix.cache import content_digest
 
     digest = content_digest(src)
-    key = cache.key(shown, digest, module, fix)
+    relevant = timer_relevant(src, options)
+    key = cache.key(shown, digest, _key_module(module, relevant), fix)
     hit = cache.get(key, src)
     if hit is not None:
-        hit.digest = digest
+        hit.digest, hit.timer_relevant = digest, relevant
         return hit, []
     result, errors = _in_layout(shown, src, module, options, fix, accept)
     if not errors and not _is_empty(result):
         cache.put(key, result)
-    result.digest = digest
+    result.digest, result.timer_relevant = digest, relevant
     return result, errors
+
+
+def timer_relevant(src: bytes, options: Options) -> bool:
+    """Whether a timer rule (whose severity depends on the timer settings) looks at src."""
+    return any(r.timer_rule and r.prefilter(src, options) for r in options.rules())
+
+
+def _key_module(module: ModuleInfo, timer_relevant: bool) -> ModuleInfo:
+    """What of the module info the cache key covers: the timer settings only for files a
+    timer rule looks at (no other rule's result depends on them)."""
+    return module if timer_relevant else replace(module, path=None, async_timers=False)
 
 
 def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: bool,
@@ -533,8 +547,7 @@ def _from_index(index, targets, slots, stats, options: Options, on_file) -> list
     for i, t in targets:
         try:
             st = t.path.stat()
-            module = module_info(t.path, options)
-        except (OSError, GoModError):
+        except OSError:
             rest.append((i, t))
             continue
         stats[i] = st
@@ -543,16 +556,21 @@ def _from_index(index, targets, slots, stats, options: Options, on_file) -> list
         if known is None:
             rest.append((i, t))
             continue
-        digest, empty_key = known
-        key = cache.key(shown, digest, module, False)
+        digest, empty_key, relevant = known
+        try:
+            module = module_info(t.path, options, timers=relevant)
+        except GoModError:
+            rest.append((i, t))
+            continue
+        key = cache.key(shown, digest, _key_module(module, relevant), False)
         if empty_key == key:
-            slots[i] = (FileResult(path=shown, digest=digest), [])
+            slots[i] = (FileResult(path=shown, digest=digest, timer_relevant=relevant), [])
         else:
             hit = cache.get(key, None)
             if hit is None:
                 rest.append((i, t))
                 continue
-            hit.digest = digest
+            hit.digest, hit.timer_relevant = digest, relevant
             slots[i] = (hit, [])
         if on_file is not None:
             on_file()
@@ -567,11 +585,12 @@ def _record_index(index, targets, slots, stats, options: Options) -> None:
         if res is None or st is None or res.digest is None or errs:
             continue
         try:
-            module = module_info(t.path, options)
+            module = module_info(t.path, options, timers=res.timer_relevant)
         except GoModError:
             continue
-        empty_key = cache.key(res.path, res.digest, module, False) if _is_empty(res) else ""
-        index.record(res.path, st, res.digest, empty_key)
+        key_module = _key_module(module, res.timer_relevant)
+        empty_key = cache.key(res.path, res.digest, key_module, False) if _is_empty(res) else ""
+        index.record(res.path, st, res.digest, empty_key, res.timer_relevant)
     index.save()
 
 

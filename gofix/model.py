@@ -76,6 +76,7 @@ class FileResult:
     fixed: bytes | None = None  # source after applying the selected fixes, if any changed
     applied: list[Finding] = field(default_factory=list)  # findings whose fix went in
     digest: str | None = None  # sha256 of the source, set when the result cache is in use
+    timer_relevant: bool = True  # a timer rule looks at this file (set with digest)
 
     @property
     def changed(self) -> bool:

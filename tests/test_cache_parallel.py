@@ -139,3 +139,46 @@ def _counting(fn):
 
     wrapper.calls = 0
     return wrapper
+
+
+TIMER = """package main
+
+import "time"
+
+func poll(c chan int) {
+	for {
+		select {
+		case <-time.After(time.Second):
+			return
+		case <-c:
+		}
+	}
+}
+
+func main() {}
+"""
+
+
+def test_go_debug_directive_added_later_reaches_warm_timer_findings(tmp_path):
+    """Files no timer rule looks at skip the //go:debug scan in warm runs; files a timer rule
+    looks at must still see a directive added later (the hint becomes an error again)."""
+    root = tmp_path / "m"
+    root.mkdir()
+    (root / "go.mod").write_text("module example.com/m\n\ngo 1.23\n")
+    (root / "main.go").write_text(TIMER)
+    (root / "other.go").write_text(LEAK.format(n=1).replace("package p", "package main"))
+    o = opts(tmp_path)
+
+    def severities():
+        engine.clear_module_caches()
+        engine._CACHES.clear()
+        results, _ = engine.run([root], o)
+        return {(f.rule, f.severity.value) for r in results for f in r.findings}
+
+    assert severities() == {("time-after-in-loop", "hint"), ("lost-cancel", "error")}
+    import time as _time
+
+    _time.sleep(2.2)  # out of the racy window, as between two real runs
+    assert severities() == {("time-after-in-loop", "hint"), ("lost-cancel", "error")}
+    (root / "debug.go").write_text("//go:debug asynctimerchan=1\n\npackage main\n")
+    assert severities() == {("time-after-in-loop", "error"), ("lost-cancel", "error")}
