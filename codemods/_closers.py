@@ -309,7 +309,7 @@ def cleanups(ctx: FileContext, res: Resource, c: Creation) -> Cleanups:
             is_helper = call is not None
         if call is None:
             continue
-        if _deferred_or_in_literal(call, c.fn):
+        if _inside_any(call, c.fn, ("defer_statement", "func_literal")):
             deferred = True
             continue
         plain.append(call)
@@ -318,11 +318,23 @@ def cleanups(ctx: FileContext, res: Resource, c: Creation) -> Cleanups:
     return Cleanups(deferred, plain, helpers)
 
 
-def _deferred_or_in_literal(node: Node, fn: Node) -> bool:
+def _inside_any(node: Node, fn: Node, types: tuple[str, ...]) -> bool:
+    """node sits inside a node of one of `types` that is itself inside fn."""
     for a in S.ancestors(node):
         if a.id == fn.id:
             return False
-        if a.type in ("defer_statement", "func_literal"):
+        if a.type in types:
+            return True
+    return False
+
+
+def used_as(ctx: FileContext, c: Creation, fields: tuple[str, ...], called: bool = False) -> bool:
+    """c.var is used after its creation as `var.F` with F in fields (`var.F(...)` with called)."""
+    for use in ctx.uses(c.fn, c.var, c.stmt.end_byte):
+        p = use.parent
+        if p is None or p.type != "selector_expression" or ctx.text(p.child_by_field_name("field")) not in fields:
+            continue
+        if not called or (p.parent is not None and p.parent.type == "call_expression"):
             return True
     return False
 
@@ -536,7 +548,7 @@ def _non_owning_use(ctx: FileContext, c: Creation, use: Node) -> bool:
     json.NewDecoder, ...) whose result does not leave the function."""
     args = use.parent
     call = args.parent if args is not None else None
-    if call is None or call.type != "call_expression" or _in_goroutine(call, c.fn):
+    if call is None or call.type != "call_expression" or _inside_any(call, c.fn, ("go_statement", "func_literal")):
         return False
     if any(ctx.is_pkg_call(call, path, *names) for path, names in CONSUMERS.items()):
         return True
@@ -555,15 +567,6 @@ def _non_owning_use(ctx: FileContext, c: Creation, use: Node) -> bool:
             return False
         name = ctx.text(left.named_children[0])
         return ctx.lifetime_blocker(c.fn, [name], p.parent.end_byte, None) is None
-    return False
-
-
-def _in_goroutine(node: Node, fn: Node) -> bool:
-    for a in S.ancestors(node):
-        if a.id == fn.id:
-            return False
-        if a.type in ("go_statement", "func_literal"):
-            return True
     return False
 
 

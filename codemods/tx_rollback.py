@@ -63,7 +63,7 @@ def find(ctx: FileContext) -> list[Finding]:
     for call in C.selector_calls(ctx, WITH_ERROR + NO_ERROR):
         has_error = ctx.call_name(call) in WITH_ERROR
         c = C.creation(ctx, call, has_error)
-        if c is None or not _committed(ctx, c):
+        if c is None or not C.used_as(ctx, c, ("Commit",)):
             continue  # never committed here: not a transaction this function finishes
         if not _is_sql(ctx, call, c):
             continue  # nothing says this is a database transaction: a look-alike Begin
@@ -90,14 +90,6 @@ def _is_sql(ctx: FileContext, call: Node, c: C.Creation) -> bool:
     pattern = C.pkg_type_pattern(ctx, DB_TYPES)
     recv = C.receiver(call)
     return pattern is not None and recv is not None and C.declared_as(ctx, call, recv, pattern)
-
-
-def _committed(ctx: FileContext, c: C.Creation) -> bool:
-    for use in ctx.uses(c.fn, c.var, c.stmt.end_byte):
-        p = use.parent
-        if p is not None and p.type == "selector_expression" and ctx.text(p.child_by_field_name("field")) == "Commit":
-            return True
-    return False
 
 
 RULE = Rule(

@@ -124,13 +124,7 @@ def _is_client(ctx: FileContext, call: Node, recv: Node) -> bool:
 
 def _used_as_response(ctx: FileContext, call: Node) -> bool:
     c = C.creation(ctx, call, True)
-    if c is None:
-        return False
-    for use in ctx.uses(c.fn, c.var, c.stmt.end_byte):
-        p = use.parent
-        if p is not None and p.type == "selector_expression" and ctx.text(p.child_by_field_name("field")) in RESPONSE_FIELDS:
-            return True
-    return False
+    return c is not None and C.used_as(ctx, c, RESPONSE_FIELDS)
 
 
 RULE = Rule(

@@ -48,7 +48,6 @@ or passed whole to another function.
 
 from __future__ import annotations
 
-from tree_sitter import Node
 
 from codemods import _closers as C
 from gofix.context import FileContext
@@ -69,7 +68,7 @@ def find(ctx: FileContext) -> list[Finding]:
         name = ctx.call_name(call)
         kind, methods = ("rows", ROWS_METHODS) if name in QUERIES else ("statement", STMT_METHODS)
         c = C.creation(ctx, call, True)
-        if c is None or not _used_with(ctx, c, methods):
+        if c is None or not C.used_as(ctx, c, methods, called=True):
             continue  # not used as rows / as a statement: some other Query or Prepare
         if kind == "rows":
             never = (f"the rows returned by {name} are never closed: they hold a pooled connection "
@@ -81,16 +80,6 @@ def find(ctx: FileContext) -> list[Finding]:
         if finding is not None:
             out.append(finding)
     return out
-
-
-def _used_with(ctx: FileContext, c: C.Creation, methods: tuple[str, ...]) -> bool:
-    for use in ctx.uses(c.fn, c.var, c.stmt.end_byte):
-        p: Node | None = use.parent
-        if (p is not None and p.type == "selector_expression"
-                and ctx.text(p.child_by_field_name("field")) in methods
-                and p.parent is not None and p.parent.type == "call_expression"):
-            return True
-    return False
 
 
 RULE = Rule(
