@@ -48,7 +48,6 @@ or passed whole to another function.
 
 from __future__ import annotations
 
-
 from codemods import _closers as C
 from gofix.context import FileContext
 from gofix.model import Finding
