@@ -54,7 +54,9 @@ SEND_LINE, GO_LINE, IDLE_LINE = 17, 16, 27
 
 
 def implemented(module: str) -> bool:
-    return "not implemented yet" not in (importlib.import_module(module).__doc__ or "")
+    """Every catalog rule is implemented now: the rule checks below always run."""
+    importlib.import_module(module)
+    return True
 
 
 @pytest.fixture
