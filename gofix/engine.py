@@ -270,7 +270,7 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
         return result, []
     ctx = FileContext(path, src, tree, module, options.rule_options)
     ctx.extra_resources = options.extra_resources  # read by unclosed-resource
-    lines = text_src.splitlines()
+    lines: list[str] | None = None  # split only when a rule found something
     errors: list[str] = []
     findings: list[Finding] = []
     for rule in active:
@@ -280,6 +280,8 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
             errors.append(f"{path}: internal error in rule {rule.id}: {type(e).__name__}: {e}")
             continue
         for f in found:
+            if lines is None:
+                lines = text_src.split("\n")  # rows as tree-sitter counts them, not str.splitlines's
             if is_suppressed(rule, lines, f.start.line):
                 continue
             if rule.timer_rule and module.timers_collected and f.severity != Severity.HINT:

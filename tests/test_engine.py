@@ -399,3 +399,13 @@ def test_every_rule_query_compiles():
         for value in vars(mod).values():
             if isinstance(value, S.LazyQuery):
                 assert value.query is not None
+
+
+def test_suppression_lines_are_counted_like_tree_sitter_rows():
+    """A U+2028 or form feed inside a string must not shift which line a comment is on."""
+    src = ('package p\n\nimport (\n\t"context"\n\t"time"\n)\n\nvar s = "a\u2028b\fc"\n\n'
+           'func f(parent context.Context) error {\n'
+           '\tctx, _ := context.WithTimeout(parent, time.Second) //gofix:ignore\n'
+           '\treturn ctx.Err()\n}\n').encode()
+    result, _ = engine.analyze("x.go", src, module(), engine.Options(select=frozenset({"lost-cancel"})))
+    assert result.findings == []
