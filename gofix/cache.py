@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -109,12 +110,19 @@ def content_digest(src: bytes) -> str:
 
 
 class StatIndex:
-    """path -> (mtime_ns, size, inode, content digest, key of an empty result or "", whether a
-    timer rule looks at the file).
+    """path -> (mtime_ns, size, inode, content digest, state, whether a timer rule looks at the
+    file, module tag).
+
+    state is EMPTY (nothing found: no cache entry to load), GENERATED (skipped as generated)
+    or "" (the result is in the cache); the module tag (gofix.engine.module_tag) says which
+    Go version and timer setting the state holds for.
 
     Lets a warm `check` skip reading files whose stat is unchanged (as git's index does).
     Entries whose mtime is within RACY_NS of the index's own write time are not trusted,
     since a file changed in the same clock tick could keep its stat.
+
+    It also keeps facts about whole directories (directory_flag: the //go:debug scan),
+    trusted while the directory's Go files keep their names and stats.
     """
 
     RACY_NS = 2_000_000_000
@@ -122,6 +130,8 @@ class StatIndex:
     def __init__(self, cache: Cache) -> None:
         self.file = cache.dir / f"index-{hashlib.sha256(cache.prefix.encode()).hexdigest()[:16]}.json"
         self.entries: dict[str, list] = {}
+        self.dirs: dict[str, list] = {}  # absolute directory -> [listing, flag]
+        self._flags: dict[str, bool] = {}  # answered in this run
         self.written_ns = 0
         self.dirty = False
         try:
@@ -129,6 +139,8 @@ class StatIndex:
             if isinstance(data, dict) and isinstance(data.get("entries"), dict):
                 self.entries = data["entries"]
                 self.written_ns = int(data.get("written_ns", 0))
+                if isinstance(data.get("dirs"), dict):
+                    self.dirs = data["dirs"]
         except (OSError, ValueError, TypeError):
             pass
 
@@ -136,18 +148,41 @@ class StatIndex:
     def stat_of(st: os.stat_result) -> list[int]:
         return [st.st_mtime_ns, st.st_size, st.st_ino]
 
-    def lookup(self, path: str, st: os.stat_result) -> tuple[str, str, bool] | None:
-        """(digest, empty_key, timer_relevant) for path when its stat matches a trustworthy entry."""
+    EMPTY, GENERATED = "empty", "generated"
+
+    def lookup(self, path: str, st: os.stat_result) -> tuple[str, str, bool, str] | None:
+        """(digest, state, timer_relevant, module tag) for path when its stat matches a
+        trustworthy entry."""
         e = self.entries.get(path)
-        if not isinstance(e, list) or len(e) != 6 or e[:3] != self.stat_of(st):
+        if not isinstance(e, list) or len(e) != 7 or e[:3] != self.stat_of(st):
             return None
         if st.st_mtime_ns >= self.written_ns - self.RACY_NS:
             return None
-        return e[3], e[4], bool(e[5])
+        return e[3], e[4], bool(e[5]), e[6]
 
-    def record(self, path: str, st: os.stat_result, digest: str, empty_key: str, timer_relevant: bool) -> None:
-        self.entries[path] = [*self.stat_of(st), digest, empty_key, int(timer_relevant)]
+    def record(self, path: str, st: os.stat_result, digest: str, state: str, timer_relevant: bool,
+               module_tag: str) -> None:
+        self.entries[path] = [*self.stat_of(st), digest, state, int(timer_relevant), module_tag]
         self.dirty = True
+
+    def directory_flag(self, directory: str, compute: Callable[[str], bool]) -> bool:
+        """compute(directory), a fact about the directory's Go files, remembered across runs
+        while those files keep their names and stats (and none is within the racy window)."""
+        known = self._flags.get(directory)
+        if known is not None:
+            return known
+        listing = _go_listing(directory)
+        e = self.dirs.get(directory)
+        if (listing is not None and isinstance(e, list) and len(e) == 2 and e[0] == listing
+                and all(item[1] < self.written_ns - self.RACY_NS for item in listing)):
+            value = bool(e[1])
+        else:
+            value = compute(directory)
+            if listing is not None:
+                self.dirs[directory] = [listing, int(value)]
+                self.dirty = True
+        self._flags[directory] = value
+        return value
 
     def save(self) -> None:
         if not self.dirty:
@@ -156,10 +191,24 @@ class StatIndex:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-index-", dir=self.file.parent)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"written_ns": time.time_ns(), "entries": self.entries}, f, separators=(",", ":"))
+                json.dump({"written_ns": time.time_ns(), "entries": self.entries, "dirs": self.dirs}, f, separators=(",", ":"))
             os.replace(tmp, self.file)
         except OSError:
             pass
+
+
+def _go_listing(directory: str) -> list[list] | None:
+    """[name, mtime_ns, size, inode] of the directory's Go files, sorted; None if unreadable."""
+    try:
+        out = []
+        with os.scandir(directory) as it:
+            for entry in it:
+                if entry.name.endswith(".go") and entry.is_file():
+                    st = entry.stat()
+                    out.append([entry.name, st.st_mtime_ns, st.st_size, st.st_ino])
+        return sorted(out)
+    except OSError:
+        return None
 
 
 def _encode(key: str, r: FileResult) -> dict:

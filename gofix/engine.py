@@ -100,20 +100,39 @@ def discover(paths: Iterable[str | Path], exclude: tuple[str, ...] = ()) -> Iter
             if not _excluded(p, exclude):
                 yield Target(p, explicit=True)
             continue
-        root = p.resolve()
-        for dirpath, dirnames, filenames in os.walk(p):
-            dirnames[:] = sorted(
-                d for d in dirnames
-                if d not in SKIP_DIRS and not d.startswith((".", "_"))
-                and not _excluded(Path(dirpath) / d, exclude)
-            )  # os.walk does not descend into links to directories
-            for name in sorted(filenames):
-                if not name.endswith(".go"):
-                    continue
-                fp = Path(dirpath) / name
-                if _excluded(fp, exclude) or (fp.is_symlink() and not _inside(fp, root)):
-                    continue
-                yield Target(fp, explicit=False)
+        yield from _walk(os.fspath(p), p.resolve(), exclude)
+
+
+def _walk(top: str, root: Path, exclude: tuple[str, ...]) -> Iterator[Target]:
+    """A directory's Go files (sorted), then its subdirectories' (sorted), as os.walk would
+    give them, but from one scandir per directory: the entries' types come with the listing,
+    so a large tree costs no stat per file here. Links to directories are not followed."""
+    try:
+        with os.scandir(top) as it:
+            entries = list(it)
+    except OSError:
+        return
+    files: list[os.DirEntry] = []
+    dirs: list[str] = []
+    for e in entries:
+        try:
+            is_dir = e.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if not e.is_symlink() and e.name not in SKIP_DIRS and not e.name.startswith((".", "_")):
+                dirs.append(e.name)
+        elif e.name.endswith(".go"):
+            files.append(e)
+    for e in sorted(files, key=lambda e: e.name):
+        fp = Path(e.path)
+        if _excluded(fp, exclude) or (e.is_symlink() and not _inside(fp, root)):
+            continue
+        yield Target(fp, explicit=False)
+    for d in sorted(dirs):
+        sub = os.path.join(top, d)
+        if not _excluded(Path(sub), exclude):
+            yield from _walk(sub, root, exclude)
 
 
 def _inside(p: Path, root: Path) -> bool:
@@ -173,25 +192,37 @@ def clear_module_caches() -> None:
     gomod.clear_caches()
     _dir_has_debug_directive.cache_clear()
     _module_info_for_dir.cache_clear()
+    _with_async_timers.cache_clear()
 
 
-def module_info(path: Path, options: Options, timers: bool = True) -> ModuleInfo:
+def module_info(path: Path, options: Options, timers: bool = True, index=None) -> ModuleInfo:
     """The module info for a file. timers=False skips what only the timer rules need (the
-    //go:debug scan of the directory): for files no timer rule looks at."""
-    return _module_info_for_dir(os.path.dirname(os.path.abspath(path)), options.go_version, timers)
+    //go:debug scan of the directory): for files no timer rule looks at. With a stat index
+    (gofix.cache.StatIndex), the scan's answer is reused while the directory's Go files
+    keep their stats."""
+    directory = os.path.dirname(os.path.abspath(path))
+    info = _module_info_for_dir(directory, options.go_version)
+    v = info.go_version
+    # //go:debug only matters where the go line alone leaves the choice open (1.23-1.26)
+    if timers and v is not None and NEW_TIMERS <= v < ALWAYS_NEW_TIMERS and not info.async_timers:
+        if index is not None:
+            found = index.directory_flag(directory, _dir_has_debug_directive)
+        else:
+            found = _dir_has_debug_directive(directory)
+        if found:
+            return _with_async_timers(info)
+    return info
 
 
 @lru_cache(maxsize=4096)
-def _module_info_for_dir(directory: str, go_version: GoVersion | None, timers: bool = True) -> ModuleInfo:
+def _module_info_for_dir(directory: str, go_version: GoVersion | None) -> ModuleInfo:
     info = module_for_dir(directory)
-    if go_version is not None:
-        info = replace(info, go_version=go_version)
-    v = info.go_version
-    # //go:debug only matters where the go line alone leaves the choice open (1.23-1.26)
-    if timers and v is not None and NEW_TIMERS <= v < ALWAYS_NEW_TIMERS and not info.async_timers \
-            and _dir_has_debug_directive(directory):
-        info = replace(info, async_timers=True)
-    return info
+    return info if go_version is None else replace(info, go_version=go_version)
+
+
+@lru_cache(maxsize=256)
+def _with_async_timers(info: ModuleInfo) -> ModuleInfo:
+    return replace(info, async_timers=True)
 
 
 # --- suppression ------------------------------------------------------------------------------------
@@ -376,11 +407,12 @@ def process(target: Target, options: Options, fix: bool,
         return FileResult(path=shown, error=err), []
     if src is None:
         return None, []  # generated
+    relevant = timer_relevant(src, options)
     try:
-        module = module_info(target.path, options)
+        module = module_info(target.path, options, timers=relevant)
     except GoModError as e:
         return FileResult(path=shown, error=str(e), source=src), []
-    result, errors = compute(shown, src, module, options, fix, accept)
+    result, errors = compute(shown, src, module, options, fix, accept, relevant)
     if target.explicit and result.error is None and not result.findings:
         # No rule looked at this file, so nothing parsed it; a file named on the command
         # line still gets its syntax checked, so that a typo is not a silent "clean".
@@ -391,16 +423,19 @@ def process(target: Target, options: Options, fix: bool,
 
 
 def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: bool,
-            accept: Callable[[Finding], bool] | None = None) -> tuple[FileResult, list[str]]:
+            accept: Callable[[Finding], bool] | None = None,
+            relevant: bool | None = None) -> tuple[FileResult, list[str]]:
     """analyze or fix_source, through the result cache when one is configured (and the fix
-    selection is the standard one: a custom `accept` is not part of the cache key)."""
+    selection is the standard one: a custom `accept` is not part of the cache key).
+    relevant: timer_relevant(src, options), when the caller knows it already."""
     cache = _cache_for(options) if accept is None else None
     if cache is None:
         return _in_layout(shown, src, module, options, fix, accept)
     from gofix.cache import content_digest
 
     digest = content_digest(src)
-    relevant = timer_relevant(src, options)
+    if relevant is None:
+        relevant = timer_relevant(src, options)
     key = cache.key(shown, digest, _key_module(module, relevant), fix)
     hit = cache.get(key, src)
     if hit is not None:
@@ -418,6 +453,7 @@ def timer_relevant(src: bytes, options: Options) -> bool:
     return any(r.timer_rule and r.prefilter(src, options) for r in options.rules())
 
 
+@lru_cache(maxsize=256)
 def _key_module(module: ModuleInfo, timer_relevant: bool) -> ModuleInfo:
     """What of the module info the cache key covers: the timer settings only for files a
     timer rule looks at (no other rule's result depends on them)."""
@@ -542,13 +578,18 @@ def _stat_index(options: Options):
     return StatIndex(cache)
 
 
+def module_tag(module: ModuleInfo, timer_relevant: bool) -> str:
+    """What of the module info a file's result depends on, as the stat index stores it."""
+    return f"{module.go_version}|{int(timer_relevant and module.async_timers)}"  # as _key_module
+
+
 def _from_index(index, targets, slots, stats, options: Options, on_file) -> list:
     """Fill slots for files whose stat is unchanged since a previous run; return the rest."""
     cache = _cache_for(options)
     rest = []
     for i, t in targets:
         try:
-            st = t.path.stat()
+            st = os.stat(t.path)
         except OSError:
             rest.append((i, t))
             continue
@@ -558,17 +599,26 @@ def _from_index(index, targets, slots, stats, options: Options, on_file) -> list
         if known is None:
             rest.append((i, t))
             continue
-        digest, empty_key, relevant = known
+        digest, state, relevant, tag = known
+        if state == index.GENERATED:
+            if t.explicit:  # a file named on the command line is analysed even when generated
+                rest.append((i, t))
+                continue
+            if on_file is not None:
+                on_file()
+            continue  # its slot stays (None, []): skipped, as when it was read
         try:
-            module = module_info(t.path, options, timers=relevant)
+            module = module_info(t.path, options, timers=relevant, index=index)
         except GoModError:
             rest.append((i, t))
             continue
-        key = cache.key(shown, digest, _key_module(module, relevant), False)
-        if empty_key == key:
+        if tag != module_tag(module, relevant):  # go.mod or //go:debug changed
+            rest.append((i, t))
+            continue
+        if state == index.EMPTY:
             slots[i] = (FileResult(path=shown, digest=digest, timer_relevant=relevant), [])
         else:
-            hit = cache.get(key, None)
+            hit = cache.get(cache.key(shown, digest, _key_module(module, relevant), False), None)
             if hit is None:
                 rest.append((i, t))
                 continue
@@ -580,19 +630,23 @@ def _from_index(index, targets, slots, stats, options: Options, on_file) -> list
 
 
 def _record_index(index, targets, slots, stats, options: Options) -> None:
-    cache = _cache_for(options)
     for i, t in targets:
         res, errs = slots[i]
         st = stats.get(i)
-        if res is None or st is None or res.digest is None or errs:
+        if st is None or errs:
+            continue
+        shown = display_path(t.path)
+        if res is None and not t.explicit:  # generated: remembered so that it is not read again
+            index.record(shown, st, "", index.GENERATED, False, "")
+            continue
+        if res is None or res.digest is None:
             continue
         try:
-            module = module_info(t.path, options, timers=res.timer_relevant)
+            module = module_info(t.path, options, timers=res.timer_relevant, index=index)
         except GoModError:
             continue
-        key_module = _key_module(module, res.timer_relevant)
-        empty_key = cache.key(res.path, res.digest, key_module, False) if _is_empty(res) else ""
-        index.record(res.path, st, res.digest, empty_key, res.timer_relevant)
+        state = index.EMPTY if _is_empty(res) else ""
+        index.record(shown, st, res.digest, state, res.timer_relevant, module_tag(module, res.timer_relevant))
     index.save()
 
 
