@@ -34,13 +34,17 @@ _ENGINE_FILES = ("__init__.py", "cache.py", "context.py", "edits.py", "engine.py
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of the engine's and rules' source files: editing a rule invalidates the cache."""
-    import codemods
+    """A hash of the engine's and rules' source files: editing a rule, or adding one to the
+    catalog (codemods/__init__.py), invalidates the cache. The rules are found, not imported:
+    a warm run that analyses nothing never loads them."""
+    from importlib.util import find_spec
 
     h = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
     files = [here / name for name in _ENGINE_FILES]
-    files += sorted(Path(codemods.__file__).parent.glob("*.py"))
+    spec = find_spec("codemods")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        files += sorted(Path(location).glob("*.py"))
     for p in files:
         h.update(p.name.encode())
         try:
@@ -52,8 +56,10 @@ def code_fingerprint() -> str:
 
 def options_fingerprint(options) -> str:
     data = {
-        "rules": sorted(r.id for r in options.rules()),
+        # the selection as given: which rules it resolves to is fixed by the catalog's code,
+        # which code_fingerprint covers (and resolving it would import every rule)
         "select": sorted(options.select) if options.select is not None else None,
+        "ignore": sorted(options.ignore),
         "unsafe": options.unsafe_fixes,
         "rule_options": {k: sorted(v.items()) for k, v in sorted(options.rule_options.items())},
         "resources": sorted(options.extra_resources.items()),

@@ -79,14 +79,14 @@ def build_options(
     cache_dir: Path | None = None,
     no_cache: bool = True,
 ) -> Options:
-    from codemods import RULE_IDS
-
     cfg_path = config if config is not None else find_config(paths[0] if paths else Path("."))
     if config is not None and not config.is_file():
         raise UsageError(f"{config}: config file not found")
     cfg = load_config(cfg_path)
 
     def rules_from(values: list[str], flag: str) -> list[str]:
+        from codemods import RULE_IDS  # imports every rule: only when rules are named
+
         for r in values:
             if r not in RULE_IDS:
                 raise UsageError(f"{flag}: unknown rule {r!r} (see `gofix rules`)")
@@ -107,6 +107,8 @@ def build_options(
         rid, dot, name = key.partition(".")
         if not sep or not dot or not name:
             raise UsageError(f"--option {item!r}: expected RULE.KEY=VALUE")
+        from codemods import RULE_IDS
+
         if rid not in RULE_IDS:
             raise UsageError(f"--option {item!r}: unknown rule {rid!r}")
         rule_options.setdefault(rid, {})[name] = value
