@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
 
-from gofix.model import Severity
-from gofix.triage import DumpError, read_dump
-from gofix.triage.group import Aggregator, compare, rank
-from gofix.triage.match import Matcher, compute_fixes
-from gofix.triage.parse import Report
-from gofix.triage.render import Row, print_table, sentence, to_json, to_markdown
-from gofix.triage.repo import RepoMap
+if TYPE_CHECKING:
+    from gofix.triage.group import Aggregator
+    from gofix.triage.match import Matcher
+    from gofix.triage.parse import Report
+    from gofix.triage.render import Row
+
+# Only typer at import time: every `gofix` start registers this command, and only a triage
+# run needs the parser, the matcher and rich; those are imported in triage().
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 MAX_PROBLEMS_SHOWN = 5
@@ -47,8 +47,17 @@ def triage(
 
     Groups goroutines by (wait state, first frame in your code, creation site), ranks them by count then longest wait (by growth when given BEFORE and AFTER dumps), maps frames into --repo and attaches the gofix findings of those functions. Exit status: 0 nothing matched, 1 a group has a finding (or --fix wrote files), 2 error. See docs/triage.md.
     """
+    from rich.console import Console
+
     from gofix.cli import UsageError, build_options
     from gofix.config import ConfigError
+    from gofix.model import Severity
+    from gofix.triage.dump import DumpError, read_dump
+    from gofix.triage.group import Aggregator, compare, rank
+    from gofix.triage.match import Matcher
+    from gofix.triage.parse import Report
+    from gofix.triage.render import Row, print_table, to_json, to_markdown
+    from gofix.triage.repo import RepoMap
 
     if format not in FORMATS:
         _eprint(f"gofix: --format: unknown format {format!r} ({', '.join(FORMATS)})")
@@ -154,6 +163,7 @@ def _write_fixes(matcher: Matcher, rows: list[Row], to_stderr: bool, verify: boo
     """Apply the matched findings' fixes the way `gofix fix` does: same engine path, dirty
     files refused, go build + go vet verification, atomic writes. Returns files written."""
     from gofix import safety
+    from gofix.triage.match import compute_fixes
     from gofix.writer import WriteError, write_atomic
 
     out = sys.stderr if to_stderr else sys.stdout
@@ -220,4 +230,4 @@ def _verify(results, outcomes, matcher: Matcher):
     return results
 
 
-__all__ = ["triage", "sentence", "Path"]
+__all__ = ["triage"]

@@ -1,0 +1,85 @@
+"""Reading a goroutine dump (a file, `-` for stdin) into an Aggregator, with a progress bar."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+from gofix.triage.group import Aggregator
+from gofix.triage.parse import Report, parse
+
+PROGRESS_EVERY = 20_000  # lines between progress bar updates
+_GZIP = b"\x1f\x8b"
+
+
+class DumpError(Exception):
+    pass
+
+
+def read_dump(name: str, agg: Aggregator, report: Report, progress: bool = False) -> None:
+    """Stream one dump (a path, or `-` for stdin) into agg; problems go into report."""
+    report.source = "<stdin>" if name == "-" else name
+    if name == "-":
+        binary: IO[bytes] = sys.stdin.buffer
+        total = None
+    else:
+        try:
+            binary = open(name, "rb")
+        except OSError as e:
+            raise DumpError(f"{name}: cannot read: {e.strerror or e}") from e
+        try:
+            import os
+
+            total = os.fstat(binary.fileno()).st_size
+        except OSError:
+            total = None
+    try:
+        head = binary.peek(2)[:2] if hasattr(binary, "peek") else b""
+        if head == _GZIP:
+            raise DumpError(f"{report.source}: this is a gzipped protobuf profile (debug=0); "
+                            "fetch /debug/pprof/goroutine?debug=2 (or ?debug=1) instead")
+        text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
+        with _progress_bar(report.source, total, progress) as tick:
+            records = parse(text, report)
+            if tick is None:
+                for r in records:
+                    agg.add(r)
+            else:
+                n = 0
+                for r in records:
+                    agg.add(r)
+                    n += 1
+                    if n % PROGRESS_EVERY == 0:
+                        tick(binary, report, len(agg.groups))
+                tick(binary, report, len(agg.groups))
+        text.detach()
+    finally:
+        if name != "-":
+            binary.close()
+
+
+@contextmanager
+def _progress_bar(label: str, total: int | None, enabled: bool) -> Iterator:
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
+               TextColumn("{task.fields[goroutines]:,} goroutines, {task.fields[groups]:,} groups"),
+               TimeElapsedColumn()]
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total, goroutines=0, groups=0)
+
+        def tick(binary, report: Report, groups: int) -> None:
+            try:
+                pos = binary.tell()
+            except (OSError, ValueError):
+                pos = None
+            bar.update(task, completed=pos, goroutines=report.goroutines, groups=groups)
+
+        yield tick
