@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -29,6 +28,22 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+def _print_version(value: bool) -> None:
+    if value:
+        from gofix import __version__
+
+        print(f"gofix {__version__}")
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print gofix's version and exit.")] = False,
+) -> None:
+    pass
+
+
 def _err_console():
     from rich.console import Console  # rich costs start-up time; only progress bars need it
 
@@ -135,27 +150,41 @@ def _default_cache_dir() -> Path:
     return Path(env) if env else default_cache_dir()
 
 
-@contextmanager
-def _progress(paths: list[Path], options: Options, disabled: bool) -> Iterator:
-    """A callback advancing a rich progress bar on stderr, when stderr is a terminal."""
-    if disabled or not sys.stderr.isatty():
-        yield None
-        return
-    total = engine.count_targets(paths, options)
-    if total < PROGRESS_MIN_FILES:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+class _ProgressBar:
+    """A rich progress bar on stderr, started once the run knows how many files it has
+    (from its own discovery: the tree is walked once) and only when there are enough."""
 
-    with Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=_err_console(), transient=True) as bar:
-        task = bar.add_task("scan", total=total)
-        yield lambda: bar.advance(task)
+    def __init__(self) -> None:
+        self.bar = None
+        self.task = None
+
+    def start(self, total: int) -> None:
+        if total < PROGRESS_MIN_FILES:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            console=_err_console(), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task("scan", total=total)
+
+    def tick(self) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def _run(paths: list[Path], options: Options, fix: bool, no_progress: bool) -> list[FileResult]:
-    with _progress(paths, options, no_progress) as tick:
-        results, errors = engine.run(paths, options, fix=fix, on_file=tick)
+    bar = None if no_progress or not sys.stderr.isatty() else _ProgressBar()
+    try:
+        results, errors = engine.run(paths, options, fix=fix, on_start=bar and bar.start,
+                                     on_file=bar and bar.tick)
+    finally:
+        if bar is not None:
+            bar.stop()
     for e in errors:
         eprint(f"gofix: {e}")
     for r in results:

@@ -516,8 +516,10 @@ PARALLEL_MIN_FILES = 16
 
 def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
         on_file: Callable[[], None] | None = None,
-        accept: Callable[[Finding], bool] | None = None) -> tuple[list[FileResult], list[str]]:
+        accept: Callable[[Finding], bool] | None = None,
+        on_start: Callable[[int], None] | None = None) -> tuple[list[FileResult], list[str]]:
     """Process every Go file under paths; results in discovery order, whatever `jobs` is.
+    on_start gets the number of files once they are found; on_file is called once per file.
 
     With several jobs, files are spread over worker processes; each worker reads, parses
     and drops its trees file by file, and only results come back. Big files are sent
@@ -525,6 +527,8 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
     """
     items = list(discover(paths, options.exclude))
     targets = [(i, t) for i, t in enumerate(items) if isinstance(t, Target)]
+    if on_start is not None:
+        on_start(len(targets))
     slots: list[tuple[FileResult | None, list[str]]] = [
         (t, []) if isinstance(t, FileResult) else (None, []) for t in items
     ]
@@ -671,8 +675,3 @@ def _batches(order: list, jobs: int) -> list[list]:
     if cur:
         batches.append(cur)
     return batches
-
-
-def count_targets(paths: Iterable[str | Path], options: Options) -> int:
-    return sum(1 for t in discover(paths, options.exclude) if isinstance(t, Target))
-

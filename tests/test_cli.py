@@ -183,3 +183,71 @@ def test_named_file_with_syntax_error_is_reported_even_without_candidates(tmp_pa
     bad.write_text("package p\n\nfunc f( {\n")
     r = invoke("check", str(bad))
     assert r.exit_code == 2 and "syntax error at 3:" in r.stderr
+
+
+def test_progress_bar_on_a_terminal_counts_every_file(tmp_path):
+    """On a terminal, the bar's total comes from the run's own discovery and every file
+    ticks it once: the final frame shows N/N."""
+    import os
+    import pty
+
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    for n in range(25):
+        (tmp_path / f"f{n}.go").write_bytes(LEAK if n % 2 else CLEAN)
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "gofix", "check", "--no-cache", "--jobs", "1", str(tmp_path)],
+                            stdout=subprocess.DEVNULL, stderr=slave, env=dict(os.environ, COLUMNS="100"))
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    assert proc.wait(timeout=60) == 1
+    assert b"scanning" in out and b"25/25" in out, out[-500:]
+
+
+def test_progress_bar_walks_the_tree_once(tree, monkeypatch):
+    from gofix import cli, engine
+
+    walks = _counting(engine.discover)
+    monkeypatch.setattr(engine, "discover", walks)
+    events: list = []
+
+    class Recorder:
+        def start(self, total: int) -> None:
+            events.append(("start", total))
+
+        def tick(self) -> None:
+            events.append("tick")
+
+        def stop(self) -> None:
+            events.append("stop")
+
+    monkeypatch.setattr(cli, "_ProgressBar", Recorder)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    options = cli.build_options([tree], None, None, False, None, None, None, None)
+    cli._run([tree], options, fix=False, no_progress=False)
+    assert walks.calls == 1
+    assert events == [("start", 2), "tick", "tick", "stop"]
+
+
+def _counting(fn):
+    def wrapper(*a, **kw):
+        wrapper.calls += 1
+        return fn(*a, **kw)
+
+    wrapper.calls = 0
+    return wrapper
+
+
+def test_version():
+    from gofix import __version__
+
+    r = invoke("--version")
+    assert r.exit_code == 0 and r.stdout == f"gofix {__version__}\n"
