@@ -196,8 +196,11 @@ class StatIndex:
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-index-", dir=self.file.parent)
+            # json.dumps, not json.dump: dump streams through the pure-Python encoder (~10x slower)
+            data = json.dumps({"written_ns": time.time_ns(), "entries": self.entries, "dirs": self.dirs},
+                              separators=(",", ":"))
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"written_ns": time.time_ns(), "entries": self.entries, "dirs": self.dirs}, f, separators=(",", ":"))
+                f.write(data)
             os.replace(tmp, self.file)
         except OSError:
             pass
