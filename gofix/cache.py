@@ -164,7 +164,11 @@ class StatIndex:
             return None
         if st.st_mtime_ns >= self.written_ns - self.RACY_NS:
             return None
-        return e[3], e[4], bool(e[5]), e[6]
+        digest, state, relevant, tag = e[3:]
+        if not (isinstance(digest, str) and state in ("", self.EMPTY, self.GENERATED)
+                and isinstance(relevant, int) and isinstance(tag, str)):
+            return None  # not written by this code: never trusted
+        return digest, state, bool(relevant), tag
 
     def record(self, path: str, st: os.stat_result, digest: str, state: str, timer_relevant: bool,
                module_tag: str) -> None:

@@ -272,3 +272,19 @@ def test_version_change_rereads_files_that_had_no_findings(warm_tree, tmp_path, 
     (warm_tree / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
     assert ("timer.go", "time-after-in-loop", "error") in _warm_run(warm_tree, o)
     assert reads.calls == 3, "files read again after the go line changed (gen.go stays skipped)"
+
+
+def test_index_entries_of_the_wrong_shape_are_not_trusted(tree, tmp_path):
+    o = opts(tmp_path)
+    expected = report(tree, o)
+    (index,) = (tmp_path / "cache").glob("index-*.json")
+    data = json.loads(index.read_text())
+    tag = engine.module_tag(engine.module_info(tree / "pkg0" / "f0.go", o), False)
+    bad = [[None, "", 0, tag], [["x"], "", 0, tag], ["d", 7, 0, tag], ["d", "", "yes", tag], ["d", "", 0, None]]
+    for n, entry in enumerate(data["entries"].values()):  # stats and tags match: other fields lie
+        entry[3:] = bad[n % len(bad)]
+    data["dirs"] = {d: "garbage" for d in data.get("dirs", {})} or {str(tree): [None, 1]}
+    data["written_ns"] = 2**62  # every entry out of the racy window
+    index.write_text(json.dumps(data))
+    engine._CACHES.clear()
+    assert report(tree, o) == expected
