@@ -82,7 +82,7 @@ run_tests, pristine = sys.argv[6] == "1", Path(sys.argv[7])
 scan_time = float(sys.argv[9]) - float(sys.argv[8])
 src = copy / "src"
 items = json.loads((out / "findings.json").read_text())
-scanned = engine.count_targets([src], engine.Options())
+scanned = sum(isinstance(t, engine.Target) for t in engine.discover([src]))
 
 per_rule = collections.Counter(i["rule"] for i in items)
 with_fix = [i for i in items if i.get("fix")]
