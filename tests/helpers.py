@@ -119,3 +119,14 @@ def golden_cases() -> list[tuple[str, Path]]:
 
 def golden_path(inp: Path) -> Path:
     return inp.with_name(inp.name.replace(".input.go", ".golden.go"))
+
+
+def counting(fn):
+    """fn, wrapped to count its calls in .calls (for "this must not run again" tests)."""
+
+    def wrapper(*a, **kw):
+        wrapper.calls += 1
+        return fn(*a, **kw)
+
+    wrapper.calls = 0
+    return wrapper

@@ -11,6 +11,7 @@ import pytest
 from gofix import cache as cache_mod
 from gofix import engine
 from gofix.output import to_json
+from helpers import counting
 
 LEAK = """package p
 
@@ -114,7 +115,7 @@ def test_rule_code_change_invalidates(tree, tmp_path, monkeypatch):
     k2 = cache_mod.Cache(tmp_path / "cache", o).prefix
     assert k1 != k2
     # with a different code fingerprint, nothing of the old entries is used
-    monkeypatch.setattr(engine, "analyze", _counting(engine.analyze))
+    monkeypatch.setattr(engine, "analyze", counting(engine.analyze))
     report(tree, o)
     assert engine.analyze.calls > 0
 
@@ -130,15 +131,6 @@ def test_corrupt_entries_are_ignored(tree, tmp_path):
         if not p.name.startswith("index-"):
             p.write_text(json.dumps({"key": "wrong", "findings": []}))
     assert report(tree, o) == expected
-
-
-def _counting(fn):
-    def wrapper(*a, **kw):
-        wrapper.calls += 1
-        return fn(*a, **kw)
-
-    wrapper.calls = 0
-    return wrapper
 
 
 TIMER = """package main
@@ -224,8 +216,8 @@ def test_warm_run_reads_no_file_and_scans_no_directory(warm_tree, tmp_path, monk
     o = opts(tmp_path)
     expected = {("timer.go", "time-after-in-loop", "hint"), ("other.go", "lost-cancel", "error")}
     assert _warm_run(warm_tree, o) == expected
-    reads = _counting(engine.read_target)
-    scans = _counting(engine._dir_has_debug_directive)
+    reads = counting(engine.read_target)
+    scans = counting(engine._dir_has_debug_directive)
     scans.cache_clear = engine._dir_has_debug_directive.cache_clear
     monkeypatch.setattr(engine, "read_target", reads)
     monkeypatch.setattr(engine, "_dir_has_debug_directive", scans)
@@ -265,7 +257,7 @@ def test_version_change_rereads_files_that_had_no_findings(warm_tree, tmp_path, 
     (warm_tree / "clean.go").write_text("package main\n\nfunc clean() {}\n")
     o = opts(tmp_path)
     _warm_run(warm_tree, o)
-    reads = _counting(engine.read_target)
+    reads = counting(engine.read_target)
     monkeypatch.setattr(engine, "read_target", reads)
     _warm_run(warm_tree, o)
     assert reads.calls == 0

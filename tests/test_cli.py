@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gofix.cli import app
+from helpers import counting
 
 runner = CliRunner()
 
@@ -215,7 +216,7 @@ def test_progress_bar_on_a_terminal_counts_every_file(tmp_path):
 def test_progress_bar_walks_the_tree_once(tree, monkeypatch):
     from gofix import cli, engine
 
-    walks = _counting(engine.discover)
+    walks = counting(engine.discover)
     monkeypatch.setattr(engine, "discover", walks)
     events: list = []
 
@@ -235,15 +236,6 @@ def test_progress_bar_walks_the_tree_once(tree, monkeypatch):
     cli._run([tree], options, fix=False, no_progress=False)
     assert walks.calls == 1
     assert events == [("start", 2), "tick", "tick", "stop"]
-
-
-def _counting(fn):
-    def wrapper(*a, **kw):
-        wrapper.calls += 1
-        return fn(*a, **kw)
-
-    wrapper.calls = 0
-    return wrapper
 
 
 def test_version():
