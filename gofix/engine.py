@@ -104,35 +104,36 @@ def discover(paths: Iterable[str | Path], exclude: tuple[str, ...] = ()) -> Iter
 
 
 def _walk(top: str, root: Path, exclude: tuple[str, ...]) -> Iterator[Target]:
-    """A directory's Go files (sorted), then its subdirectories' (sorted), as os.walk would
-    give them, but from one scandir per directory: the entries' types come with the listing,
-    so a large tree costs no stat per file here. Links to directories are not followed."""
-    try:
-        with os.scandir(top) as it:
-            entries = list(it)
-    except OSError:
-        return
-    files: list[os.DirEntry] = []
-    dirs: list[str] = []
-    for e in entries:
+    """A directory's Go files (sorted), then its subdirectories' (sorted, depth first), as
+    os.walk would give them, but from one scandir per directory: the entries' types come
+    with the listing, so a large tree costs no stat per file here. Links to directories are
+    not followed. A stack, not recursion: no depth of tree is too deep."""
+    stack = [top]
+    while stack:
+        directory = stack.pop()
         try:
-            is_dir = e.is_dir()
+            with os.scandir(directory) as it:
+                entries = list(it)
         except OSError:
-            is_dir = False
-        if is_dir:
-            if not e.is_symlink() and e.name not in SKIP_DIRS and not e.name.startswith((".", "_")):
-                dirs.append(e.name)
-        elif e.name.endswith(".go"):
-            files.append(e)
-    for e in sorted(files, key=lambda e: e.name):
-        fp = Path(e.path)
-        if _excluded(fp, exclude) or (e.is_symlink() and not _inside(fp, root)):
             continue
-        yield Target(fp, explicit=False)
-    for d in sorted(dirs):
-        sub = os.path.join(top, d)
-        if not _excluded(Path(sub), exclude):
-            yield from _walk(sub, root, exclude)
+        files: list[os.DirEntry] = []
+        dirs: list[str] = []
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not e.is_symlink() and e.name not in SKIP_DIRS and not e.name.startswith((".", "_")):
+                    dirs.append(e.path)
+            elif e.name.endswith(".go"):
+                files.append(e)
+        for e in sorted(files, key=lambda e: e.name):
+            fp = Path(e.path)
+            if _excluded(fp, exclude) or (e.is_symlink() and not _inside(fp, root)):
+                continue
+            yield Target(fp, explicit=False)
+        stack.extend(d for d in sorted(dirs, reverse=True) if not _excluded(Path(d), exclude))
 
 
 def _inside(p: Path, root: Path) -> bool:

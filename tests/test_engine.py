@@ -409,3 +409,17 @@ def test_suppression_lines_are_counted_like_tree_sitter_rows():
            '\treturn ctx.Err()\n}\n').encode()
     result, _ = engine.analyze("x.go", src, module(), engine.Options(select=frozenset({"lost-cancel"})))
     assert result.findings == []
+
+
+def test_discovery_of_a_very_deep_tree(tmp_path):
+    """Deeper than Python's recursion limit: the walk must not recurse per directory."""
+    import sys
+
+    d = tmp_path
+    for _ in range(sys.getrecursionlimit() + 50):
+        d = d / "d"
+        d.mkdir()  # one level at a time: mkdir(parents=True) itself recurses
+    (d / "deep.go").write_text("package deep\n")
+    (tmp_path / "top.go").write_text("package top\n")
+    found = [t.path for t in engine.discover([tmp_path]) if isinstance(t, engine.Target)]
+    assert [p.name for p in found] == ["top.go", "deep.go"]
