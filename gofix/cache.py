@@ -175,6 +175,13 @@ class StatIndex:
         self.entries[path] = [*self.stat_of(st), digest, state, int(timer_relevant), module_tag]
         self.dirty = True
 
+    def forget(self, drop: Callable[[str], bool]) -> None:
+        """Remove the entries whose path drop() accepts."""
+        gone = [path for path in self.entries if drop(path)]
+        for path in gone:
+            del self.entries[path]
+        self.dirty = self.dirty or bool(gone)
+
     def directory_flag(self, directory: str, compute: Callable[[str], bool]) -> bool:
         """compute(directory), a fact about the directory's Go files, remembered across runs
         while those files keep their names and stats (and none is within the racy window)."""

@@ -526,6 +526,7 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
     and drops its trees file by file, and only results come back. Big files are sent
     first, alone, so that one huge file does not end the run by itself.
     """
+    paths = list(paths)
     items = list(discover(paths, options.exclude))
     targets = [(i, t) for i, t in enumerate(items) if isinstance(t, Target)]
     if on_start is not None:
@@ -535,8 +536,9 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
     ]
     index = _stat_index(options) if not fix and accept is None else None
     stats: dict[int, os.stat_result] = {}
+    seen: set[str] = set()  # display paths of the files found, for forgetting the others
     if index is not None:
-        targets = _from_index(index, targets, slots, stats, options, on_file)
+        targets = _from_index(index, targets, slots, stats, options, on_file, seen)
     jobs = options.jobs or os.cpu_count() or 1
     if accept is not None or jobs <= 1 or len(targets) < PARALLEL_MIN_FILES:
         for i, t in targets:
@@ -564,6 +566,10 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
                     if on_file is not None:
                         on_file()
     if index is not None:
+        # files under a scanned directory that were not found again (deleted, renamed,
+        # unreadable) leave the index: forgetting costs at most a re-read, never a result
+        roots = [_shown_root(p) for p in paths if os.path.isdir(p)]
+        index.forget(lambda path: path not in seen and any(_under(path, root) for root in roots))
         _record_index(index, targets, slots, stats, options)
     results: list[FileResult] = []
     errors: list[str] = []
@@ -588,8 +594,23 @@ def module_tag(module: ModuleInfo, timer_relevant: bool) -> str:
     return f"{module.go_version}|{int(timer_relevant and module.async_timers)}"  # as _key_module
 
 
-def _from_index(index, targets, slots, stats, options: Options, on_file) -> list:
-    """Fill slots for files whose stat is unchanged since a previous run; return the rest."""
+def _shown_root(directory: str | Path) -> str:
+    """A scanned directory as the display paths of its files begin: "." for the current
+    directory (its files show as relative paths)."""
+    if os.path.abspath(directory) == os.getcwd():
+        return "."
+    return display_path(Path(directory))
+
+
+def _under(path: str, root: str) -> bool:
+    if root == ".":
+        return not os.path.isabs(path) and not path.startswith("..")
+    return path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _from_index(index, targets, slots, stats, options: Options, on_file, seen: set[str]) -> list:
+    """Fill slots for files whose stat is unchanged since a previous run; return the rest.
+    Adds the display path of every file it could stat to seen."""
     cache = _cache_for(options)
     rest = []
     for i, t in targets:
@@ -600,6 +621,7 @@ def _from_index(index, targets, slots, stats, options: Options, on_file) -> list
             continue
         stats[i] = st
         shown = display_path(t.path)
+        seen.add(shown)
         known = index.lookup(shown, st)
         if known is None:
             rest.append((i, t))

@@ -280,3 +280,33 @@ def test_index_entries_of_the_wrong_shape_are_not_trusted(tree, tmp_path):
     index.write_text(json.dumps(data))
     engine._CACHES.clear()
     assert report(tree, o) == expected
+
+
+def _indexed(tmp_path: Path) -> set[str]:
+    (index,) = (tmp_path / "cache").glob("index-*.json")
+    return set(json.loads(index.read_text())["entries"])
+
+
+@pytest.mark.parametrize("how", ["absolute", "relative", "cwd"])
+def test_index_forgets_deleted_files_under_the_scanned_directory_only(tree, tmp_path, monkeypatch, how):
+    o = opts(tmp_path)
+    if how == "absolute":
+        root, sub = tree, tree / "pkg0"
+    else:
+        monkeypatch.chdir(tree.parent if how == "relative" else tree)
+        root = Path("src") if how == "relative" else Path(".")
+        sub = root / "pkg0"
+    outside = tmp_path / "other"  # scanned once, never under root: its entries must stay
+    outside.mkdir()
+    (outside / "o.go").write_text(LEAK.format(n=99))
+    report(outside, o)
+    report(root, o)
+    before = _indexed(tmp_path)
+    assert len(before) == 41
+    (tree / "pkg1" / "f1.go").unlink()
+    (tree / "pkg0" / "f5.go").unlink()
+    report(sub, o)  # a run over pkg0 forgets pkg0's deleted file and keeps pkg1's entries
+    after_sub = _indexed(tmp_path)
+    assert len(after_sub) == 40 and not any(p.endswith("f5.go") for p in after_sub)
+    report(root, o)
+    assert len(_indexed(tmp_path)) == 39
