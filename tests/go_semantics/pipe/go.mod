@@ -1,0 +1,3 @@
+module sem/pipe
+
+go 1.22
