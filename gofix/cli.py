@@ -61,7 +61,9 @@ class UsageError(Exception):
 
 # --- shared options ---------------------------------------------------------------------------------
 
-PathsArg = Annotated[list[Path], typer.Argument(help="Go files or directories (default: .)", show_default=False)]
+PathsArg = Annotated[Optional[list[str]], typer.Argument(
+    help="Go files, directories or package patterns: ./..., dir/..., example.com/m/internal/... (default: .)",
+    show_default=False, metavar="[PATHS|PACKAGES]...")]
 SelectOpt = Annotated[Optional[str], typer.Option("--select", help="Comma-separated rule ids to run (default: all).")]
 IgnoreOpt = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated rule ids to skip.")]
 UnsafeOpt = Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe (may change behaviour).")]
@@ -74,6 +76,18 @@ MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-file-size", help="Skip
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: one per core; 1: no parallelism).")]
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Result cache directory (default: $GOFIX_CACHE_DIR or ~/.cache/gofix).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
+
+
+def _expand(args: list[str] | None) -> list[Path]:
+    """Paths and Go package patterns (gofix.patterns) as the paths the engine walks."""
+    from gofix.patterns import expand
+
+    found, errors = expand(args or ["."])
+    for e in errors:
+        eprint(f"gofix: {e}")
+    if errors:
+        raise typer.Exit(EXIT_ERROR)
+    return found
 
 
 def _split(v: str | None) -> list[str]:
@@ -252,7 +266,7 @@ def check(
     since: Annotated[Optional[str], typer.Option("--since", help="Only findings on lines changed since this git ref (e.g. origin/main).")] = None,
 ) -> None:
     """Report leaks. Exit 1 if any finding is a warning or error (hints alone exit 0)."""
-    paths = paths or [Path(".")]
+    paths = _expand(paths)
     if format not in ("text", "json", "sarif", "github"):
         raise UsageError(f"--format: unknown format {format!r} (text, json, sarif, github)")
     changed = None
@@ -305,7 +319,7 @@ def diff(
     verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Check each changed package with go build and go vet (offline, through -overlay) and leave out fixes that fail.")] = False,
 ) -> None:
     """Print the fixes as a unified diff (git apply-able). Exit 1 if there are changes."""
-    paths = paths or [Path(".")]
+    paths = _expand(paths)
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache)
     results = _run(paths, options, fix=True, no_progress=no_progress)
@@ -350,7 +364,7 @@ def fix(
     from gofix import safety
     from gofix.writer import WriteError, scan_roots, write_atomic
 
-    paths = paths or [Path(".")]
+    paths = _expand(paths)
     if format not in ("text", "json"):
         raise UsageError(f"--format: unknown format {format!r} (text, json)")
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
