@@ -190,9 +190,7 @@ def _plan(ctx: FileContext, select: Node, calls: list[Node]) -> _Plan:
 def _suppressed(ctx: FileContext, call: Node) -> bool:
     """Whether the engine will drop this call's finding (`//gofix:ignore` and friends): then the
     select's shared fix must leave that time.After alone too."""
-    from gofix.engine import is_suppressed  # the engine imports the rules: import it late
-
-    return is_suppressed(RULE, ctx.src.decode("utf-8", "replace").splitlines(), call.start_point.row + 1)
+    return ctx.suppressed(ID, call)
 
 
 def _receive_operand(clause: Node) -> list[Node]:

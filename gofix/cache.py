@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -26,10 +27,61 @@ from gofix.model import Applicability, Edit, FileResult, Finding, Fix, Position,
 SCHEMA = 1
 
 
-# The engine modules whose code decides a file's result (the faces, triage, bot and lsp,
-# do not), plus every rule module.
-_ENGINE_FILES = ("__init__.py", "cache.py", "context.py", "edits.py", "engine.py", "gomod.py",
-                 "model.py", "rules.py", "syntax.py", "visitor.py")
+_IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+(gofix(?:\.\w+)*)[ \t]+import[ \t]+(?:\(([^)]*)\)|([^\n]*))"
+                     rb"|import[ \t]+(gofix(?:\.\w+)*))", re.M)
+# Where the result of a file is decided: the engine and everything it imports (the rules
+# come in through codemods/); the faces (cli, lsp, bot, triage) import the engine, not
+# the other way round, so they stay out.
+_ENGINE_ROOTS = ("gofix.engine", "gofix.cache")
+
+
+def engine_files(rule_files: list[Path] = ()) -> list[Path]:
+    """The gofix source files a file's result depends on: the modules gofix.engine and the
+    rule files import, transitively (imports inside functions included), found by reading
+    the sources, not by importing them. Derived, so a new module cannot be forgotten."""
+    here = Path(__file__).parent
+    seen: dict[str, Path] = {}
+    todo = list(_ENGINE_ROOTS)
+    sources = [(None, p) for p in rule_files]
+    while todo or sources:
+        if sources:
+            _, path = sources.pop()
+        else:
+            name = todo.pop()
+            if name in seen:
+                continue
+            path = _module_file(here, name)
+            if path is None:
+                continue
+            seen[name] = path
+            parts = name.split(".")
+            todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # parent packages run too
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        for m in _IMPORT.finditer(data):
+            if m.group(4):
+                todo.append(m.group(4).decode())
+                continue
+            base = m.group(1).decode()
+            todo.append(base)
+            names = (m.group(2) or m.group(3) or b"").split(b"#")[0]
+            for word in re.split(rb"[\s,()\\]+", names):
+                if word and word != b"as" and re.fullmatch(rb"\w+", word):
+                    todo.append(f"{base}.{word.decode()}")  # a submodule, if there is one
+    return sorted(set(seen.values()))
+
+
+def _module_file(here: Path, name: str) -> Path | None:
+    parts = name.split(".")
+    if parts[0] != "gofix":
+        return None
+    base = here.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py") if len(parts) > 1 else None, base / "__init__.py"):
+        if candidate is not None and candidate.is_file():
+            return candidate
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -41,12 +93,12 @@ def code_fingerprint() -> str:
 
     h = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    files = [here / name for name in _ENGINE_FILES]
+    rules: list[Path] = []
     spec = find_spec("codemods")
     for location in (spec.submodule_search_locations or []) if spec else []:
-        files += sorted(Path(location).glob("*.py"))
-    for p in files:
-        h.update(p.name.encode())
+        rules += sorted(Path(location).glob("*.py"))
+    for p in engine_files(rules) + rules:
+        h.update(p.relative_to(here.parent).as_posix().encode() if p.is_relative_to(here.parent) else p.name.encode())
         try:
             h.update(p.read_bytes())
         except OSError:
@@ -89,10 +141,18 @@ class Cache:
     def _file(self, key: str) -> Path:
         return self.dir / key[:2] / f"{key}.json"
 
-    def get(self, key: str, src: bytes | None) -> FileResult | None:
+    def get(self, key: str, src: bytes | None,
+            package: Callable[[], str] | None = None) -> FileResult | None:
+        """The entry for key, or None. An entry whose result used the file's package (other
+        files of its directory) holds their fingerprint; `package()` gives today's, and a
+        different one is a miss. Without `package` the caller vouches for the siblings (the
+        stat index compared their stats)."""
         try:
             data = json.loads(self._file(key).read_text(encoding="utf-8"))
             if data.get("key") != key:
+                return None
+            stored = data.get("package")
+            if stored is not None and package is not None and package() != stored:
                 return None
             return _decode(data, src)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -117,7 +177,8 @@ def content_digest(src: bytes) -> str:
 
 class StatIndex:
     """path -> (mtime_ns, size, inode, content digest, state, whether a timer rule looks at the
-    file, module tag).
+    file, module tag, siblings: "" or a hash of the names and stats of the directory's other Go
+    files, for a result that used the file's package).
 
     state is EMPTY (nothing found: no cache entry to load), GENERATED (skipped as generated)
     or "" (the result is in the cache); the module tag (gofix.engine.module_tag) says which
@@ -138,6 +199,7 @@ class StatIndex:
         self.entries: dict[str, list] = {}
         self.dirs: dict[str, list] = {}  # absolute directory -> [listing, flag]
         self._flags: dict[str, bool] = {}  # answered in this run
+        self._listings: dict[str, list[list] | None] = {}  # directory -> _go_listing, this run
         self.written_ns = 0
         self.dirty = False
         try:
@@ -158,22 +220,45 @@ class StatIndex:
 
     def lookup(self, path: str, st: os.stat_result) -> tuple[str, str, bool, str] | None:
         """(digest, state, timer_relevant, module tag) for path when its stat matches a
-        trustworthy entry."""
+        trustworthy entry (and, for a result that used the package's other files, their
+        names and stats match too)."""
         e = self.entries.get(path)
-        if not isinstance(e, list) or len(e) != 7 or e[:3] != self.stat_of(st):
+        if not isinstance(e, list) or len(e) != 8 or e[:3] != self.stat_of(st):
             return None
         if st.st_mtime_ns >= self.written_ns - self.RACY_NS:
             return None
-        digest, state, relevant, tag = e[3:]
+        digest, state, relevant, tag, siblings = e[3:]
         if not (isinstance(digest, str) and state in ("", self.EMPTY, self.GENERATED)
-                and isinstance(relevant, int) and isinstance(tag, str)):
+                and isinstance(relevant, int) and isinstance(tag, str) and isinstance(siblings, str)):
             return None  # not written by this code: never trusted
+        if siblings and siblings != self._siblings(path, trusted=True):
+            return None  # another file of the directory changed: the package facts may have
         return digest, state, bool(relevant), tag
 
     def record(self, path: str, st: os.stat_result, digest: str, state: str, timer_relevant: bool,
-               module_tag: str) -> None:
-        self.entries[path] = [*self.stat_of(st), digest, state, int(timer_relevant), module_tag]
+               module_tag: str, package: bool = False) -> None:
+        """package: the result used the package's other files (FileResult.package_fingerprint)."""
+        siblings = (self._siblings(path, trusted=False) or "") if package else ""
+        if package and not siblings:
+            self.entries.pop(path, None)  # the directory cannot be listed: nothing to trust
+            return
+        self.entries[path] = [*self.stat_of(st), digest, state, int(timer_relevant), module_tag, siblings]
         self.dirty = True
+
+    def _siblings(self, path: str, trusted: bool) -> str | None:
+        """A hash of the names and stats of the other Go files in path's directory; with
+        trusted=True, None when one of them changed within the racy window."""
+        directory = os.path.dirname(os.path.abspath(path))
+        listing = self._listings.get(directory)
+        if listing is None:
+            listing = self._listings[directory] = _go_listing(directory)
+        if listing is None:
+            return None
+        me = os.path.basename(path)
+        others = [item for item in listing if item[0] != me]
+        if trusted and any(item[1] >= self.written_ns - self.RACY_NS for item in others):
+            return None
+        return hashlib.sha256(json.dumps(others).encode()).hexdigest()[:16]
 
     def forget(self, drop: Callable[[str], bool]) -> None:
         """Remove the entries whose path drop() accepts."""
@@ -239,6 +324,7 @@ def _encode(key: str, r: FileResult) -> dict:
         "fixed": r.fixed.decode("utf-8") if r.fixed is not None else None,
         "findings": [_finding(f) for f in r.findings],
         "applied": [r.findings.index(f) for f in r.applied if f in r.findings],
+        "package": r.package_fingerprint,
     }
 
 
@@ -275,4 +361,7 @@ def _decode(data: dict, src: bytes | None) -> FileResult:
     result = FileResult(path=data["path"], findings=findings, error=data["error"], source=src)
     result.fixed = data["fixed"].encode("utf-8") if data["fixed"] is not None else None
     result.applied = [findings[i] for i in data["applied"]]
+    result.package_fingerprint = data.get("package")
+    if result.package_fingerprint is not None and not isinstance(result.package_fingerprint, str):
+        raise TypeError("package fingerprint")
     return result

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -30,12 +30,15 @@ from gofix.gomod import (
 from gofix.model import Applicability, FileResult, Finding, Severity
 from gofix.edits import apply_edits, select_compatible
 from gofix.rules import Rule
+from gofix.analysis.package import DiskFiles, Package, disk_fingerprint
 
 MAX_PASSES = 32  # fixes that touch the whole file (imports) go one per pass
 DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
 SKIP_DIRS = {"vendor", "testdata", "node_modules"}
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.\r?$", re.M)
 _PACKAGE = re.compile(rb"^package\s", re.M)
+# Sibling files read for ctx.package, remembered by stat for the rest of the run (per process).
+_DISK = DiskFiles()
 
 
 @dataclass(frozen=True)
@@ -226,60 +229,18 @@ def _with_async_timers(info: ModuleInfo) -> ModuleInfo:
     return replace(info, async_timers=True)
 
 
-# --- suppression ------------------------------------------------------------------------------------
-
-_SUPPRESS = re.compile(
-    r"//\s*(?:gofix:ignore(?P<gofix>(?:[ \t]+[\w,\- \t]*)?)$"
-    r"|nolint(?::(?P<nolint>[\w,\-]+))?\b"
-    r"|lint:ignore\s+(?P<lint>\S+))"
-)
-
-
-def _suppressions(line: str) -> list[tuple[str, set[str] | None]]:
-    """(kind, names) pairs for the suppression comments on one line; names None = all."""
-    out: list[tuple[str, set[str] | None]] = []
-    idx = line.find("//")
-    while idx >= 0:
-        m = _SUPPRESS.match(line, idx)
-        if m:
-            if m.group("gofix") is not None:
-                names = {n.strip() for n in re.split(r"[,\s]+", m.group("gofix")) if n.strip()}
-                out.append(("gofix", names or None))
-            elif m.group("lint") is not None:
-                out.append(("lint", {m.group("lint")}))
-            else:
-                nl = m.group("nolint")
-                out.append(("nolint", {n.strip() for n in nl.split(",")} if nl else None))
-        idx = line.find("//", idx + 2)
-    return out
-
-
-def is_suppressed(rule: Rule, lines: list[str], line_no: int) -> bool:
-    """Suppressed by a comment at the end of the finding's line or on the line above."""
-    for ln in (line_no, line_no - 1):
-        if not 1 <= ln <= len(lines):
-            continue
-        text = lines[ln - 1]
-        if ln == line_no - 1 and not text.lstrip().startswith("//"):
-            continue
-        for kind, names in _suppressions(text):
-            if names is None:
-                return True
-            if kind == "gofix" and rule.id in names:
-                return True
-            if kind == "nolint" and ({"gofix", rule.id} | set(rule.nolint)) & names:
-                return True
-            if kind == "lint" and set(rule.nolint) & names:
-                return True
-    return False
-
-
 # --- analysis -------------------------------------------------------------------------------------
 
 
 def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
-            rules: list[Rule] | None = None) -> tuple[FileResult, list[str]]:
-    """Findings for one file's bytes (nothing is read from disk here).
+            rules: list[Rule] | None = None,
+            siblings: Mapping[str, bytes] | None = None) -> tuple[FileResult, list[str]]:
+    """Findings for one file's bytes.
+
+    The file's package (ctx.package) is src plus the other files of its directory, read
+    from disk only if a rule asks; `siblings` (path -> bytes) gives them instead (tests,
+    editors). When a rule used them, result.package_fingerprint is set: the result then
+    depends on their bytes too (the cache checks it).
 
     Returns the FileResult and internal errors of single rules (logged by the caller;
     the other rules still report).
@@ -290,7 +251,7 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
     if not active:
         return result, []
     try:
-        text_src = src.decode("utf-8")
+        src.decode("utf-8")
     except UnicodeDecodeError as e:
         result.error = f"not valid UTF-8 (byte {e.start}); file skipped"
         return result, []
@@ -300,9 +261,11 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
         row, col = bad.start_point.row + 1, bad.start_point.column + 1
         result.error = f"syntax error at {row}:{col}; file not analysed"
         return result, []
-    ctx = FileContext(path, src, tree, module, options.rule_options)
+    package = (Package.of_file(path, src, tree, reader=_DISK) if siblings is None
+               else Package.in_memory(path, src, siblings, tree))
+    ctx = FileContext(path, src, tree, module, options.rule_options, package=package,
+                      nolint={r.id: r.nolint for r in active})
     ctx.extra_resources = options.extra_resources  # read by unclosed-resource
-    lines: list[str] | None = None  # split only when a rule found something
     errors: list[str] = []
     findings: list[Finding] = []
     for rule in active:
@@ -312,15 +275,15 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
             errors.append(f"{path}: internal error in rule {rule.id}: {type(e).__name__}: {e}")
             continue
         for f in found:
-            if lines is None:
-                lines = text_src.split("\n")  # rows as tree-sitter counts them, not str.splitlines's
-            if is_suppressed(rule, lines, f.start.line):
+            if ctx.suppressed(rule.id, f):
                 continue
             if rule.timer_rule and module.timers_collected and f.severity != Severity.HINT:
                 f = _as_timer_hint(f)
             findings.append(f)
     findings.sort(key=lambda f: (f.start_byte, f.rule, f.end_byte))
     result.findings = findings
+    if package.used:
+        result.package_fingerprint = package.fingerprint
     return result, errors
 
 
@@ -341,14 +304,15 @@ def fix_applies(f: Finding, options: Options) -> bool:
 
 
 def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
-               accept: Callable[[Finding], bool] | None = None) -> tuple[FileResult, list[str]]:
+               accept: Callable[[Finding], bool] | None = None,
+               siblings: Mapping[str, bytes] | None = None) -> tuple[FileResult, list[str]]:
     """Analyse src and apply the selected fixes up to a fixed point.
 
     Fixes whose edits overlap (or that introduce names into the same function) go in
     later passes, each pass re-analysing the previous output. The result's findings are
     those of the original source; `fixed` holds the final bytes.
     """
-    first, errors = analyze(path, src, module, options)
+    first, errors = analyze(path, src, module, options, siblings=siblings)
     if first.error or not first.findings:
         return first, errors
     accept = accept or (lambda f: fix_applies(f, options))
@@ -367,7 +331,8 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
             return first, errors
         applied.extend(f for f in chosen if id(f.fix) in accepted_ids)
         cur = nxt
-        result, errs = analyze(path, cur, module, options)
+        result, errs = analyze(path, cur, module, options, siblings=siblings)
+        first.package_fingerprint = first.package_fingerprint or result.package_fingerprint
         errors.extend(errs)
         if result.error:
             errors.append(f"{path}: fixed output failed to re-analyse: {result.error}")
@@ -438,7 +403,7 @@ def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: b
     if relevant is None:
         relevant = timer_relevant(src, options)
     key = cache.key(shown, digest, _key_module(module, relevant), fix)
-    hit = cache.get(key, src)
+    hit = cache.get(key, src, package=lambda: disk_fingerprint(shown, src, _DISK))
     if hit is not None:
         hit.digest, hit.timer_relevant = digest, relevant
         return hit, []
@@ -673,7 +638,8 @@ def _record_index(index, targets, slots, stats, options: Options) -> None:
         except GoModError:
             continue
         state = index.EMPTY if _is_empty(res) else ""
-        index.record(shown, st, res.digest, state, res.timer_relevant, module_tag(module, res.timer_relevant))
+        index.record(shown, st, res.digest, state, res.timer_relevant, module_tag(module, res.timer_relevant),
+                     package=res.package_fingerprint is not None)
     index.save()
 
 

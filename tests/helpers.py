@@ -67,11 +67,11 @@ def options_for(rule: str | None, cfg: CaseConfig | None = None, unsafe: bool = 
 def run_fix(src: bytes, rule: str | None, cfg: CaseConfig | None = None, path: str = "x.go") -> tuple[FileResult, list[str]]:
     cfg = cfg or case_config(src.decode("utf-8", "replace"))
     opts = options_for(rule, cfg)
-    return engine.fix_source(path, src, module(cfg.go), opts)
+    return engine.fix_source(path, src, module(cfg.go), opts, siblings={})
 
 
 def run_check(src: bytes, rule: str | None, go: str = DEFAULT_GO) -> FileResult:
-    result, errors = engine.analyze("x.go", src, module(go), options_for(rule))
+    result, errors = engine.analyze("x.go", src, module(go), options_for(rule), siblings={})
     assert not errors, errors
     return result
 
@@ -102,7 +102,7 @@ def assert_codemod(rule: str, before: str, after: str | None = None, go: str = D
 def want_markers(src: str) -> dict[int, list[str]]:
     """line -> regexes of `// want "..."` markers on that line."""
     out: dict[int, list[str]] = {}
-    for i, line in enumerate(src.splitlines(), 1):
+    for i, line in enumerate(src.split("\n"), 1):  # rows as the Go tools count them (not U+2028)
         m = _WANT.search(line)
         if m:
             out[i] = [bytes(s, "utf-8").decode("unicode_escape") for s in re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1))]

@@ -272,7 +272,8 @@ def test_index_entries_of_the_wrong_shape_are_not_trusted(tree, tmp_path):
     (index,) = (tmp_path / "cache").glob("index-*.json")
     data = json.loads(index.read_text())
     tag = engine.module_tag(engine.module_info(tree / "pkg0" / "f0.go", o), False)
-    bad = [[None, "", 0, tag], [["x"], "", 0, tag], ["d", 7, 0, tag], ["d", "", "yes", tag], ["d", "", 0, None]]
+    bad = [[None, "", 0, tag, ""], [["x"], "", 0, tag, ""], ["d", 7, 0, tag, ""], ["d", "", "yes", tag, ""],
+           ["d", "", 0, None, ""], ["d", "", 0, tag, None]]
     for n, entry in enumerate(data["entries"].values()):  # stats and tags match: other fields lie
         entry[3:] = bad[n % len(bad)]
     data["dirs"] = {d: "garbage" for d in data.get("dirs", {})} or {str(tree): [None, 1]}

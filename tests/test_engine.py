@@ -245,8 +245,10 @@ def test_go_mod_version_godebug_and_errors(tmp_path):
 def test_suppression(line, above, suppressed):
     from codemods import lost_cancel
 
-    lines = [above, line]
-    assert engine.is_suppressed(lost_cancel.RULE, lines, 2) is suppressed
+    ctx = ctx_of(f"package p\n\nfunc f() {{\n\t{above}\n\t{line}\n}}\n".replace("\tx", "\tx()").replace("\ty ", "\ty() "))
+    call = first(ctx, "call_expression", "x()")
+    ctx.nolint = {lost_cancel.ID: lost_cancel.RULE.nolint}  # as the engine fills it
+    assert ctx.suppressed(lost_cancel.ID, call) is suppressed
 
 
 # --- visitor and matchers ------------------------------------------------------------------------

@@ -1,0 +1,62 @@
+"""The analysis layer: the only part of gofix that rules (codemods/) import.
+
+The vocabulary a rule needs is re-exported here:
+
+    from gofix.analysis import Applicability, FileContext, Finding, Fix, Rule, Severity
+
+and the facts live in submodules, each memoised on the FileContext (`ctx.memo`):
+
+- model       Finding, Fix, Edit, Applicability, Severity, Position, FileResult
+- rule        Rule (what each codemods/ module exports as RULE)
+- context     FileContext: tree, bytes, imports, Go version, per-function facts,
+              `ctx.package`, `ctx.suppressed(rule_id, node)`, `ctx.type_of(expr)`, `ctx.memo`
+- syntax      parsing, queries, small structural facts of tree-sitter-go trees
+- edits       building byte-range edits that keep gofmt layout; applying them
+- package     Package / PackageFile: the other files of the package, read lazily
+- suppression `//gofix:ignore`, `//nolint`, `//lint:ignore` as a fact of the file
+- types       (by the "closers" work) type_of(ctx, expr) -> GoType | None
+"""
+
+from gofix.analysis import syntax
+from gofix.analysis.context import FileContext, FunctionFacts, literal_usage, use_kind
+from gofix.analysis.edits import (
+    apply_edits,
+    ensure_import,
+    insert_after_statement,
+    insert_at_block_end,
+    insert_at_block_start,
+    insert_before_statement,
+    remove_import,
+    replace_node,
+)
+from gofix.analysis.model import Applicability, Edit, FileResult, Finding, Fix, Position, Severity
+from gofix.analysis.package import Decl, Package, PackageFile
+from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
+
+__all__ = [
+    "Applicability",
+    "Decl",
+    "Edit",
+    "FileContext",
+    "FileResult",
+    "Finding",
+    "Fix",
+    "FunctionFacts",
+    "GO_FUNC_LITERAL",
+    "Package",
+    "PackageFile",
+    "Position",
+    "Rule",
+    "Severity",
+    "apply_edits",
+    "ensure_import",
+    "insert_after_statement",
+    "insert_at_block_end",
+    "insert_at_block_start",
+    "insert_before_statement",
+    "literal_usage",
+    "remove_import",
+    "replace_node",
+    "syntax",
+    "use_kind",
+]

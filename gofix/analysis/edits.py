@@ -1,0 +1,239 @@
+"""The edit model: building byte-range edits that keep gofmt layout, and applying them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tree_sitter import Node
+
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext, default_package_name
+from gofix.analysis.model import Edit, Fix
+
+
+# --- applying -------------------------------------------------------------------------
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    if a.start == a.end and b.start == b.end:
+        return a.start == b.start  # two inserts at one point: order would be ambiguous
+    if a.start == a.end:
+        return b.start < a.start < b.end
+    if b.start == b.end:
+        return a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
+
+
+def _scopes_overlap(a: Fix, b: Fix) -> bool:
+    if a.scope is None or b.scope is None:
+        return False
+    return a.scope[0] < b.scope[1] and b.scope[0] < a.scope[1]
+
+
+def select_compatible(fixes: Iterable[Fix]) -> tuple[list[Fix], list[Fix]]:
+    """Split fixes (in the given order) into those applied together now and those deferred:
+    a fix is deferred when any of its edits overlaps an accepted edit, or when it introduces
+    names into a function where an accepted fix already does."""
+    accepted: list[Fix] = []
+    deferred: list[Fix] = []
+    taken: list[Edit] = []
+    for fix in fixes:
+        if any(_overlaps(e, t) for e in fix.edits for t in taken) or any(
+            _scopes_overlap(fix, a) for a in accepted
+        ):
+            deferred.append(fix)
+            continue
+        accepted.append(fix)
+        taken.extend(fix.edits)
+    return accepted, deferred
+
+
+def apply_edits(src: bytes, edits: Iterable[Edit]) -> bytes:
+    """Apply non-overlapping edits (any order) to src."""
+    out = []
+    pos = 0
+    for e in sorted(edits):
+        if e.start < pos:
+            raise ValueError(f"overlapping edits at byte {e.start}")
+        out.append(src[pos : e.start])
+        out.append(e.text)
+        pos = e.end
+    out.append(src[pos:])
+    return b"".join(out)
+
+
+# --- building -----------------------------------------------------------------------------
+
+
+def insert_after_statement(ctx: FileContext, stmt: Node, lines: list[str]) -> Edit | None:
+    """Insert `lines` as statements after stmt, with stmt's indentation.
+
+    The text goes at the end of stmt's line (after a trailing comment), so the comment
+    stays with its statement. None when something other than a comment follows stmt on
+    its line (a one-line block such as `if x { f() }` cannot take a new line cleanly).
+    """
+    src = ctx.src
+    if not S.rest_of_line_is_trivia(src, stmt.end_byte) or not S.starts_line(src, stmt):
+        return None
+    indent = S.indent_of(src, stmt)
+    at = S.line_end(src, stmt.end_byte)
+    text = b"".join(b"\n" + indent + line.encode() for line in lines)
+    return Edit(at, at, text)
+
+
+def insert_before_statement(ctx: FileContext, stmt: Node, lines: list[str]) -> Edit | None:
+    """Insert `lines` as statements on their own lines before stmt (which must start its line)."""
+    src = ctx.src
+    if not S.starts_line(src, stmt):
+        return None
+    indent = S.indent_of(src, stmt)
+    if stmt.type == "labeled_statement":
+        # gofmt outdents a label one tab from the statements of its block
+        inner = stmt.named_children[-1] if stmt.named_children else None
+        if inner is not None and inner.type != "label_name" and S.starts_line(src, inner) \
+                and S.line_start(src, inner.start_byte) != S.line_start(src, stmt.start_byte):
+            indent = S.indent_of(src, inner)
+        else:
+            indent += b"\t"
+    at = S.line_start(src, stmt.start_byte)
+    text = b"".join(indent + line.encode() + b"\n" for line in lines)
+    return Edit(at, at, text)
+
+
+def insert_at_block_start(ctx: FileContext, container: Node, lines: list[str]) -> Edit | None:
+    """Insert `lines` as the first statements of a block or case clause.
+
+    For a block, after its `{`; for a case clause, after its `:`. The indentation is one tab
+    deeper than the line that opens the block (or the case keyword's line for a clause).
+    """
+    src = ctx.src
+    if container.type == "block":
+        brace = container.children[0]
+        if brace.type != "{":
+            return None
+        at = brace.end_byte
+        indent = S.indent_of(src, container) + b"\t"
+        # `{` must end its line, or be followed by `}` on the same line (empty block)
+        rest = src[at : S.line_end(src, at)].strip()
+        if rest == b"}":
+            closing = S.indent_of(src, container)
+            body = b"".join(b"\n" + indent + line.encode() for line in lines)
+            return Edit(at, container.end_byte - 1, body + b"\n" + closing)
+        if rest and not rest.startswith(b"//"):
+            return None
+        at = S.line_end(src, at)
+    elif container.type in S.CASE_TYPES:
+        colon = next((c for c in container.children if c.type == ":"), None)
+        if colon is None:
+            return None
+        at = colon.end_byte
+        rest = src[at : S.line_end(src, at)].strip()
+        if rest and not rest.startswith(b"//"):
+            return None
+        at = S.line_end(src, at)
+        indent = S.indent_of(src, container) + b"\t"
+    else:
+        return None
+    text = b"".join(b"\n" + indent + line.encode() for line in lines)
+    return Edit(at, at, text)
+
+
+def insert_at_block_end(ctx: FileContext, block: Node, lines: list[str]) -> Edit | None:
+    """Insert `lines` as the last statements of a `{ ... }` block (before its closing brace)."""
+    src = ctx.src
+    if block.type != "block":
+        return None
+    stmts = [c for c in S.statements(block)]
+    last_child = block.children[-1]
+    if last_child.type != "}" or not S.starts_line(src, last_child):
+        return None
+    indent = S.indent_of(src, block) + b"\t"
+    at = S.line_start(src, last_child.start_byte)
+    if not stmts:
+        return None
+    return Edit(at, at, b"".join(indent + line.encode() + b"\n" for line in lines))
+
+
+def replace_node(node: Node, text: str | bytes) -> Edit:
+    return Edit(node.start_byte, node.end_byte, text.encode() if isinstance(text, str) else text)
+
+
+# --- imports ----------------------------------------------------------------------------------
+
+
+def ensure_import(ctx: FileContext, path: str) -> tuple[str, Edit | None]:
+    """The name to use for import `path` in ctx's file, and the edit that adds the import
+    if it is missing (None if already imported). The new spec goes in sorted position into
+    the first import group that holds standard-library paths (or the first group)."""
+    name = ctx.local_name(path)
+    if name is not None:
+        return name, None
+    name = default_package_name(path)
+    line = f'"{path}"'
+    decls = [d for d in ctx.root.named_children if d.type == "import_declaration"]
+    src = ctx.src
+    if not decls:
+        pkg = next((d for d in ctx.root.named_children if d.type == "package_clause"), None)
+        if pkg is None:
+            return name, None
+        at = S.line_end(src, pkg.end_byte)
+        return name, Edit(at, at, f"\n\nimport {line}".encode())
+    for decl in decls:
+        spec_list = next((c for c in decl.named_children if c.type == "import_spec_list"), None)
+        if spec_list is None:
+            continue
+        specs = [c for c in spec_list.named_children if c.type == "import_spec"]
+        if not specs:
+            continue
+        groups = _import_groups(src, specs)
+        group = next((g for g in groups if any(_is_std(_spec_path(ctx, s)) for s in g)), groups[0])
+        for spec in group:
+            if _spec_path(ctx, spec) > path:
+                return name, insert_before_statement(ctx, spec, [line])
+        return name, insert_after_statement(ctx, group[-1], [line])
+    # only single-line imports: turn the first into a group
+    decl = decls[0]
+    spec = next((c for c in decl.named_children if c.type == "import_spec"), None)
+    if spec is None:
+        return name, None
+    specs = sorted([ctx.text(spec), line], key=lambda s: s.rsplit(" ", 1)[-1])
+    body = "".join(f"\t{s}\n" for s in specs)
+    return name, Edit(decl.start_byte, decl.end_byte, f"import (\n{body})".encode())
+
+
+def remove_import(ctx: FileContext, path: str) -> Edit | None:
+    """The edit that removes the import of `path` (its whole line), or None."""
+    for decl in (d for d in ctx.root.named_children if d.type == "import_declaration"):
+        for spec in (s for s in S.walk(decl) if s.type == "import_spec"):
+            if _spec_path(ctx, spec) != path:
+                continue
+            if spec.parent is not None and spec.parent.type == "import_spec_list":
+                start = S.line_start(ctx.src, spec.start_byte)
+                end = S.line_end(ctx.src, spec.end_byte) + 1
+                return Edit(start, end, b"")
+            # `import "time"` on its own
+            start = decl.start_byte
+            end = S.line_end(ctx.src, decl.end_byte) + 1
+            return Edit(start, end, b"")
+    return None
+
+
+def _spec_path(ctx: FileContext, spec: Node) -> str:
+    p = spec.child_by_field_name("path")
+    return ctx.text(p).strip('"`') if p is not None else ""
+
+
+def _is_std(path: str) -> bool:
+    return "." not in path.split("/")[0]
+
+
+def _import_groups(src: bytes, specs: list[Node]) -> list[list[Node]]:
+    """Runs of import specs on consecutive lines (gofmt sorts within each run)."""
+    groups: list[list[Node]] = [[specs[0]]]
+    for prev, spec in zip(specs, specs[1:]):
+        between = src[prev.end_byte : spec.start_byte]
+        if between.count(b"\n") > 1 and b"\n\n" in between.replace(b"\t", b"").replace(b" ", b""):
+            groups.append([spec])
+        else:
+            groups[-1].append(spec)
+    return groups

@@ -1,0 +1,326 @@
+"""The package a file belongs to: the other `.go` files of its directory with the same
+package clause, read and parsed only when a rule asks.
+
+    pkg = ctx.package
+    pkg.name, pkg.directory          # from the current file alone: free
+    pkg.files                        # every file of the package, the current one included
+    pkg.decls("Client")              # top-level declarations named Client, in any file
+    pkg.decls("Client.Do")           # the method Do of (*)Client
+
+Build tags are ignored (`//go:build` lines are not read): a declaration in any file of
+the directory counts, which is what a reader of the code sees. `_test.go` files with the
+same package clause belong to the package; an external test package (`package p_test`)
+does not.
+
+A result that used the siblings depends on their bytes: `Package.used` says whether a
+rule looked past the current file, and `fingerprint` (a hash of the other files' bytes)
+then goes into that file's cache entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from tree_sitter import Node, Tree
+
+from gofix.analysis import syntax as S
+
+_PACKAGE_NAME = re.compile(rb"package[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_BOM = b"\xef\xbb\xbf"
+MAX_SIBLING_SIZE = 4 * 1024 * 1024
+
+
+def package_clause(src: bytes) -> str | None:
+    """The name in src's package clause, skipping leading comments and blank lines (no
+    parse); None when the file does not start with one."""
+    i = len(_BOM) if src.startswith(_BOM) else 0
+    n = len(src)
+    while i < n:
+        c = src[i : i + 1]
+        if c in (b" ", b"\t", b"\r", b"\n"):
+            i += 1
+        elif src.startswith(b"//", i):
+            j = src.find(b"\n", i)
+            i = n if j < 0 else j + 1
+        elif src.startswith(b"/*", i):
+            j = src.find(b"*/", i + 2)
+            if j < 0:
+                return None
+            i = j + 2
+        else:
+            m = _PACKAGE_NAME.match(src, i)
+            return m.group(1).decode() if m else None
+    return None
+
+
+class PackageFile:
+    """One file of a package: its path, bytes, lazily parsed tree and fingerprint."""
+
+    def __init__(self, package: Package, path: str, src: bytes | None = None, tree: Tree | None = None,
+                 load: Callable[[str], bytes | None] | None = None) -> None:
+        self.package = package
+        self.path = path
+        self._src = src
+        self._tree = tree
+        self._load = load
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+    @property
+    def src(self) -> bytes:
+        if self._src is None:
+            self._src = (self._load(self.path) if self._load else None) or b""
+        return self._src
+
+    @property
+    def tree(self) -> Tree:
+        """The file's syntax tree, parsed on first use (the current file's is the context's)."""
+        if self._tree is None:
+            self._tree = self.package._parse(self)
+        return self._tree
+
+    @property
+    def root(self) -> Node:
+        return self.tree.root_node
+
+    @cached_property
+    def digest(self) -> str:
+        return hashlib.sha256(self.src).hexdigest()
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the bytes (and names) of the package's other files: what a result for
+        this file depends on beyond its own bytes once a rule looked at the package."""
+        h = hashlib.sha256()
+        for f in self.package.files:
+            if f is not self:
+                h.update(f.name.encode() + b"\0" + f.digest.encode() + b"\0")
+        return h.hexdigest()[:16]
+
+    def text(self, node: Node) -> str:
+        return self.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def __repr__(self) -> str:
+        return f"PackageFile({self.path!r})"
+
+
+@dataclass(frozen=True)
+class Decl:
+    """A top-level declaration: `node` is the function_declaration, method_declaration,
+    type_spec, type_alias, var_spec or const_spec; `ident` its name node (for a var or const
+    spec declaring several names, the one asked for)."""
+
+    file: PackageFile
+    kind: str  # "func" | "method" | "type" | "var" | "const"
+    name: str  # "Do" for a function, "Client.Do" for a method (receiver's type name, no star)
+    node: Node
+    ident: Node
+
+
+class Package:
+    """The files of one Go package (one directory, one package clause).
+
+    Construct it with `Package.of_file` (siblings read from disk when first needed) or
+    `Package.in_memory` (siblings given, for tests and editors' buffers).
+    """
+
+    def __init__(self, name: str | None, directory: str, current_path: str, current_src: bytes,
+                 current_tree: Tree | None, siblings: Callable[[], list[tuple[str, bytes | None]]],
+                 load: Callable[[str], bytes | None] | None = None,
+                 parse: Callable[[PackageFile], Tree] | None = None) -> None:
+        self.name = name
+        self.directory = directory
+        self.used = False  # a rule looked at the other files (their bytes decide the result)
+        self._siblings = siblings
+        self._load = load
+        self._parse_hook = parse
+        self.current = PackageFile(self, current_path, current_src, current_tree)
+        self._files: list[PackageFile] | None = None
+        self._decls: dict[str, list[Decl]] | None = None
+
+    # --- construction --------------------------------------------------------------------
+
+    @classmethod
+    def of_file(cls, path: str, src: bytes, tree: Tree | None = None, reader: DiskFiles | None = None) -> Package:
+        """The package of the file at `path` whose current bytes are `src` (perhaps an unsaved
+        buffer): the siblings come from the directory on disk, listed and read lazily."""
+        reader = reader or DiskFiles()
+        directory = os.path.dirname(os.path.abspath(path))
+        me = os.path.basename(path)
+
+        def siblings() -> list[tuple[str, bytes | None]]:
+            return [(p, None) for p in reader.listing(directory) if os.path.basename(p) != me]
+
+        return cls(package_clause(src), directory, path, src, tree, siblings, reader.read, reader.parse)
+
+    @classmethod
+    def in_memory(cls, path: str, src: bytes, others: Mapping[str, bytes], tree: Tree | None = None) -> Package:
+        """A package made of the file (path, src) and `others` (path -> bytes; files with
+        another package clause are left out, as on disk)."""
+        items = [(p, b) for p, b in sorted(others.items()) if p != path]
+        return cls(package_clause(src), os.path.dirname(path) or ".", path, src, tree, lambda: items)
+
+    # --- files ----------------------------------------------------------------------------
+
+    @property
+    def files(self) -> list[PackageFile]:
+        """Every file of the package, the current one included, sorted by path."""
+        self.used = True
+        if self._files is None:
+            found = [self.current]
+            for p, data in self._siblings():
+                f = PackageFile(self, p, data, load=self._load)
+                if self.name is not None and package_clause(f.src) == self.name:
+                    found.append(f)
+            self._files = sorted(found, key=lambda f: f.name)
+        return self._files
+
+    @property
+    def others(self) -> list[PackageFile]:
+        """The files of the package other than the current one."""
+        return [f for f in self.files if f is not self.current]
+
+    @property
+    def fingerprint(self) -> str:
+        """The current file's PackageFile.fingerprint."""
+        return self.current.fingerprint
+
+    def _parse(self, f: PackageFile) -> Tree:
+        if self._parse_hook is not None:
+            return self._parse_hook(f)
+        return S.parse(f.src)
+
+    # --- declarations -----------------------------------------------------------------------
+
+    def decls(self, name: str) -> list[Decl]:
+        """Top-level declarations named `name` across the package's files: functions (`F`),
+        methods (`T.M`, receiver `T` or `*T`, type parameters dropped), types (incl.
+        aliases), vars and consts. Several entries when files disagree (build tags)."""
+        if self._decls is None:
+            table: dict[str, list[Decl]] = {}
+            for f in self.files:
+                for d in _top_level(f):
+                    table.setdefault(d.name, []).append(d)
+            self._decls = table
+        self.used = True
+        return list(self._decls.get(name, ()))
+
+
+def _top_level(f: PackageFile) -> list[Decl]:
+    out: list[Decl] = []
+    for decl in f.root.named_children:
+        t = decl.type
+        if t == "function_declaration":
+            ident = decl.child_by_field_name("name")
+            if ident is not None:
+                out.append(Decl(f, "func", f.text(ident), decl, ident))
+        elif t == "method_declaration":
+            ident = decl.child_by_field_name("name")
+            recv = receiver_type_name(f, decl)
+            if ident is not None and recv is not None:
+                out.append(Decl(f, "method", f"{recv}.{f.text(ident)}", decl, ident))
+        elif t in ("type_declaration", "var_declaration", "const_declaration"):
+            kind = {"type_declaration": "type", "var_declaration": "var", "const_declaration": "const"}[t]
+            for spec in S.walk(decl):
+                if spec.type in ("type_spec", "type_alias", "var_spec", "const_spec"):
+                    for ident in spec.children_by_field_name("name"):
+                        out.append(Decl(f, kind, f.text(ident), spec, ident))
+    return out
+
+
+def receiver_type_name(f: PackageFile, method: Node) -> str | None:
+    """`T` for a method declared on `T`, `*T`, `T[K]` or `*T[K]`."""
+    recv = method.child_by_field_name("receiver")
+    if recv is None:
+        return None
+    param = next((c for c in recv.named_children if c.type == "parameter_declaration"), None)
+    typ = param.child_by_field_name("type") if param is not None else None
+    while typ is not None and typ.type in ("pointer_type", "generic_type", "parenthesized_type"):
+        typ = typ.child_by_field_name("type") if typ.type == "generic_type" else (
+            typ.named_children[0] if typ.named_children else None)
+    return f.text(typ) if typ is not None and typ.type == "type_identifier" else None
+
+
+class DiskFiles:
+    """Reads (and parses) sibling files for the engine, remembering them by stat across the
+    files of one run: a directory's files are read once, not once per file that asks.
+    Regular files only, at most MAX_SIBLING_SIZE bytes; unreadable ones are skipped."""
+
+    def __init__(self, capacity: int = 512) -> None:
+        self.capacity = capacity
+        self._files: OrderedDict[tuple, tuple[bytes, Tree | None]] = OrderedDict()
+        self._listings: dict[str, tuple[float, list[str]]] = {}
+
+    def listing(self, directory: str) -> list[str]:
+        """The `.go` regular files of directory (sorted paths)."""
+        try:
+            mtime = os.stat(directory).st_mtime_ns
+        except OSError:
+            return []
+        known = self._listings.get(directory)
+        if known is not None and known[0] == mtime:
+            return known[1]
+        try:
+            with os.scandir(directory) as it:
+                names = sorted(e.path for e in it if e.name.endswith(".go") and e.is_file())
+        except OSError:
+            names = []
+        self._listings[directory] = (mtime, names)
+        return names
+
+    def _key(self, path: str) -> tuple | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        if not os.path.isfile(path) or st.st_size > MAX_SIBLING_SIZE:
+            return None
+        return (path, st.st_mtime_ns, st.st_size, st.st_ino)
+
+    def read(self, path: str) -> bytes | None:
+        key = self._key(path)
+        if key is None:
+            return None
+        hit = self._files.get(key)
+        if hit is not None:
+            self._files.move_to_end(key)
+            return hit[0]
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_SIBLING_SIZE + 1)
+        except OSError:
+            return None
+        if len(data) > MAX_SIBLING_SIZE:
+            return None
+        self._remember(key, data, None)
+        return data
+
+    def parse(self, f: PackageFile) -> Tree:
+        key = self._key(f.path)
+        hit = self._files.get(key) if key is not None else None
+        if hit is not None and hit[0] == f.src and hit[1] is not None:
+            return hit[1]
+        tree = S.parse(f.src)
+        if key is not None and hit is not None and hit[0] == f.src:
+            self._remember(key, f.src, tree)
+        return tree
+
+    def _remember(self, key: tuple, data: bytes, tree: Tree | None) -> None:
+        self._files[key] = (data, tree)
+        self._files.move_to_end(key)
+        while len(self._files) > self.capacity:
+            self._files.popitem(last=False)
+
+
+def disk_fingerprint(path: str, src: bytes, reader: DiskFiles | None = None) -> str:
+    """The fingerprint the file at path (with bytes src) has today: for checking a cache
+    entry whose result used the package."""
+    return Package.of_file(path, src, reader=reader).fingerprint

@@ -1,0 +1,169 @@
+"""ctx.package: the other files of the package, read lazily, and what the cache makes of them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import codemods
+from gofix import engine
+from gofix.analysis import FileContext, Finding, Package, Rule, Severity
+from gofix.analysis import syntax as S
+from gofix.analysis.package import DiskFiles, package_clause
+from helpers import module
+
+
+@pytest.mark.parametrize(
+    ("src", "name"),
+    [
+        (b"package p\n", "p"),
+        (b"\xef\xbb\xbf// c\n/* a\nb */\n//go:build linux\n\npackage  q // x\n", "q"),
+        (b"// only a comment\n", None),
+        (b"/* unterminated", None),
+        (b"func f() {}\n", None),
+    ],
+)
+def test_package_clause(src, name):
+    assert package_clause(src) == name
+
+
+@pytest.fixture
+def pkgdir(tmp_path: Path) -> Path:
+    d = tmp_path / "p"
+    d.mkdir()
+    (d / "a.go").write_text("package p\n\nfunc F() {}\n")
+    (d / "b.go").write_text("//go:build ignore\n\npackage p\n\ntype T struct{}\n\nfunc (t *T) M() {}\n"
+                            "func (T[K]) G() {}\n\nvar x, y = 1, 2\n\nconst (\n\tC = 1\n)\n\ntype A = T\n")
+    (d / "c_test.go").write_text("package p\n\nfunc TestF() {}\n")
+    (d / "d_test.go").write_text("package p_test\n\nfunc F() {}\n")
+    (d / "e.go").write_text("package q\n\nfunc F() {}\n")
+    (d / "notes.txt").write_text("package p\n")
+    return d
+
+
+def test_files_are_the_directorys_files_with_the_same_clause(pkgdir):
+    src = (pkgdir / "a.go").read_bytes()
+    pkg = Package.of_file(str(pkgdir / "a.go"), src)
+    assert (pkg.name, pkg.directory) == ("p", str(pkgdir))
+    assert not pkg.used
+    assert [f.name for f in pkg.files] == ["a.go", "b.go", "c_test.go"]
+    assert pkg.used
+    assert pkg.files[0] is pkg.current
+
+
+def test_decls_across_files(pkgdir):
+    a = pkgdir / "a.go"
+    pkg = Package.of_file(str(a), a.read_bytes())
+    assert [(d.kind, d.file.name) for d in pkg.decls("F")] == [("func", "a.go")]
+    assert [d.kind for d in pkg.decls("T.M")] == ["method"]
+    assert [d.kind for d in pkg.decls("T.G")] == ["method"]
+    assert [d.kind for d in pkg.decls("T")] == ["type"]
+    assert [d.node.type for d in pkg.decls("A")] == ["type_alias"]
+    assert [(d.kind, d.file.text(d.ident)) for d in pkg.decls("y")] == [("var", "y")]
+    assert [d.kind for d in pkg.decls("C")] == ["const"]
+    assert pkg.decls("TestF")[0].file.name == "c_test.go"
+    assert pkg.decls("M") == []
+
+
+def test_current_file_is_the_buffer_not_the_disk(pkgdir):
+    """An editor's unsaved buffer is what the package holds for the current file."""
+    a = pkgdir / "a.go"
+    buf = b"package p\n\nfunc Unsaved() {}\n"
+    pkg = Package.of_file(str(a), buf)
+    assert pkg.decls("Unsaved") and not pkg.decls("F")
+
+
+def test_fingerprint_changes_with_the_other_files_only(pkgdir):
+    a, b = pkgdir / "a.go", pkgdir / "b.go"
+    fp = Package.of_file(str(a), a.read_bytes()).fingerprint
+    assert Package.of_file(str(a), b"package p\n\nfunc Other() {}\n").fingerprint == fp
+    (pkgdir / "e.go").write_text("package q\n\nfunc G() {}\n")  # another package: not ours
+    assert Package.of_file(str(a), a.read_bytes()).fingerprint == fp
+    b.write_text(b.read_text() + "\nfunc H() {}\n")
+    assert Package.of_file(str(a), a.read_bytes()).fingerprint != fp
+
+
+def test_in_memory_package():
+    pkg = Package.in_memory("x.go", b"package p\n", {"y.go": b"package p\n\nfunc Y() {}\n", "z.go": b"package z\n"})
+    assert [f.name for f in pkg.files] == ["x.go", "y.go"]
+    assert pkg.decls("Y")[0].file.path == "y.go"
+
+
+def test_context_without_a_package_reads_the_directory(pkgdir):
+    src = (pkgdir / "a.go").read_bytes()
+    ctx = FileContext(str(pkgdir / "a.go"), src, S.parse(src), module())
+    assert ctx.package.decls("T")
+
+
+def test_memo_computes_once():
+    ctx = FileContext("x.go", b"package p\n", S.parse(b"package p\n"), module())
+    calls = []
+    assert ctx.memo(("k", 1), lambda: calls.append(1) or 42) == 42
+    assert ctx.memo(("k", 1), lambda: calls.append(1) or 43) == 42
+    assert calls == [1]
+
+
+# --- the engine: siblings only when a rule asks; the cache follows them ----------------------------
+
+
+class CountingDisk(DiskFiles):
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: list[str] = []
+
+    def read(self, path: str) -> bytes | None:
+        self.reads.append(os.path.basename(path))
+        return super().read(path)
+
+
+def test_siblings_are_not_read_unless_a_rule_asks(pkgdir, monkeypatch):
+    disk = CountingDisk()
+    monkeypatch.setattr(engine, "_DISK", disk)
+    (pkgdir / "a.go").write_text("package p\n\nimport \"context\"\n\nfunc f(c context.Context) {\n"
+                                 "\tctx, _ := context.WithCancel(c)\n\t_ = ctx\n}\n")
+    results, errors = engine.run([pkgdir / "a.go"], engine.Options(jobs=1))
+    assert not errors and results[0].findings
+    assert disk.reads == []
+    assert results[0].package_fingerprint is None
+
+
+def _marker_rule() -> Rule:
+    """A rule whose finding depends on another file: F is reported when the package declares Marker."""
+
+    def find(ctx: FileContext) -> list[Finding]:
+        if not ctx.package.decls("Marker"):
+            return []
+        fn = next(n for n in ctx.root.named_children if n.type == "function_declaration")
+        return [ctx.finding("marker", fn, "the package declares Marker", Severity.WARNING)]
+
+    return Rule(id="marker", doc="marker: test rule\n", find=find, triggers=(b"func",))
+
+
+@pytest.mark.parametrize("fix", [False, True])
+def test_cache_follows_the_other_files_of_the_package(tmp_path, monkeypatch, fix):
+    monkeypatch.setattr(codemods, "RULES", [_marker_rule()])
+    d = tmp_path / "src"
+    d.mkdir()
+    (d / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (d / "a.go").write_text("package p\n\nfunc A() {}\n")
+    other = d / "b.go"
+    other.write_text("package p\n\nfunc B() {}\n")
+    o = engine.Options(jobs=1, cache_dir=str(tmp_path / "cache"))
+
+    def found() -> set[str]:
+        engine._CACHES.clear()
+        results, errors = engine.run([d], o, fix=fix)
+        assert not errors
+        return {os.path.basename(r.path) for r in results if r.findings}
+
+    assert found() == set()
+    assert found() == set()  # warm
+    st = other.stat()
+    other.write_text("package p\n\nfunc B() {}\n\nvar Marker int\n")
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))  # old mtime: only the stat tells
+    assert found() == {"a.go", "b.go"}
+    assert found() == {"a.go", "b.go"}  # warm again
+    other.write_text("package p\n\nfunc B() {}\n")
+    assert found() == set()
