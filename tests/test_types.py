@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import textwrap
-from types import SimpleNamespace
 
 import pytest
 
 from gofix import syntax as S
 from gofix.analysis import types as T
+from gofix.analysis.package import Package
 from gofix.analysis.types import GoType
 from gofix.context import FileContext
 from helpers import module
@@ -16,17 +16,9 @@ from helpers import module
 
 def _ctx(src: str, others: dict[str, str] | None = None) -> FileContext:
     data = textwrap.dedent(src).lstrip("\n").encode()
-    ctx = FileContext("pkg/a.go", data, S.parse(data), module())
-    files = [SimpleNamespace(path="pkg/a.go", src=data, tree=ctx.tree)]
-    for name, text in (others or {}).items():
-        b = textwrap.dedent(text).lstrip("\n").encode()
-        files.append(SimpleNamespace(path=f"pkg/{name}", src=b, tree=S.parse(b)))
-    if getattr(ctx, "package", None) is None or not others:
-        try:
-            ctx.package = SimpleNamespace(files=files)  # until the layer's Package is wired
-        except AttributeError:
-            pass
-    return ctx
+    tree = S.parse(data)
+    siblings = {f"pkg/{name}": textwrap.dedent(text).lstrip("\n").encode() for name, text in (others or {}).items()}
+    return FileContext("pkg/a.go", data, tree, module(), package=Package.in_memory("pkg/a.go", data, siblings, tree))
 
 
 def _expr(ctx: FileContext, text: str, nth: int = 0):
