@@ -281,7 +281,7 @@ def test_stdin_and_markdown(repo):
     assert res.exit_code in (0, 1), res.stderr
     md = res.stdout
     assert md.startswith("## Goroutines: <stdin>")
-    assert "| 1 | 3 | chan send |" in md
+    assert "| 1 | 3 | chan send<br>suspected (count/age) |" in md
     assert f"`internal/worker/worker.go:{SEND_LINE}`" in md
     assert "```text" in md
 
@@ -290,7 +290,7 @@ def test_table_sentence(repo, tmp_path):
     d = tmp_path / "dump.txt"
     d.write_text(dump(str(repo), n_send=412, minutes=(120,)))
     out = run(str(d), "--repo", str(repo)).stdout
-    want = (f"412 goroutines in `chan send` for 2h at internal/worker/worker.go:{SEND_LINE} "
+    want = (f"412 goroutines suspected in `chan send` for 2h at internal/worker/worker.go:{SEND_LINE} "
             f"(worker.FetchWithTimeout.func1), created by worker.FetchWithTimeout at "
             f"internal/worker/worker.go:{GO_LINE}")
     assert want in out
@@ -329,7 +329,7 @@ def test_errors_exit_2(repo, tmp_path):
     gz = tmp_path / "profile.pb.gz"
     gz.write_bytes(gzip.compress(b"\x00\x01"))
     res = run(str(gz), "--repo", str(repo))
-    assert res.exit_code == 2 and "debug=2" in res.stderr
+    assert res.exit_code == 2 and "not a pprof profile" in res.stderr
     res = run(str(tmp_path / "missing.txt"), "--repo", str(repo))
     assert res.exit_code == 2 and "cannot read" in res.stderr
     res = run(str(empty), "--repo", str(repo), "--format", "xml")

@@ -52,7 +52,6 @@ def test_state_details():
     assert parse_state("chan receive (nil chan)") == ("chan receive (nil chan)", 0, False, False)
     assert parse_state("chan send (leaked), 3 minutes") == ("chan send", 3, False, True)
     assert parse_state("sleep (durable), synctest bubble 4") == ("sleep", 0, False, False)
-    assert parse_state('select, 5 minutes labels:{"rpc": "Get", "x": "a, b"}') == ("select", 5, False, False)
     assert parse_state("running") == ("running", 0, False, False)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -26,8 +27,22 @@ def _eprint(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def parse_duration(text: str) -> float:
+    """`30s`, `2m`, `500ms`, `1h`, `1m30s` or plain seconds -> seconds. ValueError otherwise."""
+    import re
+
+    t = text.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", t):
+        return float(t)
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)", t)
+    if not parts or "".join(a + b for a, b in parts) != t:
+        raise ValueError(f"{text!r}: expected a duration like 30s, 2m, 500ms or 1h")
+    unit = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+    return sum(float(a) * unit[b] for a, b in parts)
+
+
 def triage(
-    dumps: Annotated[list[str], typer.Argument(help="Goroutine dumps (debug=2, debug=1, SIGQUIT or panic output); - reads stdin. Two or more: compare, first is BEFORE, last is AFTER.", show_default=False)],
+    dumps: Annotated[list[str], typer.Argument(help="Goroutine dumps (debug=2, debug=1, SIGQUIT or panic output, goroutine or goroutineleak profiles in any debug form) or pprof URLs (http://host:6060 fetches the goroutineleak profile, else the goroutine dump); - reads stdin. Two or more: compare, first is BEFORE, last is AFTER.", show_default=False)],
     repo: Annotated[Path, typer.Option("--repo", help="The source checkout the dump's binary was built from.")] = Path("."),
     format: Annotated[str, typer.Option("--format", help="Output format: table, json or markdown.")] = "table",
     fix: Annotated[bool, typer.Option("--fix", help="Write the safe fixes of the findings matched to the groups shown.")] = False,
@@ -42,10 +57,13 @@ def triage(
     no_progress: Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")] = False,
     verify: Annotated[Optional[bool], typer.Option("--verify/--no-verify", help="With --fix: check each changed package with go build and go vet first and leave out fixes that fail (default: on when go is on PATH).", show_default=False)] = None,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="With --fix: also fix files that have uncommitted changes in git.")] = False,
+    group_by: Annotated[Optional[str], typer.Option("--group-by", help="Also split groups by pprof label values: label:KEY[,label:KEY2] (Go 1.27 dumps and profiles carry labels).")] = None,
+    every: Annotated[Optional[str], typer.Option("--every", help="With one URL: take a snapshot every DURATION (30s, 2m) and rank by growth over the series.")] = None,
+    count: Annotated[Optional[int], typer.Option("--count", help="With --every: how many snapshots (default 2).")] = None,
 ) -> None:
     """Rank the goroutines of a dump by leak suspicion and point at the code and its fix.
 
-    Groups goroutines by (wait state, first frame in your code, creation site), ranks them by count then longest wait (by growth when given BEFORE and AFTER dumps), maps frames into --repo and attaches the gofix findings of those functions. Exit status: 0 nothing matched, 1 a group has a finding (or --fix wrote files), 2 error. See docs/triage.md.
+    Groups goroutines by (wait state, first frame in your code, creation site), ranks the groups the runtime proved leaked (goroutineleak profile, `(leaked)`) first, then by count and longest wait (by growth when given BEFORE and AFTER dumps or --every), maps frames into --repo and attaches the gofix findings of those functions. Exit status: 0 nothing matched, 1 a group has a finding (or --fix wrote files), 2 error. See docs/triage.md.
     """
     from rich.console import Console
 
@@ -53,7 +71,8 @@ def triage(
     from gofix.config import ConfigError
     from gofix.model import Severity
     from gofix.triage.dump import DumpError, read_dump
-    from gofix.triage.group import Aggregator, compare, rank
+    from gofix.triage.fetch import is_url
+    from gofix.triage.group import Aggregator, compare, parse_group_by, rank
     from gofix.triage.match import Matcher
     from gofix.triage.parse import Report
     from gofix.triage.render import Row, print_table, to_json, to_markdown
@@ -69,6 +88,30 @@ def triage(
         _eprint("gofix: stdin (-) can be read only once")
         raise typer.Exit(EXIT_ERROR)
     try:
+        label_keys = parse_group_by(group_by)
+    except ValueError as e:
+        _eprint(f"gofix: {e}")
+        raise typer.Exit(EXIT_ERROR)
+    interval = None
+    if count is not None and every is None:
+        _eprint("gofix: --count needs --every")
+        raise typer.Exit(EXIT_ERROR)
+    if every is not None:
+        try:
+            interval = parse_duration(every)
+        except ValueError as e:
+            _eprint(f"gofix: --every: {e}")
+            raise typer.Exit(EXIT_ERROR)
+        if count is None:
+            count = 2
+        if count < 2 or count > 1000:
+            _eprint("gofix: --count: between 2 and 1000 snapshots")
+            raise typer.Exit(EXIT_ERROR)
+        if len(dumps) != 1 or not is_url(dumps[0]):
+            _eprint("gofix: --every takes one pprof URL (http://host:port[/debug/pprof/...])")
+            raise typer.Exit(EXIT_ERROR)
+        dumps = dumps * count
+    try:
         options = build_options([repo], select, ignore, unsafe_fixes, go_version, None, option, config)
     except (UsageError, ConfigError) as e:
         _eprint(f"gofix: {e}")
@@ -78,8 +121,11 @@ def triage(
     progress = not no_progress and sys.stderr.isatty()
     aggs: list[Aggregator] = []
     reports: list[Report] = []
-    for name in dumps:
-        agg, report = Aggregator(repo_map), Report()
+    for i, name in enumerate(dumps):
+        if interval is not None and i:
+            _eprint(f"gofix: snapshot {i + 1}/{len(dumps)} of {name} in {every}")
+            time.sleep(interval)
+        agg, report = Aggregator(repo_map, label_keys), Report()
         try:
             read_dump(name, agg, report, progress=progress)
         except DumpError as e:
@@ -88,7 +134,10 @@ def triage(
         except KeyboardInterrupt:
             raise
         _report_problems(report)
-        if report.goroutines == 0:
+        if report.goroutines == 0 and "goroutineleak" in report.profiles and len(dumps) == 1:
+            print(f"{report.source}: the runtime found no leaked goroutine (goroutineleak profile: total 0)")
+            raise typer.Exit(EXIT_CLEAN)
+        if report.goroutines == 0 and "goroutineleak" not in report.profiles:
             _eprint(f"gofix: {report.source}: no goroutines found (expected a goroutine dump: "
                     "/debug/pprof/goroutine?debug=2 or ?debug=1, a SIGQUIT traceback or panic output)")
             raise typer.Exit(EXIT_ERROR)
@@ -99,10 +148,10 @@ def triage(
     if comparing:
         grown, folded = compare(aggs)
         changes = grown + (folded if all_groups else [])
-        rows = [Row(i, c.group, counts=c.counts) for i, c in enumerate(changes, 1)]
+        rows = [Row(i, c.group, counts=c.counts, group_by=label_keys) for i, c in enumerate(changes, 1)]
     else:
         folded = []
-        rows = [Row(i, g) for i, g in enumerate(rank(aggs[0].groups.values()), 1)]
+        rows = [Row(i, g, group_by=label_keys) for i, g in enumerate(rank(aggs[0].groups.values()), 1)]
 
     matcher = Matcher(repo_map, options)
     for row in rows:
@@ -111,7 +160,12 @@ def triage(
         _eprint(f"gofix: {e}")
 
     summary = _summary(reports, aggs, rows, folded, comparing)
-    title = "Goroutine growth: " + " -> ".join(r.source for r in reports) if comparing else f"Goroutines: {reports[0].source}"
+    if interval is not None:
+        title = f"Goroutine growth: {reports[-1].source} ({len(reports)} snapshots, every {every})"
+    elif comparing:
+        title = "Goroutine growth: " + " -> ".join(r.source for r in reports)
+    else:
+        title = f"Goroutines: {reports[0].source}"
     if format == "json":
         print(to_json(rows))
     elif format == "markdown":
@@ -147,14 +201,18 @@ def _report_problems(report: Report) -> None:
 
 def _summary(reports: list[Report], aggs: list[Aggregator], rows: list[Row], folded: list, comparing: bool) -> str:
     matched = sum(1 for r in rows if r.matches)
+    proven = sum(r.group.leaked for r in rows)
+    leaks = f"; {proven:,} proven leaked by the runtime" if proven else ""
     if comparing:
         counts = " -> ".join(f"{r.goroutines:,}" for r in reports)
-        return (f"Goroutines {counts}; {len(rows)} group(s) grew"
-                f"{f', {len(folded)} did not' if folded else ''}; {matched} with a matching gofix finding.")
+        return (f"Goroutines {counts}; {len(rows)} group(s) grew or are proven leaked"
+                f"{f', {len(folded)} did not grow' if folded else ''}{leaks}; {matched} with a matching gofix finding.")
     r, a = reports[0], aggs[0]
     kinds = "/".join(sorted(r.formats)) or "?"
+    if "goroutineleak" in r.profiles:
+        kinds = f"goroutineleak profile, {kinds}"
     panics = f" Panic: {r.panics[0]}" if r.panics else ""
-    return (f"{r.goroutines:,} goroutines ({kinds}) in {len(a.groups):,} group(s); "
+    return (f"{r.goroutines:,} goroutines ({kinds}) in {len(a.groups):,} group(s){leaks}; "
             f"{matched} with a matching gofix finding.{panics}")
 
 

@@ -1,4 +1,6 @@
-"""Reading a goroutine dump (a file, `-` for stdin) into an Aggregator, with a progress bar."""
+"""Reading a goroutine dump (a file, `-` for stdin, or a pprof URL) into an Aggregator, with
+a progress bar. Text dumps (debug=2, debug=1, SIGQUIT, panics) are streamed; a gzipped
+protobuf profile (debug=0) is read whole (bounded) by gofix.triage.profile."""
 
 from __future__ import annotations
 
@@ -20,7 +22,22 @@ class DumpError(Exception):
 
 
 def read_dump(name: str, agg: Aggregator, report: Report, progress: bool = False) -> None:
-    """Stream one dump (a path, or `-` for stdin) into agg; problems go into report."""
+    """Stream one dump (a path, `-` for stdin, or an http(s) URL) into agg; problems go into report."""
+    from gofix.triage.fetch import is_url
+
+    if is_url(name):
+        from gofix.triage.fetch import FetchError, open_url
+
+        try:
+            resp, url = open_url(name)
+        except FetchError as e:
+            raise DumpError(str(e)) from e
+        report.source = url
+        with resp:
+            length = resp.headers.get("Content-Length")
+            _read_stream(io.BufferedReader(resp), agg, report, int(length) if length and length.isdigit() else None,
+                         progress)
+        return
     report.source = "<stdin>" if name == "-" else name
     if name == "-":
         binary: IO[bytes] = sys.stdin.buffer
@@ -37,28 +54,45 @@ def read_dump(name: str, agg: Aggregator, report: Report, progress: bool = False
         except OSError:
             total = None
     try:
-        head = binary.peek(2)[:2] if hasattr(binary, "peek") else b""
-        if head == _GZIP:
-            raise DumpError(f"{report.source}: this is a gzipped protobuf profile (debug=0); "
-                            "fetch /debug/pprof/goroutine?debug=2 (or ?debug=1) instead")
-        text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
-        with _progress_bar(report.source, total, progress) as tick:
-            records = parse(text, report)
-            if tick is None:
-                for r in records:
-                    agg.add(r)
-            else:
-                n = 0
-                for r in records:
-                    agg.add(r)
-                    n += 1
-                    if n % PROGRESS_EVERY == 0:
-                        tick(binary, report, len(agg.groups))
-                tick(binary, report, len(agg.groups))
-        text.detach()
+        _read_stream(binary, agg, report, total, progress)
     finally:
         if name != "-":
             binary.close()
+
+
+def _read_stream(binary: IO[bytes], agg: Aggregator, report: Report, total: int | None, progress: bool) -> None:
+    head = binary.peek(2)[:2] if hasattr(binary, "peek") else b""
+    if head == _GZIP:
+        _read_profile(binary, agg, report)
+        return
+    text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
+    with _progress_bar(report.source, total, progress) as tick:
+        records = parse(text, report)
+        if tick is None:
+            for r in records:
+                agg.add(r)
+        else:
+            n = 0
+            for r in records:
+                agg.add(r)
+                n += 1
+                if n % PROGRESS_EVERY == 0:
+                    tick(binary, report, len(agg.groups))
+            tick(binary, report, len(agg.groups))
+    text.detach()
+
+
+def _read_profile(binary: IO[bytes], agg: Aggregator, report: Report) -> None:
+    from gofix.triage.profile import MAX_PROFILE_BYTES, ProfileError, read_profile
+
+    data = binary.read(MAX_PROFILE_BYTES + 1)
+    if len(data) > MAX_PROFILE_BYTES:
+        raise DumpError(f"{report.source}: a protobuf profile larger than {MAX_PROFILE_BYTES >> 20} MiB")
+    try:
+        for r in read_profile(data, report):
+            agg.add(r)
+    except ProfileError as e:
+        raise DumpError(f"{report.source}: {e}") from e
 
 
 @contextmanager

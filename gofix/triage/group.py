@@ -1,7 +1,10 @@
 """Grouping goroutines as they stream by, ranking groups, and comparing dumps.
 
 A group is every goroutine with the same (wait state, first frame in the user's own code,
-creation site). Only the groups are kept, each with one representative stack, so memory
+creation site), and, with `--group-by label:KEY`, the same value of those pprof labels. The
+labels of every goroutine are counted per group either way. Groups the runtime proved
+leaked (the goroutineleak profile, `(leaked)` headers) rank before the suspected ones.
+Only the groups are kept, each with one representative stack, so memory
 depends on the number of distinct groups, not on the number of goroutines.
 """
 
@@ -16,6 +19,8 @@ from gofix.triage.repo import STDLIB, USER, Location, RepoMap, package_of
 MAX_FRAMES = 64  # frames kept of a group's representative stack
 MAX_SAMPLE_IDS = 5
 MAX_STACK_CACHE = 50_000
+MAX_LABEL_VALUES = 20  # distinct values counted per label key and group; the rest as "..."
+OTHER = "..."
 
 FrameT = tuple[str, str, int]  # function, file as printed, line
 
@@ -64,6 +69,9 @@ class Frame:
             return self.rel
         path = self.file or "?"
         if self.kind != USER:
+            i = path.find("/golang.org/toolchain@")  # a toolchain from the module proxy: GOROOT inside
+            if i >= 0 and "/src/" in path[i:]:
+                return path[path.index("/src/", i) + len("/src/"):]
             for marker in ("/pkg/mod/", "/vendor/", "/src/"):
                 i = path.rfind(marker)
                 if i >= 0:
@@ -76,7 +84,8 @@ class Frame:
         return f"{path}:{self.line}" if self.line else path
 
 
-GroupKey = tuple[str, FrameT | None, FrameT | None]
+GroupKey = tuple[str, FrameT | None, FrameT | None, tuple[str | None, ...]]
+LabelsT = tuple[tuple[str, str], ...]
 
 
 @dataclass
@@ -94,6 +103,27 @@ class Group:
     leaked: int = 0
     elided: bool = False
     debug1: bool = False
+    labels: dict[str, dict[str, int]] = field(default_factory=dict)  # key -> value -> goroutines
+
+    @property
+    def proven(self) -> bool:
+        """The runtime proved (some of) these goroutines leaked: they can never wake."""
+        return self.leaked > 0
+
+    @property
+    def evidence(self) -> str:
+        if not self.leaked:
+            return "suspected (count/age)"
+        if self.leaked < self.count:
+            return f"proven leaked ({self.leaked:,} of {self.count:,})"
+        return "proven leaked"
+
+    def count_labels(self, labels: LabelsT, n: int) -> None:
+        for k, v in labels:
+            values = self.labels.setdefault(k, {})
+            if v not in values and len(values) >= MAX_LABEL_VALUES:
+                v = OTHER
+            values[v] = values.get(v, 0) + n
 
     def add(self, r: Record) -> None:
         self.count += r.count
@@ -108,6 +138,8 @@ class Group:
         if r.leaked:
             self.leaked += r.count
         self.elided = self.elided or r.elided
+        if r.labels:
+            self.count_labels(r.labels, r.count)
 
     def merge(self, other: Group) -> None:
         self.count += other.count
@@ -118,6 +150,9 @@ class Group:
         self.locked += other.locked
         self.leaked += other.leaked
         self.elided = self.elided or other.elided
+        for k, values in other.labels.items():
+            for v, n in values.items():
+                self.count_labels(((k, v),), n)
 
     @property
     def wait_range(self) -> tuple[int, int]:
@@ -127,8 +162,9 @@ class Group:
 class Aggregator:
     """Folds records into groups; one per dump."""
 
-    def __init__(self, repo: RepoMap) -> None:
+    def __init__(self, repo: RepoMap, group_by: tuple[str, ...] = ()) -> None:
         self.repo = repo
+        self.group_by = group_by  # label keys whose values split groups
         self.groups: dict[GroupKey, Group] = {}
         self._stacks: dict[tuple, tuple[GroupKey, tuple[Frame, ...], Frame | None, Frame | None, str]] = {}
         self.debug1 = False
@@ -142,6 +178,9 @@ class Aggregator:
             if len(self._stacks) < MAX_STACK_CACHE:
                 self._stacks[sig] = hit
         key, frames, blocking, created, state = hit
+        if self.group_by:
+            have = dict(r.labels)
+            key = (key[0], key[1], key[2], tuple(have.get(k) for k in self.group_by))
         g = self.groups.get(key)
         if g is None:
             g = self.groups[key] = Group(key, state, frames=frames, blocking=blocking, created_by=created,
@@ -168,7 +207,7 @@ class Aggregator:
         state = r.state
         if not state:
             state = next((_STATE_FROM_FRAME[f.function] for f in frames if f.function in _STATE_FROM_FRAME), "")
-        key: GroupKey = (state, _ident(blocking), _ident(created))
+        key: GroupKey = (state, _ident(blocking), _ident(created), ())
         return key, frames, blocking, created, state
 
 
@@ -182,8 +221,9 @@ def _ident(f: Frame | None) -> FrameT | None:
 
 
 def rank(groups: Iterable[Group]) -> list[Group]:
-    """By count, then by longest wait, then a stable tie-break."""
-    return sorted(groups, key=lambda g: (-g.count, -g.wait_max, g.state, str(g.key[1]), str(g.key[2])))
+    """Proven leaked first, then by count, then by longest wait, then a stable tie-break."""
+    return sorted(groups, key=lambda g: (not g.proven, -g.count, -g.wait_max, g.state, str(g.key[1]),
+                                         str(g.key[2]), str(g.key[3])))
 
 
 @dataclass
@@ -199,7 +239,8 @@ class Change:
 
 
 def compare(aggs: list[Aggregator]) -> tuple[list[Change], list[Change]]:
-    """Groups ranked by growth from the first dump to the last; (grown, folded).
+    """Groups ranked by growth from the first dump to the last; (grown, folded). Groups the
+    last dump proves leaked come first and are never folded, grown or not.
 
     When the dumps are of different formats (debug=1 has no states or creation sites),
     groups are matched on the blocking frame alone.
@@ -209,7 +250,7 @@ def compare(aggs: list[Aggregator]) -> tuple[list[Change], list[Change]]:
     seen_in: dict[tuple, int] = {}
     for i, agg in enumerate(aggs):
         for key, g in agg.groups.items():
-            k = (None, key[1], None) if coarse else key
+            k = (None, key[1], None, key[3]) if coarse else key
             ch = merged.get(k)
             if ch is None:
                 ch = merged[k] = Change(_copy(g), [0] * len(aggs))
@@ -221,16 +262,33 @@ def compare(aggs: list[Aggregator]) -> tuple[list[Change], list[Change]]:
             ch.counts[i] += g.count
     for ch in merged.values():
         ch.group.count = ch.counts[-1]
-    ordered = sorted(merged.values(), key=lambda c: (-c.growth, -c.counts[-1], -c.group.wait_max,
-                                                     c.group.state, str(c.group.key[1])))
-    grown = [c for c in ordered if c.growth > 0]
-    folded = [c for c in ordered if c.growth <= 0]
+    ordered = sorted(merged.values(), key=lambda c: (not c.group.proven, -c.growth, -c.counts[-1],
+                                                     -c.group.wait_max, c.group.state, str(c.group.key[1]),
+                                                     str(c.group.key[3])))
+    grown = [c for c in ordered if c.growth > 0 or c.group.proven]
+    folded = [c for c in ordered if not (c.growth > 0 or c.group.proven)]
     return grown, folded
 
 
 def _copy(g: Group) -> Group:
     return Group(g.key, g.state, g.count, g.wait_min, g.wait_max, g.frames, g.blocking, g.created_by,
-                 list(g.goids), g.locked, g.leaked, g.elided, g.debug1)
+                 list(g.goids), g.locked, g.leaked, g.elided, g.debug1,
+                 {k: dict(v) for k, v in g.labels.items()})
 
 
-__all__ = ["Aggregator", "Change", "Frame", "Group", "STDLIB", "USER", "compare", "rank"]
+def parse_group_by(spec: str | None) -> tuple[str, ...]:
+    """`label:handler,label:rpc` -> ("handler", "rpc"). Raises ValueError with a message."""
+    if not spec:
+        return ()
+    keys = []
+    for part in spec.split(","):
+        part = part.strip()
+        kind, sep, key = part.partition(":")
+        if kind != "label" or not sep or not key:
+            raise ValueError(f"--group-by: {part!r}: expected label:KEY (e.g. label:handler)")
+        if key not in keys:
+            keys.append(key)
+    return tuple(keys)
+
+
+__all__ = ["Aggregator", "Change", "Frame", "Group", "STDLIB", "USER", "compare", "parse_group_by", "rank"]

@@ -7,6 +7,7 @@ Two formats, told apart line by line (a file may even mix them):
   `GOTRACEBACK=system`), and panic / fatal error output::
 
       goroutine 20 [chan send, 12 minutes, locked to thread]:
+      goroutine 21 [chan send (leaked)] {handler: fetch, "user id": "a b"}:    (Go 1.27: labels)
       main.fetch.func1()
       \t/src/app/main.go:19 +0x65
       ...additional frames elided...
@@ -18,6 +19,11 @@ Two formats, told apart line by line (a file may even mix them):
       goroutine profile: total 25
       20 @ 0x489b2e 0x4195bc 0x670e85 0x4911e1
       #\t0x670e84\tmain.fetch.func1+0x64\t/src/app/main.go:19
+
+The `goroutineleak` profile (Go 1.27) has the same two text forms: at debug=1 every record
+is a goroutine the runtime proved leaked (`goroutineleak profile: total N`); at debug=2 it
+is a full traceback where those goroutines carry ` (leaked)`. Its protobuf form (debug=0)
+is read by `gofix.triage.profile`.
 
 The parser never holds more than one goroutine: it yields a `Record` per goroutine (or
 per debug=1 stack, with its count) and keeps only counters and the first few problems
@@ -34,8 +40,14 @@ MAX_PROBLEMS = 20  # problems kept with their text; the rest are only counted
 MAX_LOCATIONS = 100_000  # distinct location lines remembered (bounded memory)
 
 # goroutine 20 [chan send, 3 minutes]:    goroutine 7 gp=0xc0 m=nil [IO wait]:
-_HEADER = re.compile(r"goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[(.*)\]:$", re.ASCII)
-_DEBUG1_HEADER = re.compile(r"\S+ profile: total \d+$", re.ASCII)
+# Go 1.27 adds the goroutine's pprof labels after the brackets: ` {key: value, "k 2": "v"}`.
+_HEADER = re.compile(r"goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[([^\]]*)\](?: \{(.*)\})?:$", re.ASCII)
+_DEBUG1_HEADER = re.compile(r"(\S+) profile: total \d+$", re.ASCII)
+_CREATED_IN = re.compile(r" in goroutine (\d+)$", re.ASCII)
+_BARE = re.compile(r"[A-Za-z0-9./_]*", re.ASCII)  # what the runtime prints unquoted
+_GO_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\", '"': '"', "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+               "'": "'"}
+LEAK_PROFILE = "goroutineleak"
 _DEBUG1_RECORD = re.compile(r"(\d+) @(?: 0x[0-9a-fA-F]+)*$", re.ASCII)
 _REGISTER = re.compile(r"[a-z0-9]{1,6}\s+0x[0-9a-f]+$", re.ASCII)
 _MINUTES = re.compile(r"(\d+) minutes?$", re.ASCII)
@@ -67,6 +79,8 @@ class Record:
     leaked: bool = False  # " (leaked)": reported by the goroutineleak profile
     elided: bool = False  # "...additional frames elided..." (the stack is cut)
     debug1: bool = False
+    labels: tuple[tuple[str, str], ...] = ()  # pprof labels (Go 1.27 headers, debug=1/0 profiles)
+    parent: int = 0  # `created by F in goroutine N`: N (0 when not printed)
 
 
 @dataclass
@@ -77,7 +91,8 @@ class Report:
     lines: int = 0
     goroutines: int = 0  # goroutines counted (debug=1 records count their N)
     records: int = 0
-    formats: set[str] = field(default_factory=set)  # "debug=2" (tracebacks), "debug=1"
+    formats: set[str] = field(default_factory=set)  # "debug=2" (tracebacks), "debug=1", "debug=0"
+    profiles: set[str] = field(default_factory=set)  # "goroutine", "goroutineleak" (debug=1/0 headers)
     panics: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     problem_count: int = 0
@@ -93,9 +108,6 @@ class Report:
 
 def parse_state(inner: str) -> tuple[str, int, bool, bool]:
     """The text between `[` and `]` of a goroutine header -> (state, minutes, locked, leaked)."""
-    labels = inner.find(" labels:{")
-    if labels >= 0:
-        inner = inner[:labels]
     parts = inner.split(", ")
     state = parts[0]
     leaked = False
@@ -113,6 +125,70 @@ def parse_state(inner: str) -> tuple[str, int, bool, bool]:
         if m:
             minutes = int(m.group(1))
     return state, minutes, locked, leaked
+
+
+def go_unquote(text: str, i: int) -> tuple[str, int] | None:
+    """The Go-quoted string starting at text[i] (a `"`) -> (value, index after it)."""
+    out = []
+    j = i + 1
+    n = len(text)
+    while j < n:
+        c = text[j]
+        if c == '"':
+            return "".join(out), j + 1
+        if c != "\\":
+            out.append(c)
+            j += 1
+            continue
+        if j + 1 >= n:
+            return None
+        e = text[j + 1]
+        if e in _GO_ESCAPES:
+            out.append(_GO_ESCAPES[e])
+            j += 2
+            continue
+        width = {"x": 2, "u": 4, "U": 8}.get(e)
+        if width is None:
+            return None
+        digits = text[j + 2:j + 2 + width]
+        try:
+            code = int(digits, 16)
+        except ValueError:
+            return None
+        if len(digits) != width:
+            return None
+        out.append("\ufffd" if e == "x" and code >= 0x80 else chr(code))  # \xNN >= 0x80: invalid UTF-8
+        j += 2 + width
+    return None
+
+
+def parse_labels(text: str, sep: str) -> tuple[tuple[str, str], ...] | None:
+    """`handler: fetch, "user id": "a b"` (a Go 1.27 traceback header, sep ": ") or
+    `"handler":"fetch", "req":"0"` (a debug=1 `# labels:` line, sep ":") -> pairs. None when
+    unreadable."""
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(text)
+
+    def token(i: int) -> tuple[str, int] | None:
+        if i < n and text[i] == '"':
+            return go_unquote(text, i)
+        m = _BARE.match(text, i)
+        return (m.group(0), m.end()) if m else None
+
+    while i < n:
+        k = token(i)
+        if k is None or not text.startswith(sep, k[1]):
+            return None
+        v = token(k[1] + len(sep))
+        if v is None:
+            return None
+        out.append((k[0], v[0]))
+        i = v[1]
+        if i < n:
+            if not text.startswith(", ", i):
+                return None
+            i += 2
+    return tuple(out)
 
 
 def split_function(line: str) -> str:
@@ -139,7 +215,7 @@ def split_location(text: str) -> tuple[str, int] | None:
 
 class _Goroutine:
     __slots__ = ("goid", "state", "minutes", "locked", "leaked", "frames", "pending", "created",
-                 "created_pending", "elided", "lineno", "count", "debug1", "ancestors")
+                 "created_pending", "elided", "lineno", "count", "debug1", "ancestors", "labels", "parent")
 
     def __init__(self, goid: int, lineno: int, count: int = 1, debug1: bool = False) -> None:
         self.goid = goid
@@ -156,16 +232,19 @@ class _Goroutine:
         self.count = count
         self.debug1 = debug1
         self.ancestors = False  # inside an "[originating from goroutine N]:" block
+        self.labels: tuple[tuple[str, str], ...] = ()
+        self.parent = 0
 
     def record(self) -> Record:
         return Record(self.goid, self.state, self.minutes, tuple(self.frames), self.created,
-                      self.count, self.locked, self.leaked, self.elided, self.debug1)
+                      self.count, self.locked, self.leaked, self.elided, self.debug1, self.labels, self.parent)
 
 
 def parse(lines: Iterable[str], report: Report | None = None) -> Iterator[Record]:
     """Records from the lines of one dump, as they are read. Never raises on bad input."""
     rep = report if report is not None else Report()
     cur: _Goroutine | None = None
+    leak_profile = False  # under a `goroutineleak profile: total N` header: every record is proven leaked
     lineno = 0
     raw = ""
     locations: dict[str, tuple[str, int] | None] = {}  # "\t/path/x.go:19 +0x65\n" repeats a lot
@@ -247,8 +326,11 @@ def parse(lines: Iterable[str], report: Report | None = None) -> Iterator[Record
                     cur.frames.append((split_function(cur.pending), "", 0))
                     cur.pending = None
                 fn = line[len("created by "):]
-                i = fn.find(" in goroutine ")
-                cur.created_pending = fn[:i] if i >= 0 else fn
+                m = _CREATED_IN.search(fn)
+                if m:
+                    cur.parent = int(m.group(1))
+                    fn = fn[:m.start()]
+                cur.created_pending = fn
                 continue
             if line.startswith("..."):  # ...additional frames elided... / ...12 frames elided...
                 if line.endswith("elided..."):
@@ -292,7 +374,14 @@ def parse(lines: Iterable[str], report: Report | None = None) -> Iterator[Record
                         continue
                 rep.problem(lineno, f"unreadable debug=1 frame: {line[:120]!r}")
                 continue
-            if line.startswith("# labels:") or line.startswith("#"):
+            if line.startswith("# labels: {") and line.endswith("}"):
+                labels = parse_labels(line[len("# labels: {"):-1], ":")
+                if labels is None:
+                    rep.problem(lineno, f"unreadable labels: {line[:120]!r}")
+                else:
+                    cur.labels = labels
+                continue
+            if line.startswith("#"):
                 continue
             yield finish(cur)
             cur = None
@@ -302,6 +391,12 @@ def parse(lines: Iterable[str], report: Report | None = None) -> Iterator[Record
             if m:
                 cur = _Goroutine(int(m.group(1)), lineno)
                 cur.state, cur.minutes, cur.locked, cur.leaked = parse_state(m.group(2))
+                if m.group(3) is not None:
+                    labels = parse_labels(m.group(3), ": ")
+                    if labels is None:
+                        rep.problem(lineno, f"goroutine {cur.goid}: unreadable labels: {m.group(3)[:120]!r}")
+                    else:
+                        cur.labels = labels
                 rep.formats.add("debug=2")
                 continue
         c0 = line[0]
@@ -309,10 +404,14 @@ def parse(lines: Iterable[str], report: Report | None = None) -> Iterator[Record
             m = _DEBUG1_RECORD.match(line)
             if m:
                 cur = _Goroutine(0, lineno, count=int(m.group(1)), debug1=True)
+                cur.leaked = leak_profile
                 rep.formats.add("debug=1")
                 continue
-        if _DEBUG1_HEADER.match(line):
+        m = _DEBUG1_HEADER.match(line)
+        if m:
             rep.formats.add("debug=1")
+            rep.profiles.add(m.group(1))
+            leak_profile = m.group(1) == LEAK_PROFILE
             continue
         if line.startswith(("panic: ", "\tpanic: ")):
             if len(rep.panics) < MAX_PROBLEMS:

@@ -14,6 +14,7 @@ from gofix.triage.group import Frame, Group
 from gofix.triage.match import Match, fix_label
 
 MAX_LOOK_AT = 3  # user frames listed for a group without a finding
+MAX_LABELS_SHOWN = 3  # values shown per label key in the table and sentences
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Row:
     group: Group
     matches: list[Match] = field(default_factory=list)
     counts: list[int] | None = None  # BEFORE ... AFTER, when comparing
+    group_by: tuple[str, ...] = ()  # the label keys of --group-by, naming g.key[3]
 
     @property
     def growth(self) -> int | None:
@@ -70,8 +72,12 @@ def row_json(row: Row) -> dict:
         "goroutine_ids": list(g.goids),
         "locked_to_thread": g.locked,
         "leaked": g.leaked,
+        "evidence": "proven" if g.proven else "suspected",
+        "labels": {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for k, v in sorted(g.labels.items())},
         "stack_elided": g.elided,
     }
+    if g.key[3]:
+        out["group_labels"] = dict(zip(row.group_by, g.key[3]))
     if row.counts is not None:
         out["counts"] = list(row.counts)
         out["growth"] = row.growth
@@ -95,13 +101,22 @@ def _state_phrase(g: Group) -> str:
 
 
 def state_text(g: Group) -> str:
-    """The state with the markers worth seeing: locked to an OS thread, reported leaked."""
+    """The state with the markers worth seeing: locked to an OS thread, and the evidence:
+    proven leaked by the runtime, or suspected from count and age."""
     text = g.state or "?"
     if g.locked:
         text += f" (locked to thread: {g.locked})" if g.locked != g.count else " (locked to thread)"
-    if g.leaked:
-        text += " (leaked)"
-    return text
+    return f"{text}\n{g.evidence}"
+
+
+def labels_text(g: Group) -> str:
+    """`handler=fetch req=0,1,2`: the pprof labels of the group's goroutines."""
+    parts = []
+    for k, values in sorted(g.labels.items()):
+        ranked = sorted(values, key=lambda v: (-values[v], v))
+        shown = ",".join(ranked[:MAX_LABELS_SHOWN]) + (f",+{len(ranked) - MAX_LABELS_SHOWN}" if len(ranked) > MAX_LABELS_SHOWN else "")
+        parts.append(f"{k}={shown}")
+    return " ".join(parts)
 
 
 def sentence(row: Row, options: Options) -> str:
@@ -111,7 +126,9 @@ def sentence(row: Row, options: Options) -> str:
     n = f"{g.count:,} goroutine{'s' if g.count != 1 else ''}"
     if row.counts is not None and len(row.counts) > 1:
         n += f" (+{row.growth} since the first dump)" if row.growth and row.growth > 0 else f" ({row.growth:+d})"
-    text = f"{n} {_state_phrase(g)}"
+    text = f"{n} {'proven leaked' if g.proven else 'suspected'} {_state_phrase(g)}"
+    if g.labels:
+        text += f" [{labels_text(g)}]"
     if g.blocking is not None:
         text += f" at {g.blocking.where} ({g.blocking.short_function})"
     if g.created_by is not None:
@@ -157,7 +174,8 @@ def print_table(console: Console, rows: list[Row], options: Options, title: str,
         count = str(g.count)
         if comparing and row.counts is not None:
             count = f"{' -> '.join(str(c) for c in row.counts)}\n({row.growth:+d})"
-        table.add_row(str(row.rank), count, state_text(g), wait_text(g), _frame_cell(g.blocking),
+        state = state_text(g) + (f"\n{labels_text(g)}" if g.labels else "")
+        table.add_row(str(row.rank), count, state, wait_text(g), _frame_cell(g.blocking),
                       _frame_cell(g.created_by), _finding_cell(row, options))
     console.print(table)
     if len(rows) > limit:
@@ -183,7 +201,8 @@ def to_markdown(rows: list[Row], options: Options, title: str, summary: str, com
         blocking = f"`{g.blocking.where}` {g.blocking.short_function}" if g.blocking else "-"
         created = f"`{g.created_by.where}` {g.created_by.short_function}" if g.created_by else "-"
         finding = ", ".join(f"{m.finding.rule} ({fix_label(m.finding, options)})" for m in row.matches) or "-"
-        out.append(f"| {row.rank} | {count} | {cell(state_text(g))} | {wait_text(g)} | {cell(blocking)} "
+        state = state_text(g) + (f"\n{labels_text(g)}" if g.labels else "")
+        out.append(f"| {row.rank} | {count} | {cell(state)} | {wait_text(g)} | {cell(blocking)} "
                    f"| {cell(created)} | {cell(finding)} |")
     for row in rows:
         g = row.group
