@@ -76,6 +76,8 @@ MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-file-size", help="Skip
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: one per core; 1: no parallelism).")]
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Result cache directory (default: $GOFIX_CACHE_DIR or ~/.cache/gofix).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
+SinceOpt = Annotated[Optional[str], typer.Option("--since", metavar="REF", help="Only findings (and fixes) on lines changed since the merge base of REF and HEAD (e.g. origin/main).")]
+SinceExactOpt = Annotated[bool, typer.Option("--since-exact", help="With --since: compare with REF itself, not with the merge base.")]
 
 
 def _expand(args: list[str] | None) -> list[Path]:
@@ -207,6 +209,36 @@ def _run(paths: list[Path], options: Options, fix: bool, no_progress: bool) -> l
     return results
 
 
+def _changed_lines(paths: list[Path], since: str | None, exact: bool):
+    """--since: {path: changed line ranges}, or None without --since."""
+    if since is None:
+        if exact:
+            raise UsageError("--since-exact needs --since REF")
+        return None
+    from gofix.since import SinceError, changed_lines
+
+    try:
+        return changed_lines(paths[0], since, exact=exact)
+    except SinceError as e:
+        raise UsageError(str(e)) from None
+
+
+def _run_fix(paths: list[Path], options: Options, no_progress: bool, changed) -> list[FileResult]:
+    """A fix run; with --since (changed not None), only the fixes on changed lines."""
+    results = _run(paths, options, fix=True, no_progress=no_progress)
+    if changed is None:
+        return results
+    from gofix.since import restrict_fixes
+
+    def refix(path: str, accept):
+        again, errors = engine.run([path], options, fix=True, accept=accept)
+        for e in errors:
+            eprint(f"gofix: {e}")
+        return again[0] if again else None
+
+    return restrict_fixes(results, changed, refix, lambda f: engine.fix_applies(f, options))
+
+
 def _verify(results: list[FileResult], options: Options, strict: bool = False) -> list[FileResult]:
     """gofix.verify over a fix run; says on stderr which fixes were dropped and why."""
     from gofix import verify
@@ -263,20 +295,14 @@ def check(
     jobs: JobsOpt = 0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only findings on lines changed since this git ref (e.g. origin/main).")] = None,
+    since: SinceOpt = None,
+    since_exact: SinceExactOpt = False,
 ) -> None:
     """Report leaks. Exit 1 if any finding is a warning or error (hints alone exit 0)."""
     paths = _expand(paths)
     if format not in ("text", "json", "sarif", "github"):
         raise UsageError(f"--format: unknown format {format!r} (text, json, sarif, github)")
-    changed = None
-    if since is not None:
-        from gofix.since import SinceError, changed_lines
-
-        try:
-            changed = changed_lines(paths[0], since)
-        except SinceError as e:
-            raise UsageError(str(e)) from None
+    changed = _changed_lines(paths, since, since_exact)
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache)
     results = _run(paths, options, fix=False, no_progress=no_progress)
@@ -317,12 +343,15 @@ def diff(
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
     verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Check each changed package with go build and go vet (offline, through -overlay) and leave out fixes that fail.")] = False,
+    since: SinceOpt = None,
+    since_exact: SinceExactOpt = False,
 ) -> None:
     """Print the fixes as a unified diff (git apply-able). Exit 1 if there are changes."""
     paths = _expand(paths)
+    changed_since = _changed_lines(paths, since, since_exact)
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache)
-    results = _run(paths, options, fix=True, no_progress=no_progress)
+    results = _run_fix(paths, options, no_progress, changed_since)
     if verify:
         results = _verify(results, options)
     changed = False
@@ -357,6 +386,8 @@ def fix(
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Also fix files that have uncommitted changes in git.")] = False,
     strict_verify: Annotated[bool, typer.Option("--strict-verify", help="Also leave out fixes that could not be verified (dependencies not available offline, no go.mod, ...).")] = False,
     format: Annotated[str, typer.Option("--format", help="Report format: text, or json (the findings, with each fix's verification).")] = "text",
+    since: SinceOpt = None,
+    since_exact: SinceExactOpt = False,
 ) -> None:
     """Apply the fixes in place (atomic writes). Exit 1 if any file changed."""
     import dataclasses
@@ -367,9 +398,10 @@ def fix(
     paths = _expand(paths)
     if format not in ("text", "json"):
         raise UsageError(f"--format: unknown format {format!r} (text, json)")
+    changed_since = _changed_lines(paths, since, since_exact)
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache)
-    results = _run(paths, options, fix=True, no_progress=no_progress)
+    results = _run_fix(paths, options, no_progress, changed_since)
     if not allow_dirty:
         results = safety.refuse_dirty(results, eprint)
     if verify is None:

@@ -1,8 +1,11 @@
-"""`gofix check --since REF`: keep only findings on lines changed since a git ref.
+"""`--since REF` (check, diff, fix): keep only findings on lines changed since a git ref.
 
-The changed lines are the added or modified lines of `git diff --unified=0 REF` (the
-work tree against REF, so uncommitted edits count too), plus every line of files git
-does not track yet. A finding is kept when any line of its range is changed. Lines that
+By default the lines are changed since the merge base of REF and HEAD (what a pull
+request changes, as golangci-lint's `--new-from-merge-base`): a branch that only touched
+go.mod is not blamed for a leak that REF has fixed meanwhile. `--since-exact` diffs
+against REF itself. The changed lines are the added or modified lines of
+`git diff --unified=0 BASE` (the work tree against BASE, so uncommitted edits count
+too), plus every line of files git does not track yet. A finding is kept when any line of its range is changed. Lines that
 were only deleted leave nothing to point at: a finding caused solely by a deletion
 elsewhere (say, a removed `defer cancel()`) is not reported, as with other linters'
 "new issues only" modes.
@@ -12,10 +15,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from gofix.model import FileResult
+from gofix.model import FileResult, Finding
 
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
 ALL_LINES = [(1, 1 << 62)]
@@ -70,8 +73,9 @@ def parse_diff(text: str) -> dict[str, list[tuple[int, int]]]:
     return changed
 
 
-def changed_lines(start: Path, ref: str) -> dict[str, list[tuple[int, int]]]:
-    """{real absolute path: changed line ranges} of the repository containing start."""
+def changed_lines(start: Path, ref: str, exact: bool = False) -> dict[str, list[tuple[int, int]]]:
+    """{real absolute path: changed line ranges} of the repository containing start, since
+    the merge base of ref and HEAD (exact: since ref itself)."""
     import git
     from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
@@ -85,9 +89,16 @@ def changed_lines(start: Path, ref: str) -> dict[str, list[tuple[int, int]]]:
         repo.git.rev_parse("--verify", "--quiet", f"{ref}^{{commit}}")
     except GitCommandError:
         raise SinceError(f"--since: unknown revision {ref!r}") from None
+    base = ref
+    if not exact:
+        try:
+            base = repo.git.merge_base(ref, "HEAD").strip()
+        except GitCommandError:
+            raise SinceError(f"--since: {ref!r} and HEAD have no merge base (use --since-exact "
+                             "to compare with the ref itself)") from None
     try:
         text = repo.git.diff("--unified=0", "--no-color", "--no-ext-diff", "--find-renames",
-                             "--diff-filter=AMRC", ref, "--")
+                             "--diff-filter=AMRC", base, "--")
     except GitCommandError as e:
         raise SinceError(f"--since: git diff failed: {(e.stderr or str(e)).strip()}") from None
     root = Path(repo.working_tree_dir)
@@ -96,6 +107,76 @@ def changed_lines(start: Path, ref: str) -> dict[str, list[tuple[int, int]]]:
         out[os.path.realpath(root / rel)] = ranges
     for rel in repo.untracked_files:
         out[os.path.realpath(root / rel)] = ALL_LINES
+    return out
+
+
+def _touches(f: Finding, ranges: list[tuple[int, int]]) -> bool:
+    return any(a <= f.end.line and f.start.line <= b for a, b in ranges)
+
+
+def _key(f: Finding) -> tuple:
+    return (f.rule, f.message, f.fix.title if f.fix else None)
+
+
+def _at(f: Finding) -> tuple:
+    # line/column, not byte offsets: the same in the file's bytes and in the LF-only text
+    # the fix loop works on
+    return _key(f) + (f.start.line, f.start.column, f.end.line, f.end.column)
+
+
+def fix_acceptor(findings: list[Finding], ranges: list[tuple[int, int]],
+                 base: Callable[[Finding], bool]) -> Callable[[Finding], bool]:
+    """An `accept` for engine.run(fix=True) that takes only the fixes of findings on changed
+    lines. findings: the file's findings before any fix. A finding of a later pass (its
+    lines moved by an earlier fix) is taken when it is unambiguously one that was inside."""
+    inside = {_at(f) for f in findings if _touches(f, ranges)}
+    outside = {_at(f) for f in findings if not _touches(f, ranges)}
+    inside_keys = {k[:3] for k in inside}
+    ambiguous = {k[:3] for k in outside}
+
+    def accept(f: Finding) -> bool:
+        if not base(f):
+            return False
+        at = _at(f)
+        if at in inside:
+            return True
+        if at in outside:
+            return False
+        return _key(f) in inside_keys and _key(f) not in ambiguous
+
+    return accept
+
+
+def restrict_fixes(results: list[FileResult], changed: dict[str, list[tuple[int, int]]],
+                   refix: Callable[[str, Callable[[Finding], bool]], FileResult | None],
+                   base: Callable[[Finding], bool]) -> list[FileResult]:
+    """Fix results (engine.run fix=True) with only the findings and fixes on changed lines.
+    A file whose applied fixes are all inside keeps its result; one with none inside keeps
+    no fix; the others are fixed again through refix(path, accept)."""
+    out = []
+    by_path = {x.path: x for x in results}
+    for r in filter_results(results, changed):
+        if not r.changed:
+            out.append(r)
+            continue
+        ranges = changed.get(os.path.realpath(r.path)) or []
+        original = by_path[r.path]
+        fixable = [f for f in original.findings if base(f)]
+        if fixable and all(_touches(f, ranges) for f in fixable):
+            r.applied = original.applied
+            out.append(r)
+            continue
+        if not any(_touches(f, ranges) for f in fixable):
+            r.fixed, r.applied = None, []
+            out.append(r)
+            continue
+        again = refix(r.path, fix_acceptor(original.findings, ranges, base))
+        if again is None:
+            r.fixed, r.applied = None, []
+        else:
+            r.fixed, r.applied = again.fixed, again.applied
+            r.source = again.source if again.source is not None else r.source
+        out.append(r)
     return out
 
 
