@@ -5,6 +5,13 @@ gofix positions count columns in UTF-8 bytes (as the Go tools do). SARIF here de
 converted from the file's bytes when a line holds non-ASCII text. SARIF fixes carry
 byte offsets (`byteOffset`/`byteLength`), exact whatever the encoding, together with the
 equivalent line/column region.
+
+Paths are named from the repository root (gofix.outputs.paths.PathStyle): SARIF URIs are
+relative to `%SRCROOT%`, the root, and annotations name the file as GitHub does. GitHub
+shows at most 10 error, 10 warning and 10 notice annotations per step (actions/toolkit,
+docs/problem-matchers.md: "10 warning annotations, 10 error annotations, and 10 notice
+annotations per step"; 50 per job); `--format github` emits that many of each kind, then
+the rest as plain log lines and one notice that counts them, so nothing is lost silently.
 """
 
 from __future__ import annotations
@@ -18,6 +25,10 @@ from urllib.parse import quote
 
 from gofix import __version__
 from gofix.model import FileResult, Finding, Severity
+from gofix.outputs.links import doc_url
+from gofix.outputs.paths import PathStyle
+
+GITHUB_ANNOTATIONS_PER_KIND = 10
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.HINT: "note"}
@@ -76,9 +87,10 @@ class _Source:
         return self._lines[line - 1] if 1 <= line <= len(self._lines) else b""
 
 
-def _uri(path: str) -> tuple[str, str | None]:
-    """(uri, uriBaseId): relative paths against %SRCROOT% (the working directory)."""
-    p = Path(path)
+def _uri(path: str, paths: PathStyle | None = None) -> tuple[str, str | None]:
+    """(uri, uriBaseId): relative paths against %SRCROOT% (the repository root)."""
+    shown = paths.show(path) if paths is not None else Path(path).as_posix()
+    p = Path(shown)
     if p.is_absolute():
         return p.as_uri(), None
     return quote(p.as_posix()), "%SRCROOT%"
@@ -95,21 +107,27 @@ def _rule_name(rule_id: str) -> str:
     return "".join(part.capitalize() for part in rule_id.split("-"))
 
 
-def _rules_meta() -> list[dict]:
+def _rules_meta(doc_template: str | None = None) -> list[dict]:
     from codemods import RULES
 
     out = []
     for r in RULES:
         what = r.section("What it does") or r.summary
         why = r.section("Why is this bad?")
-        out.append({
+        tags = ["reliability", "leak", *(["timers"] if r.timer_rule else []), *r.nolint]
+        meta = {
             "id": r.id,
             "name": _rule_name(r.id),
             "shortDescription": {"text": r.summary},
             "fullDescription": {"text": (what + ("\n\n" + why if why else "")).strip()},
             "help": {"text": r.doc.strip(), "markdown": r.doc.strip()},
             "defaultConfiguration": {"level": "error"},
-        })
+            "properties": {"tags": tags},
+        }
+        url = doc_url(doc_template, r.id)
+        if url:
+            meta["helpUri"] = url
+        out.append(meta)
     return out
 
 
@@ -121,8 +139,9 @@ def _fingerprint(rule: str, uri: str, line_text: bytes, message: str) -> str:
     return h.hexdigest()[:32]
 
 
-def _sarif_result(r: FileResult, f: Finding, src: _Source, index: dict[str, int]) -> dict:
-    uri, base = _uri(r.path)
+def _sarif_result(r: FileResult, f: Finding, src: _Source, index: dict[str, int],
+                  paths: PathStyle | None = None) -> dict:
+    uri, base = _uri(r.path, paths)
     region = {
         "startLine": f.start.line,
         "startColumn": src.column(f.start.line, f.start.column),
@@ -162,21 +181,23 @@ def _sarif_result(r: FileResult, f: Finding, src: _Source, index: dict[str, int]
     return res
 
 
-def to_sarif(results: Iterable[FileResult], root: str | None = None) -> str:
-    """One SARIF 2.1.0 log with one run; file errors become tool execution notifications."""
-    rules = _rules_meta()
+def to_sarif(results: Iterable[FileResult], root: str | None = None, paths: PathStyle | None = None,
+             doc_template: str | None = None) -> str:
+    """One SARIF 2.1.0 log with one run; file errors become tool execution notifications.
+    paths: how files are named (default: as given, against the working directory)."""
+    rules = _rules_meta(doc_template)
     index = {r["id"]: i for i, r in enumerate(rules)}
     out, notes = [], []
     for r in results:
         if r.error:
-            uri, base = _uri(r.path)
+            uri, base = _uri(r.path, paths)
             notes.append({"level": "error", "message": {"text": f"{r.path}: {r.error}"},
                           "locations": [{"physicalLocation": {"artifactLocation": _location(uri, base)}}]})
         if not r.findings:
             continue
         src = _Source(r)
-        out.extend(_sarif_result(r, f, src, index) for f in r.findings)
-    base_dir = Path(root or os.getcwd()).resolve()
+        out.extend(_sarif_result(r, f, src, index, paths) for f in r.findings)
+    base_dir = Path(root or (paths.root if paths is not None else os.getcwd())).resolve()
     run = {
         "tool": {"driver": {"name": "gofix", "version": __version__, "semanticVersion": __version__,
                             "rules": rules}},
@@ -202,10 +223,11 @@ def escape_property(s: str) -> str:
     return escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_annotation(r: FileResult, f: Finding, src: _Source | None = None) -> str:
+def github_annotation(r: FileResult, f: Finding, src: _Source | None = None,
+                      paths: PathStyle | None = None) -> str:
     src = src or _Source(r)
     props = [
-        ("file", Path(r.path).as_posix()),
+        ("file", paths.show(r.path) if paths is not None else Path(r.path).as_posix()),
         ("line", str(f.start.line)),
         ("col", str(src.column(f.start.line, f.start.column))),
         ("endLine", str(f.end.line)),
@@ -220,13 +242,43 @@ def github_annotation(r: FileResult, f: Finding, src: _Source | None = None) -> 
     return f"::{_GITHUB[f.severity]} {head}::{escape_data(message)}"
 
 
-def to_github(results: Iterable[FileResult]) -> str:
-    lines = []
+def to_github(results: Iterable[FileResult], paths: PathStyle | None = None,
+              per_kind: int = GITHUB_ANNOTATIONS_PER_KIND) -> str:
+    """Workflow commands: up to per_kind annotations of each kind (error, warning,
+    notice), the others as plain `path:line:col: message [rule]` log lines, and a notice
+    that counts them (it takes one of the notice slots)."""
+    lines: list[str] = []
+    rest: list[str] = []
+    shown = {"error": 0, "warning": 0, "notice": 0}
+    results = list(results)
+    counts = {"error": sum(1 for r in results if r.error), "warning": 0, "notice": 0}
     for r in results:
+        for f in r.findings:
+            counts[_GITHUB[f.severity]] += 1
+    overflow = any(n > per_kind for n in counts.values())
+    room = {k: per_kind - 1 if k == "notice" and overflow else per_kind for k in counts}
+    for r in results:
+        name = paths.show(r.path) if paths is not None else Path(r.path).as_posix()
         if r.error:
-            lines.append(f"::error file={escape_property(Path(r.path).as_posix())},title=gofix::"
-                         f"{escape_data(r.error)}")
-        if r.findings:
-            src = _Source(r)
-            lines.extend(github_annotation(r, f, src) for f in r.findings)
+            if shown["error"] < room["error"]:
+                shown["error"] += 1
+                lines.append(f"::error file={escape_property(name)},title=gofix::{escape_data(r.error)}")
+            else:
+                rest.append(f"{name}: error: {r.error}")
+        if not r.findings:
+            continue
+        src = _Source(r)
+        for f in r.findings:
+            kind = _GITHUB[f.severity]
+            # one notice slot is kept for the summary when anything will be left over
+            if shown[kind] < room[kind]:
+                shown[kind] += 1
+                lines.append(github_annotation(r, f, src, paths))
+            else:
+                rest.append(f"{name}:{f.start.line}:{f.start.column}: {f.severity.value}: "
+                            f"{f.message} [{f.rule}]".replace("\n", " "))
+    if rest:
+        lines.extend(rest)
+        lines.append(f"::notice title=gofix::{len(rest)} more finding(s) not shown as annotations "
+                     f"(GitHub shows {per_kind} per kind and step); they are listed in this step's log")
     return "\n".join(lines) + ("\n" if lines else "")

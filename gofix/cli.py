@@ -77,6 +77,8 @@ JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (de
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Result cache directory (default: $GOFIX_CACHE_DIR or ~/.cache/gofix).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", metavar="REF", help="Only findings (and fixes) on lines changed since the merge base of REF and HEAD (e.g. origin/main).")]
+PathPrefixOpt = Annotated[Optional[str], typer.Option("--path-prefix", metavar="DIR", help="Put DIR/ in front of every path shown (paths are relative to the repository root in the machine formats; with this option in text too).")]
+DocUrlOpt = Annotated[Optional[str], typer.Option("--doc-url", metavar="TEMPLATE", help="Link to each rule's documentation in SARIF, rdjson and code-climate, with {rule} or {module} in it (default: $GOFIX_DOC_URL, else the package's source URL).")]
 SinceExactOpt = Annotated[bool, typer.Option("--since-exact", help="With --since: compare with REF itself, not with the merge base.")]
 
 
@@ -209,6 +211,18 @@ def _run(paths: list[Path], options: Options, fix: bool, no_progress: bool) -> l
     return results
 
 
+def _path_style(paths: list[Path], prefix: str | None, doc_url: str | None):
+    """(PathStyle, doc URL template) of an output."""
+    from gofix.outputs.links import DocUrlError, resolve_template
+    from gofix.outputs.paths import PathStyle
+
+    try:
+        template = resolve_template(doc_url)
+    except DocUrlError as e:
+        raise UsageError(str(e)) from None
+    return PathStyle.for_run(paths, prefix), template
+
+
 def _changed_lines(paths: list[Path], since: str | None, exact: bool):
     """--since: {path: changed line ranges}, or None without --since."""
     if since is None:
@@ -282,7 +296,7 @@ def _guard(fn):
 @_guard
 def check(
     paths: PathsArg = None,
-    format: Annotated[str, typer.Option("--format", help="Output format: text, json, sarif (SARIF 2.1.0) or github (workflow annotations).")] = "text",
+    format: Annotated[str, typer.Option("--format", help="Output format: text, json, sarif (SARIF 2.1.0), github (workflow annotations), rdjson (reviewdog) or code-climate (GitLab code quality).")] = "text",
     select: SelectOpt = None,
     ignore: IgnoreOpt = None,
     unsafe_fixes: UnsafeOpt = False,
@@ -297,11 +311,16 @@ def check(
     no_cache: NoCacheOpt = False,
     since: SinceOpt = None,
     since_exact: SinceExactOpt = False,
+    path_prefix: PathPrefixOpt = None,
+    doc_url: DocUrlOpt = None,
 ) -> None:
     """Report leaks. Exit 1 if any finding is a warning or error (hints alone exit 0)."""
     paths = _expand(paths)
-    if format not in ("text", "json", "sarif", "github"):
-        raise UsageError(f"--format: unknown format {format!r} (text, json, sarif, github)")
+    from gofix.outputs.render import FORMATS, render
+
+    if format not in FORMATS:
+        raise UsageError(f"--format: unknown format {format!r} ({', '.join(FORMATS)})")
+    style, template = _path_style(paths, path_prefix, doc_url)
     changed = _changed_lines(paths, since, since_exact)
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache)
@@ -310,16 +329,8 @@ def check(
         from gofix.since import filter_results
 
         results = filter_results(results, changed)
-    if format == "json":
-        print(output.to_json(results))
-    elif format in ("sarif", "github"):
-        from gofix import ci_formats
-
-        sys.stdout.write(ci_formats.to_sarif(results) + "\n" if format == "sarif" else ci_formats.to_github(results))
-    else:
-        for r in results:
-            for f in r.findings:
-                print(output.finding_text(r.path, f))
+    sys.stdout.write(render(results, format, style, template,
+                            text_path=style.show if path_prefix is not None else None))
     if _nothing_processed(results):
         raise typer.Exit(EXIT_ERROR)
     failing = any(f.severity != Severity.HINT for r in results for f in r.findings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from gofix.model import FileResult, Finding
 
@@ -35,8 +35,9 @@ def finding_json(path: str, f: Finding) -> dict:
     return out
 
 
-def to_json(results: Iterable[FileResult]) -> str:
-    items = [finding_json(r.path, f) for r in results for f in r.findings]
+def to_json(results: Iterable[FileResult], show: Callable[[str], str] | None = None) -> str:
+    """show: how a path is named (default: as the result has it)."""
+    items = [finding_json(show(r.path) if show else r.path, f) for r in results for f in r.findings]
     return json.dumps(items, indent=2, ensure_ascii=False)
 
 
