@@ -8,6 +8,7 @@ import table, the module's Go version, and per-function facts computed lazily
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from collections.abc import Callable, Mapping
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -238,6 +239,12 @@ class FileContext:
         fix: Fix | None = None,
     ) -> Finding:
         sp, ep = node.start_point, node.end_point
+        if fix is not None:
+            from gofix.analysis.edits import realign_trailing_comments  # edits imports this module
+
+            extra = realign_trailing_comments(self.src, self.root, fix.edits)
+            if extra:
+                fix = replace(fix, edits=fix.edits + extra)
         return Finding(
             rule=rule,
             severity=severity,

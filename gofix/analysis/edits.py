@@ -237,3 +237,98 @@ def _import_groups(src: bytes, specs: list[Node]) -> list[list[Node]]:
         else:
             groups[-1].append(spec)
     return groups
+
+
+# --- gofmt: aligned trailing comments --------------------------------------------------------
+
+
+def realign_trailing_comments(src: bytes, root: Node, edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
+    """The edits that keep a block of aligned trailing comments aligned after `edits`.
+
+    gofmt aligns the comments that end consecutive statement lines of one indentation (a
+    blank line, a comment-only line, another indentation, or a statement that spans lines
+    ends the block) one space after the block's widest code, counted in runes. When an edit
+    changes the width of such a line, every line of its block gets its padding rewritten, one
+    edit per line, so that two fixes in one block never share a pass (their padding edits
+    overlap). Returns () when nothing moves, or when an edit is not confined to the code of
+    one such line.
+    """
+    rows = _comment_rows(src, root)
+    widths: dict[int, int] = {}  # row -> the width of its code after the edits
+    for e in edits:
+        row = src.count(b"\n", 0, e.start)
+        if row not in rows:
+            continue
+        start, code_end, _, _ = rows[row]
+        if not (start <= e.start <= e.end <= code_end) or b"\n" in e.text:
+            return ()  # an edit reaching the padding or the comment: left alone
+        widths[row] = -1
+    for row in widths:
+        start, code_end, _, _ = rows[row]
+        local = [Edit(e.start - start, e.end - start, e.text) for e in edits if start <= e.start and e.end <= code_end]
+        widths[row] = _width(apply_edits(src[start:code_end], local))
+    out: list[Edit] = []
+    done: set[int] = set()
+    for row in sorted(widths):
+        if row in done:
+            continue
+        block = _block(src, rows, row)
+        done.update(block)
+        width = {r: widths.get(r, _width(src[rows[r][0] : rows[r][1]])) for r in block}
+        column = max(width.values()) + 1
+        pads = {r: b" " * (column - width[r]) for r in block}
+        if all(src[rows[r][1] : rows[r][2]] == pads[r] for r in block):
+            continue  # every comment stays where it is
+        out.extend(Edit(rows[r][1], rows[r][2], pads[r]) for r in block)
+    return tuple(out)
+
+
+def _width(code: bytes) -> int:
+    return len(code.decode("utf-8", "replace").lstrip("\t"))
+
+
+def _block(src: bytes, rows: dict[int, tuple[int, int, int, bool]], row: int) -> list[int]:
+    """The rows aligned with `row`: neighbours in `rows` with the same indentation, not
+    across a statement that continues on the next line."""
+    indent = _indent(src, rows[row][0])
+    lo = row
+    while lo - 1 in rows and not rows[lo - 1][3] and _indent(src, rows[lo - 1][0]) == indent:
+        lo -= 1
+    hi = row
+    while hi + 1 in rows and not rows[hi][3] and _indent(src, rows[hi + 1][0]) == indent:
+        hi += 1
+    return list(range(lo, hi + 1))
+
+
+def _indent(src: bytes, line_start: int) -> bytes:
+    end = line_start
+    while src[end : end + 1] == b"\t":
+        end += 1
+    return src[line_start:end]
+
+
+def _comment_rows(src: bytes, root: Node) -> dict[int, tuple[int, int, int, bool]]:
+    """Row -> (line start, end of its code, start of its trailing comment, whether its
+    statement continues on the next line) for each row gofmt may align: a statement that
+    starts on that row, then a comment that ends the line, in a statement list (not a
+    struct, a composite literal or a var block, which have more columns)."""
+    out: dict[int, tuple[int, int, int, bool]] = {}
+    for c in S.walk(root):
+        if c.type != "comment" or c.parent is None or c.parent.type not in ("statement_list", "block"):
+            continue
+        if S.starts_line(src, c) or src[c.end_byte : S.line_end(src, c.end_byte)].strip():
+            continue
+        start = S.line_start(src, c.start_byte)
+        code_end = c.start_byte
+        while code_end > start and src[code_end - 1 : code_end] in (b" ", b"\t"):
+            code_end -= 1
+        first = start + len(_indent(src, start))
+        if first >= code_end:
+            continue
+        node = root.descendant_for_byte_range(first, first)
+        while node is not None and (node.parent is None or node.parent.type != "statement_list"):
+            node = node.parent
+        if node is None or node.start_byte != first:
+            continue  # `}` or a continuation line of a statement that began above
+        out[c.start_point.row] = (start, code_end, c.start_byte, node.end_point.row != c.start_point.row)
+    return out
