@@ -167,6 +167,13 @@ _RESULTS: dict[tuple[TypeName | None, str], TypeName] = {
     ((SQL, "Conn"), "PrepareContext"): (SQL, "Stmt"),
     ((SQL, "Tx"), "Stmt"): (SQL, "Stmt"),
     ((SQL, "Tx"), "StmtContext"): (SQL, "Stmt"),
+    (("crypto/tls", ""), "Client"): ("crypto/tls", "Conn"),
+    (("crypto/tls", ""), "Server"): ("crypto/tls", "Conn"),
+    (("crypto/tls", ""), "Dial"): ("crypto/tls", "Conn"),
+    (("crypto/tls", ""), "DialWithDialer"): ("crypto/tls", "Conn"),
+    **{((CONTEXT, ""), name): (CONTEXT, "Context") for name in (
+        "Background", "TODO", "WithoutCancel", "WithCancel", "WithTimeout", "WithDeadline", "WithValue",
+        "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")},
 }
 
 
@@ -220,8 +227,11 @@ def _call_result(ctx: FileContext, call: Node, index: int, depth: int) -> TypeNa
     if fn.type != "selector_expression":
         return None
     name = ctx.call_name(call)
-    if ctx.is_pkg_call(call, SQL):
-        return _RESULTS.get(((SQL, ""), name))
+    operand = fn.child_by_field_name("operand")
+    if operand is not None and operand.type == "identifier":
+        path = ctx.imports.get(ctx.text(operand))
+        if path is not None and ctx.resolves_to_import(operand, path):
+            return _RESULTS.get(((path, ""), name))
     recv = type_of(ctx, fn.child_by_field_name("operand"), depth + 1)
     if recv is None:
         return None

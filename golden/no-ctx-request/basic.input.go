@@ -14,7 +14,7 @@ func load(ctx context.Context, db *sql.DB, id int) (string, error) {
 }
 
 func update(ctx context.Context, db *sql.DB, args ...any) error {
-	tx, err := db.Begin()
+	tx, err := db.Begin() // want "db.Begin runs with no context"
 	if err != nil {
 		return err
 	}

@@ -31,11 +31,11 @@ func background(ctx context.Context, db *sql.DB) {
 
 // The parameter is named _ or re-declared: a warning, no fix.
 func unnamed(_ context.Context, db *sql.DB) {
-	db.Exec("SELECT 1") // want "dropping this function's context; use db.ExecContext\\(ctx, ...\\) \\(name the function's context.Context parameter\\)"
+	db.Exec("SELECT 1") // want "dropping this function's context; use db.ExecContext\\(ctx, ...\\); no automatic fix: name the function's context.Context parameter"
 }
 
 func shadowed(ctx context.Context, db *sql.DB) {
 	if ctx := "x"; ctx != "" {
-		db.Exec(ctx) // want "\\(ctx is re-declared here\\)"
+		db.Exec(ctx) // want "; no automatic fix: ctx is re-declared here"
 	}
 }
