@@ -87,9 +87,9 @@ def find(ctx: FileContext) -> list[Finding]:
         name = f"context.{what}()"
         fix = None
         if expr is None:
-            advice = ("name the function's context.Context parameter and pass it instead"
-                      if source.name(ctx) in ("", "_") else
-                      f"pass the function's context instead ({source.name(ctx)} is re-declared here)")
+            advice = ("name the function's context.Context parameter and pass it instead; no automatic fix: "
+                      "the parameter is unnamed" if source.name(ctx) in ("", "_") else
+                      f"pass the function's context instead; no automatic fix: {source.name(ctx)} is re-declared here")
         else:
             advice = f"pass {expr} instead"
             edits = [replace_node(call, expr)]

@@ -97,7 +97,7 @@ def _check(ctx: FileContext, stmt: Node) -> Finding | None:
         message = (f"{name} = context.WithValue({name}, ...) inside a loop adds one node to the context chain "
                    "per iteration, so memory and every Value lookup grow with the loop: derive a new variable "
                    f"from the parent each iteration (vctx := context.WithValue({name}, k, v)), or set the value "
-                   "once before the loop")
+                   "once before the loop; no automatic fix: later code may read the values earlier iterations set")
         return ctx.finding(ID, stmt, message, Severity.WARNING)
     return None
 

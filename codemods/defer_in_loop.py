@@ -3,7 +3,7 @@
 ## What it does
 Finds `defer x.Close()`, `defer x.Stop()`, `defer mu.Unlock()`, `defer cancel()` and
 similar cleanups (methods `Close`, `Stop`, `Unlock`, `RUnlock`, `Rollback`, `Release`,
-`Cancel`, `Shutdown`, `Flush`; plain calls of a variable whose name says cancel, stop,
+`Cancel`, `Shutdown`, `Flush`, in any letter case: `c.close()` too; plain calls of a variable whose name says cancel, stop,
 close, release, unlock or cleanup; a deferred function literal whose body makes such a
 call) placed in the body of a `for` loop of the same function, at any depth of `if`,
 `switch` or `select` inside that body. A `defer` inside a function literal in the loop
@@ -11,9 +11,16 @@ call) placed in the body of a `for` loop of the same function, at any depth of `
 
 Not reported: when every path from the `defer` leaves the loop (a `return`, `break` or
 terminating statement follows it with no `continue` in between: the defer registers at
-most once, as in a retry loop that returns on success), and when the cleaned-up variable
-is appended, stored, assigned or sent in the loop (the values are kept on purpose until the
-function returns, e.g. opening every input file of a merge).
+most once, as in a retry loop that returns on success); when the `defer` sits in a branch
+guarded by a flag that the same branch sets (`if !locked { mu.Lock(); defer mu.Unlock();
+locked = true }`, `if db == nil { db, err = open(); defer db.Close() }`: at most once per
+call); and when the value is kept past the iteration on purpose: the cleaned-up variable
+(or the context declared with a deferred cancel) is appended, stored, assigned or sent in
+the loop, used by a goroutine started in the loop, or declared outside the loop and used
+after it (e.g. opening every input file of a merge).
+
+Severity `warning` (`error` for an `Unlock` of a mutex locked again in the loop); `hint` in
+`_test.go` files (a test's process is short-lived).
 
 ## Why is this bad?
 Deferred calls run when the surrounding function returns, not at the end of the
@@ -64,13 +71,14 @@ from tree_sitter import Node
 
 from codemods._report import declaration_of, display, leaves_loop_after
 from gofix import syntax as S
-from gofix.context import FileContext, use_kind
+from gofix.context import FileContext, is_declaration, use_kind
 from gofix.model import Finding, Severity
 from gofix.rules import Rule
 
 ID = "defer-in-loop"
 CLEANUP_METHODS = frozenset(
     {"Close", "Stop", "Unlock", "RUnlock", "Rollback", "Release", "Cancel", "Shutdown", "Flush"})
+_CLEANUP_LOWER = frozenset(m.lower() for m in CLEANUP_METHODS)
 _CLEANUP_FUNC = re.compile(r"(?i)cancel|stop|close|release|unlock|cleanup")
 
 DEFERS = S.query("(defer_statement) @defer")
@@ -96,11 +104,15 @@ def _check(ctx: FileContext, stmt: Node) -> Finding | None:
         return None  # not a cleanup: defer wg.Done(), defer log.Println(...) are other stories
     if leaves_loop_after(stmt, loop):
         return None  # every path returns or breaks after it: registered at most once
+    if _once_per_call(ctx, stmt, loop):
+        return None  # a branch guarded by a flag it sets: registered at most once
     root = _root_ident(cleanup)
-    if root is not None and _kept(ctx, root, loop):
-        return None  # the values are collected on purpose and used after the loop
+    if root is not None and any(_kept(ctx, v, loop) for v in _values(ctx, root)):
+        return None  # kept past the iteration on purpose: stored, used after the loop or by a goroutine
     relocks = _relocks(ctx, cleanup, loop)
     severity = Severity.ERROR if relocks else Severity.WARNING
+    if ctx.path.endswith("_test.go"):
+        severity = Severity.HINT  # a test's process is short-lived
     return ctx.finding(ID, stmt, _message(ctx, stmt, cleanup, relocks), severity)
 
 
@@ -116,7 +128,7 @@ def _cleanup_call(ctx: FileContext, call: Node | None) -> Node | None:
                 return inner
         return None
     if fn.type == "selector_expression":
-        return call if ctx.text(fn.child_by_field_name("field")) in CLEANUP_METHODS else None
+        return call if ctx.text(fn.child_by_field_name("field")).lower() in _CLEANUP_LOWER else None
     if fn.type == "identifier":
         return call if _CLEANUP_FUNC.search(ctx.text(fn)) else None
     return None
@@ -130,11 +142,30 @@ def _root_ident(call: Node) -> Node | None:
     return node if node.type == "identifier" else None
 
 
-def _kept(ctx: FileContext, root: Node, loop: Node) -> bool:
+def _values(ctx: FileContext, root: Node) -> list[Node]:
+    """The cleaned-up variable, and for a cancel func the context declared with it
+    (`ctx, cancel := context.WithTimeout(...)`: the context is what goroutines keep)."""
+    decl = declaration_of(ctx, root)
+    holder = decl.parent.parent if decl is not None and decl.parent is not None \
+        and decl.parent.type == "expression_list" else None
+    if holder is None or holder.type != "short_var_declaration":
+        return [root]
+    return [root, *(n for n in holder.child_by_field_name("left").named_children
+                    if n.id != decl.id and n.type == "identifier" and ctx.text(n) != "_")]
+
+
+def _kept(ctx: FileContext, var: Node, loop: Node) -> bool:
+    """The value is kept past its iteration: appended, stored, assigned or sent in the loop,
+    used by a goroutine started in the loop, or (declared outside the loop) used after it."""
     fn = S.enclosing_function(loop)
-    name = ctx.text(root)
+    name = ctx.text(var)
+    decl = declaration_of(ctx, var) if not is_declaration(var) else var
     for use in ctx.uses(fn, name, loop.start_byte):
+        if decl is not None and declaration_of(ctx, use) is not None and declaration_of(ctx, use).id != decl.id:
+            continue  # another variable of the same name
         if use.start_byte >= loop.end_byte:
+            if decl is not None and not S.is_within(decl, loop):
+                return True  # the last iteration's value is used after the loop
             break
         kind = use_kind(use)
         if kind in ("stored", "assigned", "sent"):
@@ -143,6 +174,62 @@ def _kept(ctx: FileContext, root: Node, loop: Node) -> bool:
             call = use.parent.parent
             if call is not None and call.type == "call_expression" and ctx.call_name(call) == "append":
                 return True
+        if any(a.type == "go_statement" for a in S.ancestors(use) if S.is_within(a, loop)):
+            return True  # a goroutine started in the loop uses it
+    return False
+
+
+def _once_per_call(ctx: FileContext, stmt: Node, loop: Node) -> bool:
+    """The defer sits in a branch guarded by a flag that the same branch sets, so it runs at
+    most once per call: `if !locked { ...; locked = true }`, `if first { first = false }`,
+    `if db == nil { db, err = open() }` (the flag declared outside the loop)."""
+    body = loop.child_by_field_name("body")
+    for branch in S.ancestors(stmt):
+        if branch.id == body.id:
+            return False
+        if branch.type != "block" or branch.parent is None or branch.parent.type != "if_statement":
+            continue
+        cond = branch.parent.child_by_field_name("condition")
+        if branch.parent.child_by_field_name("consequence").id != branch.id or cond is None:
+            continue
+        flag, wants = _flag_test(ctx, S.unparen(cond))
+        if flag is None:
+            continue
+        decl = declaration_of(ctx, flag)
+        if decl is None or S.is_within(decl, loop):
+            continue  # a flag of the iteration: reset every time
+        if _sets(ctx, branch, decl, wants):
+            return True
+    return False
+
+
+def _flag_test(ctx: FileContext, cond: Node) -> tuple[Node | None, str | None]:
+    """(flag identifier, what the branch must set it to) for `!f`, `f == false`, `f`, `x == nil`."""
+    if cond.type == "identifier":
+        return cond, "false"
+    if cond.type == "unary_expression" and cond.child_by_field_name("operator").type == "!":
+        operand = S.unparen(cond.child_by_field_name("operand"))
+        return (operand, "true") if operand.type == "identifier" else (None, None)
+    if cond.type == "binary_expression" and ctx.text(cond.child_by_field_name("operator")) == "==":
+        left, right = S.unparen(cond.child_by_field_name("left")), S.unparen(cond.child_by_field_name("right"))
+        if left.type == "identifier" and ctx.text(right) in ("false", "nil"):
+            return left, "true" if ctx.text(right) == "false" else "non-nil"
+    return None, None
+
+
+def _sets(ctx: FileContext, branch: Node, decl: Node, wants: str) -> bool:
+    for n in S.walk(branch):
+        if n.type != "assignment_statement" or S.enclosing_function(n).id != S.enclosing_function(branch).id:
+            continue
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        for i, target in enumerate(left.named_children):
+            if target.type != "identifier" or declaration_of(ctx, target) is None \
+                    or declaration_of(ctx, target).id != decl.id:
+                continue
+            if wants == "non-nil":
+                return True
+            values = right.named_children
+            return i < len(values) and ctx.text(values[i]) == wants
     return False
 
 
@@ -167,6 +254,10 @@ def _relocks(ctx: FileContext, cleanup: Node, loop: Node) -> bool:
     return False
 
 
+_NO_FIX = ("no automatic fix: a function around the body changes what its return, break and continue mean, "
+           "and a call at the end of the iteration must cover every early exit")
+
+
 def _message(ctx: FileContext, stmt: Node, cleanup: Node, relocks: bool) -> str:
     text = display(ctx, cleanup)
     call = stmt.named_children[0]
@@ -174,11 +265,12 @@ def _message(ctx: FileContext, stmt: Node, cleanup: Node, relocks: bool) -> str:
     if relocks:
         return (f"{what} in a loop body keeps the lock until the function returns, so the next "
                 f"iteration's Lock blocks forever: call {text} at the end of the iteration (and before "
-                "every continue), or move the loop body into a function so the deferred call runs each iteration")
-    held = "lock stays held" if ctx.call_name(cleanup) in ("Unlock", "RUnlock") else "resource stays open"
+                "every continue), or move the loop body into a function so the deferred call runs each iteration; "
+                f"{_NO_FIX}")
+    held = "lock stays held" if ctx.call_name(cleanup).lower() in ("unlock", "runlock") else "resource stays open"
     return (f"{what} in a loop body runs only when the function returns, so every iteration's "
             f"{held} until then: move the loop body into a function so the deferred call "
-            f"runs each iteration, or call {text} at the end of the iteration (and before every continue)")
+            f"runs each iteration, or call {text} at the end of the iteration (and before every continue); {_NO_FIX}")
 
 
 RULE = Rule(

@@ -92,8 +92,8 @@ def _check(ctx: FileContext, call: Node) -> Finding | None:
     if ch.capacity is not None and ctx.text(ch.capacity).strip() != "0":
         return None  # already buffered
     fn = S.enclosing_function(ch.stmt)
-    if fn is None or ctx.has_goto(fn):
-        return None  # a goto could run the go statement again
+    if fn is None or _goto_before(ctx, fn, ch.stmt):
+        return None  # a goto back to the declaration could run the go statement again
     uses = [u for u in C.channel_uses(ctx, ch) if u.kind != "declare"]
     if any(u.kind not in _SENDS + _RECEIVES for u in uses):
         return None  # len/cap, close, escapes, reassignment or a receive that drains it
@@ -116,7 +116,10 @@ def _check(ctx: FileContext, call: Node) -> Finding | None:
     message = (f"`{ch.name}` is unbuffered and only a goroutine sends on it: when the select takes "
                f"another case nobody receives, and the goroutine blocks on its send forever; "
                f"give the channel a buffer of {capacity}")
-    return ctx.finding(ID, call, message, Severity.ERROR, _fix(ctx, ch, capacity, safe))
+    fix = _fix(ctx, ch, capacity, safe)
+    if fix is None:
+        message += "; no automatic fix: a trailing comma or comment in make(...) is left to a human"
+    return ctx.finding(ID, call, message, Severity.ERROR, fix)
 
 
 def _only_goroutine(fn: Node, ch: C.ChannelDecl, sends: list[C.ChannelUse]) -> Node | None:
@@ -158,7 +161,48 @@ def _select_may_leave(ctx: FileContext, ch: C.ChannelDecl, fn: Node, recv: C.Cha
     if not loops:
         return True
     outermost = loops[-1]
-    return any(_leaves_loop(c, outermost) for c in others)
+    return any(_leaves_loop(c.named_children, outermost) or (_falls_out(c) and _left_after(select, outermost)) for c in others)
+
+
+def _falls_out(case: Node) -> bool:
+    """The case can end without jumping: control goes on after the select."""
+    stmts = S.statements(case)
+    if not stmts:
+        return True
+    last = stmts[-1]
+    return last.type not in ("continue_statement", "return_statement", "goto_statement") \
+        and not S.is_terminating(last, lenient=True)
+
+
+def _left_after(select: Node, loop: Node) -> bool:
+    """A statement after the select, still in the loop's body, that leaves the loop: a
+    return, a goto, or a break out of it (the case recorded why; the code after acts on it)."""
+    body = loop.child_by_field_name("body")
+    cur = select
+    while cur is not None and cur.id != loop.id and S.is_within(cur, body):
+        for s in S.following_statements(cur):
+            if _leaves_loop([s], loop):
+                return True
+        container = S.block_of(cur)
+        if container is None or container.id == body.id:
+            return False
+        cur = S.statement_of(container)
+    return False
+
+
+def _goto_before(ctx: FileContext, fn: Node, decl: Node) -> bool:
+    """A goto in fn whose label is at or before decl (it can run decl again)."""
+    if not ctx.has_goto(fn):
+        return False
+    labels = {ctx.text(n.named_children[0]): n for n in S.walk(fn)
+              if n.type == "labeled_statement" and n.named_children}
+    for g in S.walk(fn):
+        if g.type != "goto_statement" or not g.named_children:
+            continue
+        label = labels.get(ctx.text(g.named_children[0]))
+        if label is None or label.start_byte <= decl.start_byte or S.is_within(decl, label):
+            return True
+    return False
 
 
 def _sender_can_leave(ctx: FileContext, send: C.ChannelUse, receives: list[C.ChannelUse]) -> bool:
@@ -209,10 +253,10 @@ def _receives_from(case: Node, ch: C.ChannelDecl, ctx: FileContext) -> bool:
     return any(n.type == "identifier" and ctx.text(n) == ch.name for n in S.walk(comm))
 
 
-def _leaves_loop(case: Node, loop: Node) -> bool:
-    """A return, goto, or break/continue in case that ends the loop `loop`."""
+def _leaves_loop(nodes: list[Node], loop: Node) -> bool:
+    """A return, goto, or break/continue in nodes that ends the loop `loop`."""
     body = loop.child_by_field_name("body")
-    stack = list(case.named_children)
+    stack = list(nodes)
     while stack:
         n = stack.pop()
         if n.type == "func_literal":

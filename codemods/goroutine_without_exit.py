@@ -76,7 +76,8 @@ def find(ctx: FileContext) -> list[Finding]:
         message = ("this goroutine runs an endless for loop with no return, no break and no channel receive or "
                    "select, so nothing can stop it short of a panic: it outlives whatever started it (a request, "
                    "a test, a shutdown); give the loop a way out, e.g. a select on ctx.Done() (or a done channel) "
-                   "that returns, checked every iteration")
+                   "that returns, checked every iteration; no automatic fix: which signal should stop it is a design "
+                   "decision")
         out.append(ctx.finding(ID, stmt, message, Severity.WARNING))
     return out
 

@@ -98,7 +98,8 @@ def _check(ctx: FileContext, stmt: Node) -> Finding | None:
         detach += " (Go >= 1.21)"
     message = (f"this goroutine uses the request's context via {how}, which is cancelled as soon as the "
                f"handler returns, cutting its work short: if the work must outlive the request, give it "
-               f"{detach}; otherwise wait for the goroutine (sync.WaitGroup, errgroup) before returning")
+               f"{detach}; otherwise wait for the goroutine (sync.WaitGroup, errgroup) before returning; no automatic "
+               "fix: whether the work must outlive the request is a design decision")
     return ctx.finding(ID, stmt, message, Severity.WARNING)
 
 

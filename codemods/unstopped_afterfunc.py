@@ -4,7 +4,8 @@
 Finds `time.AfterFunc(d, f)` whose result is discarded (a bare call statement or
 `_ = time.AfterFunc(...)`) inside the body of a `for` loop of the same function. `time` is
 resolved through the imports (`stdtime "time"` matches; a local `time` variable does not).
-Not reported when every path leaves the loop right after the call (it runs once).
+Not reported when every path leaves the loop right after the call (it runs once). Severity
+`warning`; `hint` in `_test.go` files (a test's process is short-lived).
 
 ## Why is this bad?
 Each iteration schedules a callback that nothing can cancel: the timer, the function and
@@ -69,8 +70,10 @@ def find(ctx: FileContext) -> list[Finding]:
         message = ("the *time.Timer returned by time.AfterFunc is discarded inside a loop: every iteration "
                    "schedules a callback that nothing can cancel, and each timer (with everything its function "
                    "captures) stays alive until it fires; keep it (t := time.AfterFunc(d, f)) and call t.Stop() "
-                   "when the iteration's work is done, or create one timer before the loop and Reset it")
-        out.append(ctx.finding(ID, call, message, Severity.WARNING))
+                   "when the iteration's work is done, or create one timer before the loop and Reset it; "
+                   "no automatic fix: whether the callback must still run after the iteration is a design decision")
+        severity = Severity.HINT if ctx.path.endswith("_test.go") else Severity.WARNING  # tests are short-lived
+        out.append(ctx.finding(ID, call, message, severity))
     return out
 
 

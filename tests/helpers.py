@@ -117,6 +117,11 @@ def golden_cases() -> list[tuple[str, Path]]:
     return cases
 
 
+def golden_source_path(inp: Path) -> str:
+    """The path a golden input is analysed under: a case named `<name>_test` is a test file."""
+    return "x_test.go" if inp.name.endswith("_test.input.go") else "x.go"
+
+
 def golden_path(inp: Path) -> Path:
     return inp.with_name(inp.name.replace(".input.go", ".golden.go"))
 

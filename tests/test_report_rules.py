@@ -514,3 +514,125 @@ def test_leaves_loop_after():
     assert R.leaves_loop_after(a, loops[0])
     assert R.leaves_loop_after(b, loops[0])
     assert not R.leaves_loop_after(c, loops[1])  # the continue starts another iteration
+
+
+# --- second round: precision and reasons ---------------------------------------------------------
+
+OWN_RULES = [*IDS, "forgotten-sender", "unclosed-range-channel", "wg-add-in-goroutine"]
+
+
+@pytest.mark.parametrize("rule_id", OWN_RULES)
+def test_every_fixless_finding_says_why(rule_id):
+    from helpers import golden_path, golden_source_path
+
+    silent = []
+    for inp in sorted((GOLDEN / rule_id).glob("*.input.go")):
+        result, _ = run_fix(inp.read_bytes(), rule_id, path=golden_source_path(inp))
+        silent += [f"{inp.name}:{f.start.line}: {f.message}" for f in result.findings
+                   if f.fix is None and "no automatic fix" not in f.message]
+        assert golden_path(inp).exists()
+    assert not silent, silent
+
+
+_LOOPED_DEFER = """
+    package p
+    import "os"
+    func TestX(names []string) {
+    	for _, n := range names {
+    		f, _ := os.Open(n)
+    		defer f.Close()
+    	}
+    }
+"""
+_LOOPED_AFTERFUNC = """
+    package p
+    import "time"
+    func TestX(f func()) {
+    	for i := 0; i < 3; i++ {
+    		time.AfterFunc(time.Second, f)
+    	}
+    }
+"""
+
+
+@pytest.mark.parametrize(("rule_id", "src"), [("defer-in-loop", _LOOPED_DEFER),
+                                              ("unstopped-afterfunc", _LOOPED_AFTERFUNC)])
+def test_test_files_make_hints(rule_id, src):
+    plain, _ = run_fix(dedent(src), rule_id, path="x.go")
+    test, _ = run_fix(dedent(src), rule_id, path="pkg/x_test.go")
+    assert [f.severity for f in plain.findings] == [Severity.WARNING]
+    assert [f.severity for f in test.findings] == [Severity.HINT]
+
+
+@pytest.mark.parametrize("call", ["x.Ping()", "x.Begin()", "x.Handshake()", 'x.Dial("tcp", "a")',
+                                  'x.Stmt(nil)', 'x.Listen("tcp", ":0")', 'x.LookupHost("h")'])
+def test_no_ctx_request_unknown_receivers_are_not_guessed(call):
+    src = f"""
+        package p
+        import ("context"; "database/sql"; "net"; "crypto/tls")
+        var _ *sql.DB
+        var _ net.Conn
+        var _ tls.Config
+        func f(ctx context.Context, x interface{{ Ping() error }}) {{
+        	{call}
+        }}
+    """
+    assert run_check(dedent(src), "no-ctx-request").findings == []
+
+
+def test_no_ctx_request_local_package_look_alikes():
+    src = """
+        package p
+        import "context"
+        type runner struct{}
+        func (runner) Command(string) {}
+        func (runner) Dial(string, string) {}
+        func f(ctx context.Context) {
+        	exec, net := runner{}, runner{}
+        	exec.Command("ls")
+        	net.Dial("tcp", "a")
+        }
+    """
+    assert run_check(dedent(src), "no-ctx-request").findings == []
+
+
+def test_no_ctx_request_fixes_are_unsafe_and_hints_have_none():
+    src = """
+        package p
+        import ("context"; "net"; "os/exec")
+        func f(ctx context.Context) {
+        	net.Dial("tcp", "a")
+        	exec.Command("ls")
+        }
+        func g() {
+        	net.Dial("tcp", "a")
+        }
+    """
+    found = run_check(dedent(src), "no-ctx-request").findings
+    assert [(f.severity, f.fix is not None) for f in found] == [
+        (Severity.WARNING, True), (Severity.WARNING, True), (Severity.HINT, False)]
+    assert all(f.fix.applicability == Applicability.UNSAFE for f in found if f.fix)
+
+
+def test_no_ctx_request_dial_timeout_keeps_gofmt_spacing():
+    assert_codemod(
+        "no-ctx-request",
+        before="""
+            package p
+            import ("context"; "net"; "time")
+            func f(ctx context.Context, d time.Duration) {
+            	net.DialTimeout("tcp", "a", 2*d)
+            	net.DialTimeout("tcp", "a", d)
+            	net.DialTimeout("tcp", "a", 2*d+time.Second)
+            }
+        """,
+        after="""
+            package p
+            import ("context"; "net"; "time")
+            func f(ctx context.Context, d time.Duration) {
+            	(&net.Dialer{Timeout: 2 * d}).DialContext(ctx, "tcp", "a")
+            	(&net.Dialer{Timeout: d}).DialContext(ctx, "tcp", "a")
+            	net.DialTimeout("tcp", "a", 2*d+time.Second)
+            }
+        """,
+    )

@@ -15,7 +15,7 @@ func unnamed(_ context.Context, db *sql.DB) error {
 // The parameter name is re-declared with something else.
 func shadowed(ctx context.Context, db *sql.DB, names []string) error {
 	for _, ctx := range names {
-		if _, err := db.ExecContext(context.Background(), "SELECT ?", ctx); err != nil { // want "pass the function's context instead \\(ctx is re-declared here\\)"
+		if _, err := db.ExecContext(context.Background(), "SELECT ?", ctx); err != nil { // want "pass the function's context instead; no automatic fix: ctx is re-declared here"
 			return err
 		}
 	}
