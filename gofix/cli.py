@@ -25,9 +25,30 @@ app = typer.Typer(
         "2 usage or internal error."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # gofix --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     pretty_exceptions_enable=False,
 )
+
+
+def _flags_take_no_value() -> None:
+    """--help without a `<bool>` beside flags: typer (0.29) shows a type for every option,
+    and a flag takes no value. Options that take one keep their type or metavar."""
+    from typer.core import TyperOption
+
+    original = TyperOption.display_type_rich
+    if getattr(original, "gofix_flags", False):
+        return
+
+    def display_type_rich(self, ctx):
+        if getattr(self, "is_flag", False) or getattr(self, "count", False):
+            return None
+        return original(self, ctx)
+
+    display_type_rich.gofix_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flags_take_no_value()
 def _print_version(value: bool) -> None:
     if value:
         from gofix import __version__
@@ -63,7 +84,7 @@ class UsageError(Exception):
 
 PathsArg = Annotated[Optional[list[str]], typer.Argument(
     help="Go files, directories or package patterns: ./..., dir/..., example.com/m/internal/... (default: .)",
-    show_default=False, metavar="[PATHS|PACKAGES]...")]
+    show_default=False, metavar="PATHS")]
 SelectOpt = Annotated[Optional[str], typer.Option("--select", help="Comma-separated rule ids to run (default: all).")]
 IgnoreOpt = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated rule ids to skip.")]
 UnsafeOpt = Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe (may change behaviour).")]
@@ -79,6 +100,8 @@ NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor w
 SinceOpt = Annotated[Optional[str], typer.Option("--since", metavar="REF", help="Only findings (and fixes) on lines changed since the merge base of REF and HEAD (e.g. origin/main).")]
 PathPrefixOpt = Annotated[Optional[str], typer.Option("--path-prefix", metavar="DIR", help="Put DIR/ in front of every path shown (paths are relative to the repository root in the machine formats; with this option in text too).")]
 DocUrlOpt = Annotated[Optional[str], typer.Option("--doc-url", metavar="TEMPLATE", help="Link to each rule's documentation in SARIF, rdjson and code-climate, with {rule} or {module} in it (default: $GOFIX_DOC_URL, else the package's source URL).")]
+ColorOpt = Annotated[str, typer.Option("--color", metavar="WHEN", help="Colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never.")]
+StdinOpt = Annotated[Optional[Path], typer.Option("--stdin-filename", metavar="PATH", help="Read the source from stdin, as the file PATH (for its go.mod, config and the paths shown); nothing is read from PATH itself.")]
 SinceExactOpt = Annotated[bool, typer.Option("--since-exact", help="With --since: compare with REF itself, not with the merge base.")]
 
 
@@ -211,6 +234,45 @@ def _run(paths: list[Path], options: Options, fix: bool, no_progress: bool) -> l
     return results
 
 
+def _check_color(choice: str) -> None:
+    from gofix.outputs.terminal import COLOR_CHOICES
+
+    if choice not in COLOR_CHOICES:
+        raise UsageError(f"--color: {choice!r} is not one of auto, always, never")
+
+
+def _stdin_result(path: Path, options: Options, fix: bool) -> FileResult:
+    """The result for source read from stdin as if it were the file at path."""
+    from gofix.gomod import GoModError
+
+    src = sys.stdin.buffer.read()
+    shown = engine.display_path(path)
+    try:
+        module = engine.module_info(path, options)
+    except GoModError as e:
+        return FileResult(path=shown, error=str(e), source=src)
+    result, errors = engine.compute(shown, src, module, options, fix)
+    for e in errors:
+        eprint(f"gofix: {e}")
+    if result.error:
+        eprint(f"{result.path}: error: {result.error}")
+    result.source = src
+    return result
+
+
+def _fix_stdin(path: Path, select, ignore, unsafe_fixes, go_version, exclude, option, config,
+               max_file_size) -> None:
+    """`gofix fix --stdin-filename PATH`: the fixed source on stdout; exit 1 if it changed."""
+    options = build_options([path], select, ignore, unsafe_fixes, go_version, exclude, option, config,
+                            max_file_size)
+    r = _stdin_result(path, options, fix=True)
+    sys.stdout.buffer.write(r.fixed if r.changed else (r.source or b""))
+    sys.stdout.flush()
+    if r.error:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if r.changed else EXIT_CLEAN)
+
+
 def _path_style(paths: list[Path], prefix: str | None, doc_url: str | None):
     """(PathStyle, doc URL template) of an output."""
     from gofix.outputs.links import DocUrlError, resolve_template
@@ -313,6 +375,9 @@ def check(
     since_exact: SinceExactOpt = False,
     path_prefix: PathPrefixOpt = None,
     doc_url: DocUrlOpt = None,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Print how many findings each rule has (and how many are fixable) instead of the findings (text or json).")] = False,
+    color: ColorOpt = "auto",
+    stdin_filename: StdinOpt = None,
 ) -> None:
     """Report leaks. Exit 1 if any finding is a warning or error (hints alone exit 0)."""
     paths = _expand(paths)
@@ -320,20 +385,37 @@ def check(
 
     if format not in FORMATS:
         raise UsageError(f"--format: unknown format {format!r} ({', '.join(FORMATS)})")
+    if statistics and format not in ("text", "json"):
+        raise UsageError("--statistics: only with --format text or json")
+    _check_color(color)
+    if stdin_filename is not None:
+        paths = [stdin_filename]
     style, template = _path_style(paths, path_prefix, doc_url)
     changed = _changed_lines(paths, since, since_exact)
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache)
-    results = _run(paths, options, fix=False, no_progress=no_progress)
+    if stdin_filename is not None:
+        results = [_stdin_result(stdin_filename, options, fix=False)]
+    else:
+        results = _run(paths, options, fix=False, no_progress=no_progress)
     if changed is not None:
         from gofix.since import filter_results
 
         results = filter_results(results, changed)
-    sys.stdout.write(render(results, format, style, template,
-                            text_path=style.show if path_prefix is not None else None))
+    from gofix.outputs import terminal
+
+    fixable = lambda f: engine.fix_applies(f, options)  # noqa: E731
+    if statistics:
+        sys.stdout.write(terminal.statistics(results, fixable, format))
+    else:
+        sys.stdout.write(render(results, format, style, template,
+                                text_path=style.show if path_prefix is not None else None,
+                                color=format == "text" and terminal.use_color(color, sys.stdout)))
+    failing = any(f.severity != Severity.HINT for r in results for f in r.findings)
+    eprint(terminal.colour_summary(terminal.summary(results, fixable), failing,
+                                   terminal.use_color(color, sys.stderr)))
     if _nothing_processed(results):
         raise typer.Exit(EXIT_ERROR)
-    failing = any(f.severity != Severity.HINT for r in results for f in r.findings)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
@@ -356,13 +438,17 @@ def diff(
     verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Check each changed package with go build and go vet (offline, through -overlay) and leave out fixes that fail.")] = False,
     since: SinceOpt = None,
     since_exact: SinceExactOpt = False,
+    stdin_filename: StdinOpt = None,
 ) -> None:
     """Print the fixes as a unified diff (git apply-able). Exit 1 if there are changes."""
-    paths = _expand(paths)
+    paths = [stdin_filename] if stdin_filename is not None else _expand(paths)
     changed_since = _changed_lines(paths, since, since_exact)
     options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache)
-    results = _run_fix(paths, options, no_progress, changed_since)
+    if stdin_filename is not None:
+        results = [_stdin_result(stdin_filename, options, fix=True)]
+    else:
+        results = _run_fix(paths, options, no_progress, changed_since)
     if verify:
         results = _verify(results, options)
     changed = False
@@ -399,6 +485,7 @@ def fix(
     format: Annotated[str, typer.Option("--format", help="Report format: text, or json (the findings, with each fix's verification).")] = "text",
     since: SinceOpt = None,
     since_exact: SinceExactOpt = False,
+    stdin_filename: Annotated[Optional[Path], typer.Option("--stdin-filename", metavar="PATH", help="Read the source from stdin as the file PATH and print it, fixed, on stdout (nothing is written; for editors' format-on-save).")] = None,
 ) -> None:
     """Apply the fixes in place (atomic writes). Exit 1 if any file changed."""
     import dataclasses
@@ -406,6 +493,9 @@ def fix(
     from gofix import safety
     from gofix.writer import WriteError, scan_roots, write_atomic
 
+    if stdin_filename is not None:
+        _fix_stdin(stdin_filename, select, ignore, unsafe_fixes, go_version, exclude, option, config,
+                   max_file_size)
     paths = _expand(paths)
     if format not in ("text", "json"):
         raise UsageError(f"--format: unknown format {format!r} (text, json)")
@@ -489,7 +579,7 @@ _register_subcommands()
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="gofix")  # also under python -m gofix: completion and usage name gofix
     except KeyboardInterrupt:
         eprint("gofix: interrupted")
         sys.exit(130)

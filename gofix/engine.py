@@ -53,6 +53,7 @@ class Options:
     extra_resources: dict[str, str] = field(default_factory=dict)  # "import/path.Func" -> "Close"
     jobs: int = 0  # worker processes; 0: one per core
     cache_dir: str | None = None  # None: no cache
+    respect_gitignore: bool = True  # a walk skips what git ignores (gofix.gitignore)
 
     def __hash__(self) -> int:  # rule_options is a dict; hash what identifies the run
         return hash((self.select, self.ignore, self.unsafe_fixes, self.go_version, self.exclude,
@@ -92,8 +93,10 @@ def display_path(path: Path) -> str:
     return s
 
 
-def discover(paths: Iterable[str | Path], exclude: tuple[str, ...] = ()) -> Iterator[Target | FileResult]:
-    """Go files under paths, in a stable (sorted) order; a FileResult error for a missing path."""
+def discover(paths: Iterable[str | Path], exclude: tuple[str, ...] = (),
+             gitignore: bool = False) -> Iterator[Target | FileResult]:
+    """Go files under paths, in a stable (sorted) order; a FileResult error for a missing path.
+    gitignore: a walk skips what git ignores (files named in paths are always taken)."""
     for raw in paths:
         p = Path(raw)
         if not p.exists():
@@ -103,10 +106,18 @@ def discover(paths: Iterable[str | Path], exclude: tuple[str, ...] = ()) -> Iter
             if not _excluded(p, exclude):
                 yield Target(p, explicit=True)
             continue
-        yield from _walk(os.fspath(p), p.resolve(), exclude)
+        ignore = None
+        if gitignore:
+            from gofix.gitignore import GitIgnore
+
+            gi = GitIgnore(p)
+            # a directory named on the command line is walked even when git ignores it
+            ignore = None if gi.ignored(p, True) else gi.ignored
+        yield from _walk(os.fspath(p), p.resolve(), exclude, ignore)
 
 
-def _walk(top: str, root: Path, exclude: tuple[str, ...]) -> Iterator[Target]:
+def _walk(top: str, root: Path, exclude: tuple[str, ...],
+          ignored: Callable[[str, bool], bool] | None = None) -> Iterator[Target]:
     """A directory's Go files (sorted), then its subdirectories' (sorted, depth first), as
     os.walk would give them, but from one scandir per directory: the entries' types come
     with the listing, so a large tree costs no stat per file here. Links to directories are
@@ -135,8 +146,11 @@ def _walk(top: str, root: Path, exclude: tuple[str, ...]) -> Iterator[Target]:
             fp = Path(e.path)
             if _excluded(fp, exclude) or (e.is_symlink() and not _inside(fp, root)):
                 continue
+            if ignored is not None and ignored(e.path, False):
+                continue
             yield Target(fp, explicit=False)
-        stack.extend(d for d in sorted(dirs, reverse=True) if not _excluded(Path(d), exclude))
+        stack.extend(d for d in sorted(dirs, reverse=True)
+                     if not _excluded(Path(d), exclude) and not (ignored is not None and ignored(d, True)))
 
 
 def _inside(p: Path, root: Path) -> bool:
@@ -492,7 +506,7 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
     first, alone, so that one huge file does not end the run by itself.
     """
     paths = list(paths)
-    items = list(discover(paths, options.exclude))
+    items = list(discover(paths, options.exclude, options.respect_gitignore))
     targets = [(i, t) for i, t in enumerate(items) if isinstance(t, Target)]
     if on_start is not None:
         on_start(len(targets))

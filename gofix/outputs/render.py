@@ -11,7 +11,7 @@ FORMATS = ("text", "json", "sarif", "github", "rdjson", "code-climate")
 
 
 def render(results: list[FileResult], fmt: str, paths: PathStyle | None, doc_template: str | None,
-           text_path: Callable[[str], str] | None = None) -> str:
+           text_path: Callable[[str], str] | None = None, color: bool = False) -> str:
     """The whole output of `gofix check --format fmt` (ends with a newline when not empty).
     paths names files in the machine formats; text_path in the text format (default: as
     the engine shows them, relative to the working directory)."""
@@ -35,8 +35,10 @@ def render(results: list[FileResult], fmt: str, paths: PathStyle | None, doc_tem
         from gofix.outputs.codeclimate import to_code_climate
 
         return to_code_climate(results, paths=paths, doc_template=doc_template) + "\n"
+    from gofix.outputs.terminal import finding_line
+
     lines = []
     for r in results:
         name = text_path(r.path) if text_path is not None else r.path
-        lines.extend(output.finding_text(name, f) for f in r.findings)
+        lines.extend(finding_line(name, f, color) for f in r.findings)
     return "".join(line + "\n" for line in lines)
