@@ -288,7 +288,9 @@ def make_fixes(wt: Any, root: Path, cfg: BotConfig, author: tuple[str, str],
                         pkg.unverified += 1
                     if f.verified is not True and f.verify_reason and f.verify_reason not in pkg.reasons:
                         pkg.reasons.append(f.verify_reason)
-        changed = [r for r in results if r.changed]
+        from gofix import validity
+
+        changed = [r for r in validity.refuse_invalid(results, warn) if r.changed]  # only valid Go is committed
         if not changed:
             continue
         files, fixes = [], []

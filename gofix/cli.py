@@ -511,6 +511,9 @@ def fix(
         verify = find_go() is not None
     if verify or strict_verify:
         results = _verify(results, options, strict_verify)
+    from gofix import validity
+
+    results = validity.refuse_invalid(results, eprint)  # never write what go/parser rejects
     roots = scan_roots(paths)
     written = 0
     fixes = 0

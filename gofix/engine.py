@@ -17,6 +17,7 @@ from typing import Any
 
 from gofix import gomod
 from gofix import syntax as S
+from gofix import validity
 from gofix.context import FileContext
 from gofix.gomod import (
     ALWAYS_NEW_TIMERS,
@@ -270,11 +271,11 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
         result.error = f"not valid UTF-8 (byte {e.start}); file skipped"
         return result, []
     tree = S.parse(src)
-    bad = S.first_syntax_error(tree)
-    if bad is not None:
-        row, col = bad.start_point.row + 1, bad.start_point.column + 1
-        result.error = f"syntax error at {row}:{col}; file not analysed"
-        return result, []
+    degraded = validity.degrade(tree)  # a syntax error: findings of intact functions only, no fixes
+    if degraded is not None:
+        result.error = degraded.message
+        if not degraded.intact:
+            return result, []
     package = (Package.of_file(path, src, tree, reader=_DISK) if siblings is None
                else Package.in_memory(path, src, siblings, tree))
     ctx = FileContext(path, src, tree, module, options.rule_options, package=package,
@@ -286,9 +287,14 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
         try:
             found = rule.find(ctx)
         except Exception as e:  # a bug in one rule must not hide the others' findings
-            errors.append(f"{path}: internal error in rule {rule.id}: {type(e).__name__}: {e}")
+            if degraded is None:  # on a broken tree a rule may trip; the file error says why
+                errors.append(f"{path}: internal error in rule {rule.id}: {type(e).__name__}: {e}")
             continue
         for f in found:
+            if degraded is not None:
+                if not degraded.keeps(f.start_byte):
+                    continue
+                f = replace(f, fix=None)
             if ctx.suppressed(rule.id, f):
                 continue
             if rule.timer_rule and module.timers_collected and f.severity != Severity.HINT:
@@ -340,7 +346,7 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
         accepted, _ = select_compatible(fixes)
         accepted_ids = {id(x) for x in accepted}
         nxt = apply_edits(cur, [e for fx in accepted for e in fx.edits])
-        if S.first_syntax_error(S.parse(nxt)) is not None:
+        if validity.syntax_problem(S.parse(nxt)) is not None:
             errors.append(f"{path}: a fix produced code that does not parse; fixes for this file dropped")
             return first, errors
         applied.extend(f for f in chosen if id(f.fix) in accepted_ids)
@@ -396,9 +402,11 @@ def process(target: Target, options: Options, fix: bool,
     if target.explicit and result.error is None and not result.findings:
         # No rule looked at this file, so nothing parsed it; a file named on the command
         # line still gets its syntax checked, so that a typo is not a silent "clean".
-        bad = S.first_syntax_error(S.parse(src))
+        bad = validity.syntax_problem(S.parse(src))
         if bad is not None:
-            result.error = f"syntax error at {bad.start_point.row + 1}:{bad.start_point.column + 1}; file not analysed"
+            result.error = f"{bad}; file not analysed"
+    if result.error is not None and result.error.startswith("syntax error at "):
+        result.error = validity.clarify(result.error, src)  # the grammar's gap, or the user's typo
     return result, errors
 
 

@@ -238,6 +238,9 @@ def _write_fixes(matcher: Matcher, rows: list[Row], to_stderr: bool, verify: boo
         verify = find_go() is not None
     if verify:
         results = _verify(results, outcomes, matcher)
+    from gofix import validity
+
+    results = validity.refuse_invalid(results, _eprint)  # never write what go/parser rejects
     assert matcher.repo.root is not None
     roots = [matcher.repo.root]
     written = fixes = 0
