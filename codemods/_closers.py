@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from gofix import syntax as S
-from gofix.context import FileContext, is_declaration, use_kind
+from gofix.analysis import summaries, types
+from gofix.context import FileContext, is_declaration, literal_usage, use_kind
 from gofix.edits import insert_after_statement, insert_at_block_end, insert_at_block_start
 from gofix.model import Applicability, Edit, Finding, Fix, Severity
 
@@ -67,6 +68,8 @@ class Resource:
     paths_only: bool = True  # report "closed on some paths only" at all
     allow_passed: bool = False  # passing the value whole to a call is not an escape
     helpers: bool = False  # a call named like close/drain taking the value counts as a cleanup
+    blank: str | None = None  # `_, err := call` is a finding too: the message; "{var}": the fix's name
+    fresh: str = "x"  # the name a discarded value gets in the fix
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def selector_calls(ctx: FileContext, names: tuple[str, ...] | frozenset[str]) ->
     return sorted(out, key=lambda n: n.start_byte)
 
 
-def creation(ctx: FileContext, call: Node, has_error: bool | None) -> Creation | None:
+def creation(ctx: FileContext, call: Node, has_error: bool | None, blank: bool = False) -> Creation | None:
     """The assignment that stores call's results, when it is `x[, err] := call` (or `=`, `var`)."""
     rhs = call.parent
     if rhs is None or rhs.type != "expression_list" or rhs.named_child_count != 1:
@@ -125,62 +128,13 @@ def creation(ctx: FileContext, call: Node, has_error: bool | None) -> Creation |
     if len(left) not in want or any(n.type != "identifier" for n in left):
         return None
     var = ctx.text(left[0])
-    if var == "_":
+    if var == "_" and not blank:
         return None
     fn = S.enclosing_function(call)
     if fn is None:
         return None
     err = ctx.text(left[1]) if len(left) == 2 else None
     return Creation(stmt, var, err, defines, fn)
-
-
-def declared_as(ctx: FileContext, at: Node, recv: Node, pattern: re.Pattern[str]) -> bool:
-    """recv (an identifier, or a field `x.f`) is declared with a type or value whose text
-    matches pattern: a parameter, a local or package-level variable, or a struct field of
-    the file."""
-    if recv.type == "identifier":
-        name = ctx.text(recv)
-        for fn in (a for a in S.ancestors(at) if a.type in S.FUNCTION_TYPES):
-            for ident in ctx.uses(fn, name):
-                if is_declaration(ident) and ident.start_byte < at.start_byte:
-                    return bool(pattern.search(ctx.text(_declaring(ident))))
-        for decl in ctx.root.named_children:
-            if decl.type == "var_declaration":
-                for spec in (s for s in S.walk(decl) if s.type == "var_spec"):
-                    if any(ctx.text(n) == name for n in spec.children_by_field_name("name")):
-                        return bool(pattern.search(ctx.text(spec)))
-        return False
-    if recv.type == "selector_expression":
-        field = ctx.text(recv.child_by_field_name("field"))
-        for decl in ctx.nodes_of_type("field_declaration"):
-            if decl.type == "field_declaration" and any(
-                    ctx.text(n) == field for n in decl.children_by_field_name("name")):
-                if pattern.search(ctx.text(decl)):
-                    return True
-    return False
-
-
-def _declaring(ident: Node) -> Node:
-    p = ident.parent
-    while p is not None and p.type not in ("parameter_declaration", "var_spec", "short_var_declaration",
-                                          "assignment_statement", "range_clause", "method_declaration"):
-        p = p.parent
-    if p is not None and p.type == "method_declaration":
-        return ident.parent  # the receiver's parameter_declaration was passed above
-    return p if p is not None else ident
-
-
-def pkg_type_pattern(ctx: FileContext, types: dict[str, tuple[str, ...]]) -> re.Pattern[str] | None:
-    """A pattern for `pkg.Type` spellings of the given import paths' types under the file's
-    names for them (None when none of the paths is imported)."""
-    alts = []
-    for path, names in types.items():
-        local = ctx.local_name(path)
-        if local is not None:
-            alts.append(rf"{re.escape(local)}\.(?:{'|'.join(names)})\b")
-    if not alts:
-        return None
-    return re.compile(rf"(?<![\w.])(?:{'|'.join(alts)})")
 
 
 def receiver(call: Node) -> Node | None:
@@ -231,6 +185,8 @@ def anchor(ctx: FileContext, c: Creation) -> Anchor | None:
     if c.err == "_":
         return None  # the error is dropped: the resource may be nil
     nxt = S.next_statement(c.stmt)
+    if nxt is not None and nxt.type == "expression_statement" and _is_no_error(ctx, nxt.named_children[0], c.err, REQUIRE):
+        return Anchor("check", nxt, S.following_statements(nxt), block)  # require.NoError stops the test
     if nxt is None or nxt.type != "if_statement" or nxt.child_by_field_name("initializer") is not None:
         return None
     cond = nxt.child_by_field_name("condition")
@@ -238,9 +194,38 @@ def anchor(ctx: FileContext, c: Creation) -> Anchor | None:
     if nxt.child_by_field_name("alternative") is None:
         if _is_err_compare(ctx, cond, c.err, "!=") and always_leaves(body):
             return Anchor("check", nxt, S.following_statements(nxt), block)
+        if _is_not_no_error(ctx, cond, c.err) and always_leaves(body):
+            return Anchor("check", nxt, S.following_statements(nxt), block)
         if _is_err_compare(ctx, cond, c.err, "==") and body is not None:
             return Anchor("ok-block", nxt, S.statements(body), body)
     return None
+
+
+REQUIRE, ASSERT = "github.com/stretchr/testify/require", "github.com/stretchr/testify/assert"
+
+
+def _is_no_error(ctx: FileContext, call: Node | None, err: str, path: str) -> bool:
+    """`require.NoError(t, err)` (path REQUIRE) / `assert.NoError(t, err)` (path ASSERT)."""
+    if call is None or call.type != "call_expression" or not ctx.is_pkg_call(call, path, "NoError"):
+        return False
+    args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+    return len(args) >= 2 and ctx.text(args[1]) == err
+
+
+def _is_not_no_error(ctx: FileContext, cond: Node | None, err: str) -> bool:
+    """`!assert.NoError(t, err)`: the branch runs when the error is set."""
+    cond = S.unparen(cond) if cond is not None else None
+    if cond is None or cond.type != "unary_expression" or cond.child_by_field_name("operator").type != "!":
+        return False
+    inner = S.unparen(cond.child_by_field_name("operand"))
+    return _is_no_error(ctx, inner, err, ASSERT) or _is_no_error(ctx, inner, err, REQUIRE)
+
+
+def unstopping_check(ctx: FileContext, c: Creation) -> bool:
+    """The statement after the creation is a bare `assert.NoError(t, err)`: the test goes on."""
+    nxt = S.next_statement(c.stmt)
+    return nxt is not None and nxt.type == "expression_statement" and c.err is not None \
+        and _is_no_error(ctx, nxt.named_children[0], c.err, ASSERT)
 
 
 # --- cleanups already present -------------------------------------------------------------------
@@ -272,19 +257,6 @@ def _method_call(ctx: FileContext, value: Node, method: str) -> Node | None:
     return call
 
 
-def _helper_call(ctx: FileContext, value: Node) -> Node | None:
-    """closeBody(value) / drain(value): a call named like a cleanup that takes value whole."""
-    node = value
-    while node.parent is not None and node.parent.type == "parenthesized_expression":
-        node = node.parent
-    args = node.parent
-    if args is None or args.type != "argument_list" or args.parent is None:
-        return None
-    call = args.parent
-    name = ctx.call_name(call)
-    return call if _CLOSER_HELPER.search(name) else None
-
-
 @dataclass(frozen=True)
 class Cleanups:
     deferred: bool  # some cleanup runs on every path (deferred, or inside a function literal)
@@ -302,20 +274,71 @@ def cleanups(ctx: FileContext, res: Resource, c: Creation) -> Cleanups:
         value = _selector_chain(ctx, ident, res.member)
         call = _method_call(ctx, value, res.method) if value is not None else None
         is_helper = False
-        if call is None and res.helpers:
-            for candidate in (value, ident):
+        if call is None:
+            for candidate in (value, ident) if value is not ident else (ident,):
                 if candidate is not None and call is None:
-                    call = _helper_call(ctx, candidate)
-            is_helper = call is not None
+                    call, member = _passed_to(candidate), res.member if candidate is ident else None
+                    decl = types.func_decl(ctx, call) if call is not None else None
+                    if decl is not None:  # a same-package function: its summary decides
+                        if not summaries.closes(ctx, decl, _arg_index(call, candidate), member, res.method):
+                            call = None
+                    elif call is not None and not (res.helpers and _CLOSER_HELPER.search(ctx.call_name(call))):
+                        call = None
+                    is_helper = call is not None and decl is None
         if call is None:
             continue
-        if _inside_any(call, c.fn, ("defer_statement", "func_literal")):
+        if _inside_any(call, c.fn, ("defer_statement",)):
             deferred = True
             continue
+        lit = _enclosing_literal(call, c.fn)
+        if lit is not None:
+            if _literal_runs(ctx, lit, c.fn):
+                deferred = True
+            continue  # a literal that is never called, deferred or passed on closes nothing
         plain.append(call)
         if is_helper:
             helpers.append(call)
     return Cleanups(deferred, plain, helpers)
+
+
+def _passed_to(value: Node) -> Node | None:
+    """The call that takes value (maybe parenthesized) as an argument, or None."""
+    node = value
+    while node.parent is not None and node.parent.type == "parenthesized_expression":
+        node = node.parent
+    args = node.parent
+    if args is None or args.type != "argument_list" or args.parent is None or args.parent.type != "call_expression":
+        return None
+    return args.parent
+
+
+def _arg_index(call: Node, value: Node) -> int:
+    args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+    return next((i for i, a in enumerate(args) if S.is_within(value, a)), -1)
+
+
+def _enclosing_literal(node: Node, fn: Node) -> Node | None:
+    for a in S.ancestors(node):
+        if a.id == fn.id:
+            return None
+        if a.type == "func_literal":
+            return a
+    return None
+
+
+def _literal_runs(ctx: FileContext, lit: Node, fn: Node) -> bool:
+    """The literal is called, deferred, started, passed, stored or returned, or assigned to a
+    variable that is itself called, deferred or passed on."""
+    how = literal_usage(lit)
+    if how != "assigned":
+        return how != "use"
+    holder = lit.parent.parent if lit.parent is not None and lit.parent.type == "expression_list" else lit.parent
+    left = holder.child_by_field_name("left") if holder is not None else None
+    if left is None or left.named_child_count != 1 or left.named_children[0].type != "identifier":
+        return True  # stored somewhere we do not follow: assume it runs
+    name = ctx.text(left.named_children[0])
+    return any(use_kind(u) in ("call", "passed", "stored", "returned", "assigned", "go", "defer")
+               and not _to_blank(ctx, u) for u in ctx.uses(fn, name, holder.end_byte))
 
 
 def _inside_any(node: Node, fn: Node, types: tuple[str, ...]) -> bool:
@@ -479,7 +502,8 @@ def _exit_word(e: Node) -> str:
     return e.type.removesuffix("_statement")
 
 
-def deletable_final_cleanup(ctx: FileContext, c: Creation, plain: list[Node]) -> Edit | None:
+def deletable_final_cleanup(ctx: FileContext, c: Creation, plain: list[Node], member: str | None = None,
+                            method: str = "Close") -> Edit | None:
     """The edit deleting `x.Close()` when it is the statement just before the function's final
     return at the top level of its body, and that return's results contain no calls."""
     body = S.function_body(c.fn)
@@ -494,6 +518,8 @@ def deletable_final_cleanup(ctx: FileContext, c: Creation, plain: list[Node]) ->
     call = before.named_children[0] if before.named_children else None
     if call is None or call.id != plain[-1].id or call.id != S.unparen(call).id:
         return None
+    if ctx.text(call) != (f"{c.var}.{member}.{method}()" if member else f"{c.var}.{method}()"):
+        return None  # a helper (drain(resp)) does more than the deferred cleanup will
     src = ctx.src
     if not S.starts_line(src, before) or not S.rest_of_line_is_trivia(src, before.end_byte):
         return None
@@ -520,7 +546,13 @@ def escape(ctx: FileContext, res: Resource, c: Creation) -> str | None:
         if kind == "assigned" and not _to_blank(ctx, use):
             return f"`{c.var}` is assigned to another variable"
         if kind == "passed" and not res.allow_passed:
-            if res.helpers and _helper_call(ctx, use) is not None:
+            call = _passed_to(use)
+            decl = types.func_decl(ctx, call) if call is not None else None
+            if decl is not None:  # a same-package function: its summary decides
+                if summaries.keeps(ctx, decl, _arg_index(call, use)):
+                    return f"`{c.var}` is passed to {ctx.call_name(call)}, which keeps it"
+                continue
+            if res.helpers and call is not None and _CLOSER_HELPER.search(ctx.call_name(call)):
                 continue
             if not _non_owning_use(ctx, c, use):
                 return f"`{c.var}` is passed to a call that may take over its cleanup"
@@ -531,6 +563,13 @@ def escape(ctx: FileContext, res: Resource, c: Creation) -> str | None:
                 if k in ("returned", "stored", "sent", "address", "assigned"):
                     return f"`{c.var}.{res.member}` is {k}"
     return None
+
+
+def _is_pkg_call_any(ctx: FileContext, call: Node) -> bool:
+    fn = call.child_by_field_name("function")
+    operand = fn.child_by_field_name("operand") if fn is not None and fn.type == "selector_expression" else None
+    return operand is not None and operand.type == "identifier" and any(
+        ctx.resolves_to_import(operand, p) for p in (ctx.imports.get(ctx.text(operand)),) if p)
 
 
 def _to_blank(ctx: FileContext, use: Node) -> bool:
@@ -552,6 +591,11 @@ def _non_owning_use(ctx: FileContext, c: Creation, use: Node) -> bool:
         return False
     if any(ctx.is_pkg_call(call, path, *names) for path, names in CONSUMERS.items()):
         return True
+    if _is_pkg_call_any(ctx, call) and summaries.non_owning(types.current_unit(ctx), call):
+        return True  # fmt.Print(resp), log.Printf, errors.New, httputil.DumpResponse: reads only
+    recv = receiver(call)
+    if recv is not None and types.is_type(ctx, recv, "testing", "T", "B", "F", "TB"):
+        return True  # t.Log(resp), t.Errorf("%v", resp)
     if not any(ctx.is_pkg_call(call, path, *names) for path, names in WRAPPERS.items()):
         return False
     node = call
@@ -587,9 +631,11 @@ def owned_here(ctx: FileContext, c: Creation) -> bool:
 
 def check(ctx: FileContext, res: Resource) -> Finding | None:
     """The finding for one resource-creating call (with its fix or none), or None."""
-    c = creation(ctx, res.call, res.has_error)
+    c = creation(ctx, res.call, res.has_error, blank=res.blank is not None)
     if c is None:
         return None  # not `x, err := call`: the result is used some other way
+    if c.var == "_":
+        return _discarded(ctx, res, c)
     if not owned_here(ctx, c):
         return None  # a package variable, an outer function's, or a named result: not ours
     found = cleanups(ctx, res, c)
@@ -618,6 +664,28 @@ def check(ctx: FileContext, res: Resource) -> Finding | None:
     return _finding(ctx, res, res.never, fix, reason)
 
 
+def _discarded(ctx: FileContext, res: Resource, c: Creation) -> Finding | None:
+    """`_, err := call`: name the value with a fresh name, then clean up as usual."""
+    if res.blank is None or c.err is None:
+        return None
+    name = ctx.fresh_name(res.call, res.fresh)
+    named = Creation(c.stmt, name, c.err, c.defines, c.fn)
+    message = res.blank.format(var=name)
+    expr = f"{name}.{res.member}" if res.member else name
+    if c.err == "_":
+        return _finding(ctx, res, message, None, "the error is discarded too, so the value may be nil")
+    if c.stmt.type == "assignment_statement":
+        return _finding(ctx, res, message, None, "the assignment uses `=`, so naming the value would need a new declaration")
+    blank = (c.stmt.child_by_field_name("left").named_children[0] if c.stmt.type == "short_var_declaration"
+             else next(s for s in S.walk(c.stmt) if s.type == "var_spec").child_by_field_name("name"))
+    fix, reason = _never_fix(ctx, res, named, anchor(ctx, named), f"{expr}.{res.method}()")
+    if fix is not None:
+        rename = Edit(blank.start_byte, blank.end_byte, name.encode())
+        fix = Fix(f"Name the discarded value {name} and {fix.title[0].lower()}{fix.title[1:]}",
+                  tuple(sorted((rename, *fix.edits), key=lambda e: e.start)), fix.applicability)
+    return _finding(ctx, res, message, fix, reason)
+
+
 def _finding(ctx: FileContext, res: Resource, message: str, fix: Fix | None, reason: str | None) -> Finding:
     if fix is None and reason:
         message = f"{message} (no automatic fix: {reason})"
@@ -643,6 +711,8 @@ def _never_fix(ctx: FileContext, res: Resource, c: Creation, an: Anchor | None, 
     if an is None:
         if S.block_of(c.stmt) is None:
             return None, "the call is not a statement of its own"
+        if unstopping_check(ctx, c):
+            return None, f"`assert.NoError` does not stop the test, so the value may be nil after it"
         return None, f"no `if {c.err} != nil {{ return ... }}` check follows, so the value may be nil"
     loop = S.innermost_loop(c.stmt, stop=c.fn)
     if loop is not None:
@@ -683,7 +753,7 @@ def _paths_fix(ctx: FileContext, res: Resource, c: Creation, an: Anchor, found: 
     blocker = _literal_blocker(ctx, c, edit.start)
     if blocker:
         return None, blocker
-    delete = deletable_final_cleanup(ctx, c, found.plain) if an.kind != "ok-block" else None
+    delete = deletable_final_cleanup(ctx, c, found.plain, res.member, res.method) if an.kind != "ok-block" else None
     if delete is not None:
         title = f"Add defer {cleanup} and drop the {cleanup} just before the final return"
         return Fix(title, (edit, delete), res.paths), None

@@ -2,7 +2,8 @@
 
 ## What it does
 Finds `tx, err := X.Begin()` (also `BeginTx`, and sqlx's `Beginx`, `BeginTxx`, `MustBegin`,
-`MustBeginTx`) with `tx.Commit()` used and no `tx.Rollback()` anywhere in the function,
+`MustBeginTx`) where `X` is declared as a `database/sql` or sqlx `DB` or `Conn` (in any file
+of the package), with `tx.Commit()` used and no `tx.Rollback()` anywhere in the function,
 when `tx` is assigned only once.
 
 ## Why is this bad?
@@ -42,11 +43,8 @@ functions is fine: this function commits it, so it owns it.
 
 from __future__ import annotations
 
-import re
-
-from tree_sitter import Node
-
 from codemods import _closers as C
+from gofix.analysis import types
 from gofix.context import FileContext, use_kind
 from gofix.model import Finding
 from gofix.rules import Rule
@@ -54,8 +52,8 @@ from gofix.rules import Rule
 ID = "tx-rollback"
 WITH_ERROR = ("Begin", "BeginTx", "Beginx", "BeginTxx")
 NO_ERROR = ("MustBegin", "MustBeginTx")
-SQL_METHOD = re.compile(r"^(Exec|Query|QueryRow|Prepare|Stmt|NamedExec|NamedQuery|MustExec|Get|Select)")
-DB_TYPES = {"database/sql": ("DB", "Conn"), "github.com/jmoiron/sqlx": ("DB", "Conn")}
+# Transactions whose Rollback() takes no arguments and is a no-op after Commit.
+TX_TYPES = (types.GoType("database/sql", "*Tx"), types.GoType("github.com/jmoiron/sqlx", "*Tx"))
 
 
 def find(ctx: FileContext) -> list[Finding]:
@@ -65,8 +63,9 @@ def find(ctx: FileContext) -> list[Finding]:
         c = C.creation(ctx, call, has_error)
         if c is None or not C.used_as(ctx, c, ("Commit",)):
             continue  # never committed here: not a transaction this function finishes
-        if not _is_sql(ctx, call, c):
-            continue  # nothing says this is a database transaction: a look-alike Begin
+        results = types.results_of(ctx, call)
+        if not results or results[0] not in TX_TYPES:
+            continue  # not known to be a database/sql or sqlx transaction: a look-alike Begin
         assigned = [u for u in ctx.uses(c.fn, c.var) if use_kind(u) in ("declared", "target")]
         if len(assigned) != 1:
             continue  # assigned again: one deferred Rollback would cover one transaction only
@@ -78,18 +77,6 @@ def find(ctx: FileContext) -> list[Finding]:
         if finding is not None:
             out.append(finding)
     return out
-
-
-def _is_sql(ctx: FileContext, call: Node, c: C.Creation) -> bool:
-    """The transaction runs SQL (tx.Exec, tx.QueryContext, ...), or Begin is called on a
-    value declared as a database/sql or sqlx DB or Conn."""
-    for use in ctx.uses(c.fn, c.var, c.stmt.end_byte):
-        p = use.parent
-        if p is not None and p.type == "selector_expression" and SQL_METHOD.match(ctx.text(p.child_by_field_name("field"))):
-            return True
-    pattern = C.pkg_type_pattern(ctx, DB_TYPES)
-    recv = C.receiver(call)
-    return pattern is not None and recv is not None and C.declared_as(ctx, call, recv, pattern)
 
 
 RULE = Rule(

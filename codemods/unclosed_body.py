@@ -61,76 +61,80 @@ from dataclasses import replace
 from tree_sitter import Node
 
 from codemods import _closers as C
-from gofix import syntax as S
+from gofix.analysis import types
 from gofix.context import FileContext
 from gofix.model import Finding, Severity
 from gofix.rules import Rule
 
 ID = "unclosed-body"
-PACKAGE_FUNCS = ("Get", "Post", "PostForm", "Head")
-CLIENT_METHODS = ("Do", "Get", "Post", "PostForm", "Head")
+CLIENT_METHODS = frozenset({"Do", "Get", "Post", "PostForm", "Head", "RoundTrip"})
 RESPONSE_FIELDS = ("Body", "StatusCode", "Status", "Header", "ContentLength")
+RESPONSE = types.GoType("net/http", "*Response")
 NEVER = ("the response body is never closed: unless it is read to EOF, its connection is not "
          "returned to the pool and its read goroutine stays blocked; close {var}.Body")
+DISCARDED = ("the response is discarded, so its body is never closed: its connection is not returned "
+             "to the pool and its read goroutine stays blocked; name it and close {var}.Body")
+BARE = ("the response of {call} is discarded, so its body is never closed: its connection is not "
+        "returned to the pool and its read goroutine stays blocked (no automatic fix: the call's "
+        "results are not assigned; assign them, check the error and close the body)")
 HEAD = ("the response body of a HEAD request is never closed, but it is empty and its connection "
         "is reused anyway: style only; close {var}.Body to keep linters such as bodyclose quiet")
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in C.selector_calls(ctx, CLIENT_METHODS):
-        source = _source(ctx, call)
-        if source is None:
+    for call in ctx.nodes_of_type("call_expression"):
+        if not _returns_response(ctx, call):
             continue
-        res = C.Resource(ID, call, NEVER.format(var=_var(ctx, call) or "resp"),
-                         member="Body", helpers=True)
+        if call.parent is not None and call.parent.type == "expression_statement":
+            out.append(ctx.finding(ID, call, BARE.format(call=_callee(ctx, call)), Severity.ERROR))
+            continue
+        c = C.creation(ctx, call, True, blank=True)
+        var = c.var if c is not None and c.var != "_" else ctx.fresh_name(call, "resp")
+        res = C.Resource(ID, call, NEVER.format(var=var), member="Body", helpers=True,
+                         blank=DISCARDED, fresh="resp")
         finding = C.check(ctx, res)
-        if finding is not None and ctx.call_name(call) == "Head" and finding.message.startswith("the response"):
+        if finding is not None and ctx.call_name(call) == "Head" and finding.message.startswith("the response body"):
             # A HEAD response has no body: nothing leaks (measured with a Go program).
-            finding = replace(finding, severity=Severity.HINT,
-                              message=HEAD.format(var=_var(ctx, call) or "resp"))
+            finding = replace(finding, severity=Severity.HINT, message=HEAD.format(var=var))
         if finding is not None:
             out.append(finding)
     return out
 
 
-def _var(ctx: FileContext, call: Node) -> str | None:
-    c = C.creation(ctx, call, True)
-    return c.var if c is not None else None
+def _callee(ctx: FileContext, call: Node) -> str:
+    return ctx.text(call.child_by_field_name("function"))
 
 
-def _source(ctx: FileContext, call: Node) -> str | None:
-    """What makes the call an HTTP request: "package", "default-client", "client", or None."""
+def _returns_response(ctx: FileContext, call: Node) -> bool:
+    """The call is known to return a *net/http.Response: http.Get & co., a method of a value
+    declared *http.Client / http.Client (http.DefaultClient), a same-package function whose
+    signature says so, or its result is stored in a variable declared *http.Response."""
     name = ctx.call_name(call)
-    if name in PACKAGE_FUNCS and ctx.is_pkg_call(call, "net/http", *PACKAGE_FUNCS):
-        return "package"
-    fn = call.child_by_field_name("function")
-    recv = S.unparen(fn.child_by_field_name("operand"))
-    if ctx.is_pkg_member(recv, "net/http", "DefaultClient"):
-        return "default-client"
-    if recv.type == "selector_expression" and recv.child_by_field_name("operand").type == "identifier":
-        if ctx.resolves_to_import(recv.child_by_field_name("operand"), "net/http"):
-            return None  # another member of package http: not a client we know
-    if _is_client(ctx, call, recv) or _used_as_response(ctx, call):
-        return "client"
-    return None
-
-
-def _is_client(ctx: FileContext, call: Node, recv: Node) -> bool:
-    """recv is declared or typed as an *http.Client in the function chain or the file."""
-    pattern = C.pkg_type_pattern(ctx, {"net/http": ("Client", "DefaultClient")})
-    return pattern is not None and C.declared_as(ctx, call, recv, pattern)
-
-
-def _used_as_response(ctx: FileContext, call: Node) -> bool:
+    stmt = call.parent
+    if name not in CLIENT_METHODS:
+        # Other callees (same-package helpers) only when the result is assigned and used as a
+        # response: a cheap filter before reading the package's declarations, not evidence.
+        c = C.creation(ctx, call, True)
+        if c is None or not C.used_as(ctx, c, RESPONSE_FIELDS):
+            return False
+    elif stmt is None or stmt.type not in ("expression_list", "expression_statement"):
+        return False
+    results = types.results_of(ctx, call)
+    if results:
+        return results[0] == RESPONSE and not types.is_type(ctx, C.receiver(call) or call, "net/http/httptest",
+                                                             "ResponseRecorder")
     c = C.creation(ctx, call, True)
-    return c is not None and C.used_as(ctx, c, RESPONSE_FIELDS)
+    if c is None or c.defines:
+        return False
+    lhs = c.stmt.child_by_field_name("left")
+    return lhs is not None and types.type_of(ctx, lhs.named_children[0]) == RESPONSE
 
 
 RULE = Rule(
     id=ID,
     doc=__doc__,
     find=find,
-    triggers=(b"Get(", b"Post(", b"PostForm(", b"Head(", b"Do("),
+    triggers=(b"Get(", b"Post(", b"PostForm(", b"Head(", b"Do(", b"RoundTrip(", b".Body", b"StatusCode"),
     nolint=("bodyclose",),
 )

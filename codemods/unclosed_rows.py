@@ -2,14 +2,17 @@
 
 ## What it does
 Finds `rows, err := X.Query(...)` (also `QueryContext`, and sqlx's `Queryx`, `QueryxContext`,
-`NamedQuery`) whose result is used as rows (`rows.Next()`, `rows.Scan(...)`), and
-`stmt, err := X.Prepare(...)` (also `PrepareContext`, `Preparex`, `PreparexContext`) used as
-a statement (`stmt.Exec/Query/QueryRow`), with no `Close()` on it in the function, or with
-a `Close()` that an early return between the call and it skips.
+`NamedQuery`) and `stmt, err := X.Prepare(...)` (also `PrepareContext`, `Preparex`,
+`PreparexContext`) where `X` is declared as a `database/sql` or sqlx `DB`, `Conn`, `Tx` or
+`Stmt`, and `rows, err := X.Query(ctx, ...)` where `X` is a pgx v4/v5 `*pgx.Conn`,
+`*pgxpool.Pool`, `*pgxpool.Conn` or `pgx.Tx` (declared in any file of the package), with no
+`Close()` on the result in the function, or with a `Close()` that an early return between
+the call and it skips. A `Query` whose receiver's type gofix cannot read from the
+declarations is not reported.
 
 ## Why is this bad?
-Each open `*sql.Rows` holds a connection of the pool until it is closed (or read to the
-end); a prepared statement holds its server-side handle. When they leak, the pool drains
+Each open `*sql.Rows` (or `pgx.Rows`) holds a connection of the pool until it is closed (or
+read to the end); a prepared statement holds its server-side handle. When they leak, the pool drains
 and every later query hangs.
 
 ## Example
@@ -49,26 +52,37 @@ or passed whole to another function.
 from __future__ import annotations
 
 from codemods import _closers as C
+from gofix.analysis import types
 from gofix.context import FileContext
 from gofix.model import Finding
 from gofix.rules import Rule
 
 ID = "unclosed-rows"
-QUERIES = ("Query", "QueryContext", "Queryx", "QueryxContext", "NamedQuery")
+QUERIES = ("Query", "QueryContext", "Queryx", "QueryxContext", "NamedQuery", "NamedQueryContext")
 PREPARES = ("Prepare", "PrepareContext", "Preparex", "PreparexContext")
-ROWS_METHODS = ("Next", "Scan")
-STMT_METHODS = ("Exec", "ExecContext", "Query", "QueryContext", "QueryRow", "QueryRowContext",
-                "Queryx", "QueryRowx", "Get", "Select", "MustExec")
+SQL, SQLX = "database/sql", "github.com/jmoiron/sqlx"
+# The result types that hold a connection (or a prepared handle) until closed.
+KINDS = {
+    types.GoType(SQL, "*Rows"): "rows",
+    types.GoType(SQLX, "*Rows"): "rows",
+    types.GoType(types.PGX4, "Rows"): "rows",
+    types.GoType(types.PGX5, "Rows"): "rows",
+    types.GoType(SQL, "*Stmt"): "statement",
+    types.GoType(SQLX, "*Stmt"): "statement",
+}
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
     for call in C.selector_calls(ctx, QUERIES + PREPARES):
-        name = ctx.call_name(call)
-        kind, methods = ("rows", ROWS_METHODS) if name in QUERIES else ("statement", STMT_METHODS)
+        results = types.results_of(ctx, call)
+        kind = KINDS.get(results[0]) if results else None
+        if kind is None:
+            continue  # not known to be database/sql, sqlx or pgx: a look-alike Query or Prepare
         c = C.creation(ctx, call, True)
-        if c is None or not C.used_as(ctx, c, methods, called=True):
-            continue  # not used as rows / as a statement: some other Query or Prepare
+        if c is None:
+            continue
+        name = ctx.call_name(call)
         if kind == "rows":
             never = (f"the rows returned by {name} are never closed: they hold a pooled connection "
                      f"until closed, and the pool drains; close {c.var}")

@@ -392,17 +392,11 @@ def test_must_begin_gets_defer_right_after_the_call():
         before="""
             package p
 
-            type DB struct{}
-            type Tx struct{}
+            import "github.com/jmoiron/sqlx"
 
-            func (*DB) MustBegin() *Tx          { return &Tx{} }
-            func (*Tx) Exec(string) error       { return nil }
-            func (*Tx) Commit() error           { return nil }
-            func (*Tx) Rollback() error         { return nil }
-
-            func f(db *DB) error {
+            func f(db *sqlx.DB) error {
             	tx := db.MustBegin()
-            	if err := tx.Exec("x"); err != nil {
+            	if _, err := tx.Exec("x"); err != nil {
             		return err
             	}
             	return tx.Commit()
@@ -411,24 +405,52 @@ def test_must_begin_gets_defer_right_after_the_call():
         after="""
             package p
 
-            type DB struct{}
-            type Tx struct{}
+            import "github.com/jmoiron/sqlx"
 
-            func (*DB) MustBegin() *Tx          { return &Tx{} }
-            func (*Tx) Exec(string) error       { return nil }
-            func (*Tx) Commit() error           { return nil }
-            func (*Tx) Rollback() error         { return nil }
-
-            func f(db *DB) error {
+            func f(db *sqlx.DB) error {
             	tx := db.MustBegin()
             	defer tx.Rollback()
-            	if err := tx.Exec("x"); err != nil {
+            	if _, err := tx.Exec("x"); err != nil {
             		return err
             	}
             	return tx.Commit()
             }
         """,
     )
+
+
+def test_look_alike_transaction_is_not_reported():
+    """A local type with Begin/Commit/Rollback is not a database transaction: the
+    declarations, not the method names, decide."""
+    src = dedent("""
+        package p
+
+        type DB struct{}
+        type Tx struct{}
+
+        func (*DB) MustBegin() *Tx    { return &Tx{} }
+        func (*Tx) Exec(string) error { return nil }
+        func (*Tx) Commit() error     { return nil }
+        func (*Tx) Rollback() error   { return nil }
+
+        func f(db *DB) error {
+        	tx := db.MustBegin()
+        	if err := tx.Exec("x"); err != nil {
+        		return err
+        	}
+        	return tx.Commit()
+        }
+    """)
+    assert run_check(src, "tx-rollback").findings == []
+
+
+def store_tree(tmp_path: Path) -> Path:
+    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (tmp_path / ".gofix.toml").write_text(
+        '[resources]\n"example.com/store.Connect" = "Shutdown"\n"example.com/store.Session" = "Close"\n'
+    )
+    (tmp_path / "store.go").write_bytes(STORE)
+    return tmp_path
 
 
 # --- the config catalog, end to end through the CLI ------------------------------------------------------
