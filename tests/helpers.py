@@ -64,14 +64,16 @@ def options_for(rule: str | None, cfg: CaseConfig | None = None, unsafe: bool = 
     )
 
 
-def run_fix(src: bytes, rule: str | None, cfg: CaseConfig | None = None, path: str = "x.go") -> tuple[FileResult, list[str]]:
+def run_fix(src: bytes, rule: str | None, cfg: CaseConfig | None = None, path: str = "x.go",
+            siblings: dict[str, bytes] | None = None) -> tuple[FileResult, list[str]]:
     cfg = cfg or case_config(src.decode("utf-8", "replace"))
     opts = options_for(rule, cfg)
-    return engine.fix_source(path, src, module(cfg.go), opts, siblings={})
+    return engine.fix_source(path, src, module(cfg.go), opts, siblings=siblings or {})
 
 
-def run_check(src: bytes, rule: str | None, go: str = DEFAULT_GO) -> FileResult:
-    result, errors = engine.analyze("x.go", src, module(go), options_for(rule), siblings={})
+def run_check(src: bytes, rule: str | None, go: str = DEFAULT_GO,
+              siblings: dict[str, bytes] | None = None) -> FileResult:
+    result, errors = engine.analyze("x.go", src, module(go), options_for(rule), siblings=siblings or {})
     assert not errors, errors
     return result
 
@@ -124,6 +126,13 @@ def golden_source_path(inp: Path) -> str:
 
 def golden_path(inp: Path) -> Path:
     return inp.with_name(inp.name.replace(".input.go", ".golden.go"))
+
+
+def case_siblings(inp: Path) -> dict[str, bytes]:
+    """The other files of a golden case's package: golden/<rule>/<case>.pkg/*.go (unchanged
+    by the fix; they hold declarations the case's file uses, e.g. a type from another file)."""
+    d = inp.with_name(inp.name.replace(".input.go", ".pkg"))
+    return {p.name: p.read_bytes() for p in sorted(d.glob("*.go"))} if d.is_dir() else {}
 
 
 def counting(fn):

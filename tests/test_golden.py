@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from gofix import syntax as S
-from helpers import GOLDEN, case_config, golden_cases, golden_path, golden_source_path, run_fix, want_markers
+from helpers import GOLDEN, case_config, case_siblings, golden_cases, golden_path, golden_source_path, run_fix, want_markers
 
 CASES = golden_cases()
 IDS = [f"{rule}/{inp.name.removesuffix('.input.go')}" for rule, inp in CASES]
@@ -34,7 +34,7 @@ def test_golden_output(rule, inp):
     src = inp.read_bytes()
     gold = golden_path(inp)
     assert gold.exists(), f"{gold.name} is missing"
-    result, errors = run_fix(src, rule, path=golden_source_path(inp))
+    result, errors = run_fix(src, rule, path=golden_source_path(inp), siblings=case_siblings(inp))
     assert not errors, errors
     assert result.error is None, result.error
     out = result.fixed if result.fixed is not None else src
@@ -44,7 +44,7 @@ def test_golden_output(rule, inp):
 @pytest.mark.parametrize(("rule", "inp"), CASES, ids=IDS)
 def test_golden_findings_match_want_markers(rule, inp):
     src = inp.read_text()
-    result, _ = run_fix(inp.read_bytes(), rule, path=golden_source_path(inp))
+    result, _ = run_fix(inp.read_bytes(), rule, path=golden_source_path(inp), siblings=case_siblings(inp))
     wants = want_markers(src)
     unmatched = {line: list(rxs) for line, rxs in wants.items()}
     extra = []
@@ -63,7 +63,7 @@ def test_golden_findings_match_want_markers(rule, inp):
 @pytest.mark.parametrize(("rule", "inp"), CASES, ids=IDS)
 def test_golden_is_a_fixed_point(rule, inp):
     gold = golden_path(inp)
-    result, errors = run_fix(gold.read_bytes(), rule, path=golden_source_path(inp))
+    result, errors = run_fix(gold.read_bytes(), rule, path=golden_source_path(inp), siblings=case_siblings(inp))
     assert not errors
     assert result.fixed is None, "running the fix on the golden output changes it again"
 
@@ -99,6 +99,8 @@ def _build_module(tmp: Path, side: str) -> dict[str, Path]:
         d = root / "cases" / rule.replace("-", "_") / name.replace("-", "_")
         d.mkdir(parents=True)
         shutil.copy(src, d / "main.go")
+        for other, data in case_siblings(inp).items():
+            (d / other).write_bytes(data)
         pkgs[f"{rule}/{name}"] = d
         modules.update(cfg.modules)
     lines = ["module example.com/golden", "", "go 1.22", ""]

@@ -22,9 +22,9 @@ from typing import Any
 
 from tree_sitter import Node
 
-from gofix import syntax as S
+from gofix.analysis import syntax as S
 from gofix.analysis import types as T
-from gofix.context import FunctionFacts, is_declaration, literal_usage, use_kind
+from gofix.analysis.context import FunctionFacts, is_declaration, literal_usage, use_kind
 
 _DEPTH = 4
 

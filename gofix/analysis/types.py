@@ -24,7 +24,7 @@ from typing import Any
 
 from tree_sitter import Node
 
-from gofix import syntax as S
+from gofix.analysis import syntax as S
 
 LOCAL = ""  # GoType.path of a type declared in the analysed package
 BUILTIN = "builtin"
@@ -231,13 +231,7 @@ EMBEDS: dict[tuple[str, str], tuple[GoType, ...]] = {
 
 
 def _memo(ctx: Any, key: tuple, compute: Callable[[], Any]) -> Any:
-    memo = getattr(ctx, "memo", None)
-    if callable(memo):
-        return memo(key, compute)
-    store = ctx.__dict__.setdefault("_types_memo", {})  # until the layer's ctx.memo lands
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    return ctx.memo(key, compute)
 
 
 @dataclass(frozen=True)
@@ -272,7 +266,7 @@ class PackageIndex:
 
 
 def _imports_of(src: bytes, root: Node) -> dict[str, str]:
-    from gofix.context import default_package_name
+    from gofix.analysis.context import default_package_name
 
     table: dict[str, str] = {}
     for decl in root.named_children:
@@ -641,7 +635,7 @@ class _Resolver:
         return _memo(self.ctx, ("types.local", ident.start_byte, ident.end_byte), lambda: self._local_decl(ident))
 
     def _local_decl(self, ident: Node) -> Node | None:
-        from gofix.context import is_declaration
+        from gofix.analysis.context import is_declaration
 
         fn = S.outermost_function(ident)
         if fn is None:

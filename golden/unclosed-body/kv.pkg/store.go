@@ -1,0 +1,25 @@
+package p
+
+import (
+	"context"
+	"net/http"
+)
+
+// A key-value client whose Get result has a Header, declared in another file of the package.
+type Header struct{ Revision int64 }
+
+type GetResponse struct {
+	Header *Header
+	Value  []byte
+}
+
+type kvClient struct{ data map[string][]byte }
+
+func (c *kvClient) Get(ctx context.Context, key string) (*GetResponse, error) {
+	return &GetResponse{Header: &Header{Revision: 1}, Value: c.data[key]}, ctx.Err()
+}
+
+type Server struct {
+	kv  *kvClient
+	web *http.Client
+}
