@@ -469,17 +469,23 @@ def _always_closes(stmt: Node, ids: set[int], var: str) -> bool:
 
 
 def _is_nil_guard(cond: Node | None, var: str) -> bool:
-    """`x != nil` or `x.Body != nil` for the resource variable x."""
+    """`x != nil` or `x.Body != nil` for the resource variable x, or `err == nil` for its
+    error (var is "x" or "x err"): after the error check both always hold."""
     if cond is None:
         return False
+    name, _, err = var.partition(" ")
     cond = S.unparen(cond)
     op = cond.child_by_field_name("operator") if cond.type == "binary_expression" else None
-    if op is None or op.type != "!=" or cond.child_by_field_name("right").type != "nil":
+    if op is None or cond.child_by_field_name("right").type != "nil":
         return False
     left = S.unparen(cond.child_by_field_name("left"))
+    if op.type == "==" and err:
+        return left.type == "identifier" and S.text(left) == err
+    if op.type != "!=":
+        return False
     while left.type == "selector_expression":
         left = left.child_by_field_name("operand")
-    return left.type == "identifier" and S.text(left) == var
+    return left.type == "identifier" and S.text(left) == name
 
 
 def _branch_closes(branch: Node | None, ids: set[int], var: str) -> bool:
@@ -651,7 +657,10 @@ def check(ctx: FileContext, res: Resource) -> Finding | None:
             return None  # cleaned up somewhere; its paths are not ours to judge
         if an is None:
             return None  # no error check we understand: the paths are not ours to judge
-        skip = skipping_exit(ctx, an, found.plain, c.var)
+        if found.helpers:
+            return None  # a helper whose body gofix cannot read may close it: unknown, not ours
+        guards = f"{c.var} {c.err}" if an.kind == "check" and c.err else c.var
+        skip = skipping_exit(ctx, an, found.plain, guards)
         if skip is None:
             return None
         exit_node, word = skip
@@ -743,8 +752,6 @@ def _paths_fix(ctx: FileContext, res: Resource, c: Creation, an: Anchor, found: 
                cleanup: str) -> tuple[Fix | None, str | None]:
     if res.paths is None:
         return None, "a second call of its cleanup method may not be harmless"
-    if found.helpers:
-        return None, f"{found.helpers[0].child_by_field_name('function').text.decode()} may already close it"
     if S.innermost_loop(c.stmt, stop=c.fn) is not None:
         return None, "it is created inside a loop body"
     edit = _defer_edit(ctx, an, cleanup)

@@ -2,9 +2,10 @@
 
 ## What it does
 Finds values from a catalog of constructors whose `Close` must be called: `os.Open`,
-`os.Create`, `os.OpenFile`, `net.Dial`, `net.DialTimeout`, `net.Listen`, `grpc.Dial`,
+`os.Create`, `os.CreateTemp`, `os.OpenFile`, `net.Dial`, `net.DialTimeout`, `net.Listen`, `grpc.Dial`,
 `grpc.DialContext`, `grpc.NewClient` (`google.golang.org/grpc`) and kafka-go's `NewWriter`
-and `NewReader` (`github.com/segmentio/kafka-go`), matched through the file's imports,
+and `NewReader` (`github.com/segmentio/kafka-go`), and `github.com/klauspost/compress/zstd`'s
+`NewWriter` (an encoder) and `NewReader` (a decoder, whose goroutines run until it is closed), matched through the file's imports,
 with no `Close()` in the function, or with a `Close()` that an early return between the
 call and it skips. The `[resources]` table of `.gofix.toml` adds constructors
 (`"example.com/store.Open" = "Close"`).
@@ -40,8 +41,8 @@ func writeLoop(brokers []string, msgs <-chan kafka.Message) error {
 after the call for constructors without an error), or first in `if err == nil { ... }`;
 inside a loop body `x.Close()` at the end of the body instead, when no early exit follows.
 Safe for `os.Open`, read-only `os.OpenFile`, network connections, listeners and gRPC and
-kafka clients; unsafe for `os.Create` and writable `os.OpenFile`, because a deferred Close
-drops the write error that Close may report. When a plain `x.Close()` already exists but an
+kafka clients, zstd decoders; unsafe for `os.Create`, `os.CreateTemp`, writable `os.OpenFile`
+and zstd encoders, because a deferred Close drops the write error that Close may report. When a plain `x.Close()` already exists but an
 early exit skips it, the defer is added and the existing calls stay (a second Close of a
 file, connection or listener only returns an error the defer ignores), with the same
 applicability, except kafka-go values, whose second Close is not documented: unsafe.
@@ -68,11 +69,13 @@ ID = "unclosed-resource"
 SAFE, UNSAFE = Applicability.SAFE, Applicability.UNSAFE
 OS, NET = "os", "net"
 GRPC, KAFKA = "google.golang.org/grpc", "github.com/segmentio/kafka-go"
+ZSTD = "github.com/klauspost/compress/zstd"
 
 # (import path, function) -> (what it makes, has an error result, fix, closed-on-some-paths fix)
 CATALOG: dict[tuple[str, str], tuple[str, bool, Applicability | None, Applicability | None]] = {
     (OS, "Open"): ("file", True, SAFE, SAFE),
     (OS, "Create"): ("file", True, UNSAFE, UNSAFE),
+    (OS, "CreateTemp"): ("file", True, UNSAFE, UNSAFE),
     (OS, "OpenFile"): ("file", True, SAFE, SAFE),  # downgraded below for writable flags
     (NET, "Dial"): ("connection", True, SAFE, SAFE),
     (NET, "DialTimeout"): ("connection", True, SAFE, SAFE),
@@ -82,6 +85,10 @@ CATALOG: dict[tuple[str, str], tuple[str, bool, Applicability | None, Applicabil
     (GRPC, "NewClient"): ("gRPC client connection", True, SAFE, SAFE),
     (KAFKA, "NewWriter"): ("kafka writer", False, SAFE, UNSAFE),
     (KAFKA, "NewReader"): ("kafka reader", False, SAFE, UNSAFE),
+    # zstd: an encoder's Close flushes and reports the write error (a defer drops it); a
+    # decoder's Close returns nothing and stops its goroutines.
+    (ZSTD, "NewWriter"): ("zstd encoder", True, UNSAFE, UNSAFE),
+    (ZSTD, "NewReader"): ("zstd decoder", True, SAFE, UNSAFE),  # a second Close: not documented
 }
 READ_ONLY_FLAGS = {"O_RDONLY", "O_SYNC", "O_NONBLOCK", "O_CLOEXEC", "O_NOFOLLOW", "O_DIRECTORY", "O_NOATIME"}
 

@@ -63,11 +63,12 @@ func callback(u string, register func(func())) error {
 	return nil
 }
 
-// Handed to a helper named like a cleanup whose body gofix cannot read: it may close the body.
+// Handed to a helper named like a cleanup whose body gofix cannot read: it may close the
+// body on every path that matters, so no finding (unknown is not a match).
 type drainer interface{ DrainAndClose(io.ReadCloser) }
 
 func helper(u string, d drainer) error {
-	resp, err := http.Get(u) // want "closed on some paths only.*DrainAndClose may already close it"
+	resp, err := http.Get(u)
 	if err != nil {
 		return err
 	}
