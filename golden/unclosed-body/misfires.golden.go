@@ -31,7 +31,9 @@ type healthResponse struct {
 
 type healthService struct{}
 
-func (s *healthService) Do(ctx context.Context) (*healthResponse, error) { return &healthResponse{}, nil }
+func (s *healthService) Do(ctx context.Context) (*healthResponse, error) {
+	return &healthResponse{}, nil
+}
 
 type esClient struct{}
 
