@@ -116,8 +116,17 @@ def options_fingerprint(options) -> str:
         "rule_options": {k: sorted(v.items()) for k, v in sorted(options.rule_options.items())},
         "resources": sorted(options.extra_resources.items()),
         "max_file_size": options.max_file_size,
+        "fixes": _selection(getattr(options, "fixes", None)),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _selection(sel) -> list | None:
+    """The fix selection (gofix.engine.FixSelection) as JSON data."""
+    if sel is None:
+        return None
+    return [sorted(sel.rules) if sel.rules is not None else None, sel.floor.value,
+            sorted(sel.origins) if sel.origins is not None else None]
 
 
 def default_cache_dir() -> Path:

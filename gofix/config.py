@@ -5,6 +5,7 @@ select = ["lost-cancel", "unclosed-body"]   # default: every rule
 ignore = ["defer-in-loop"]
 exclude = ["internal/legacy/*"]
 unsafe-fixes = false
+apply-unverified = false                    # fix: also apply fixes go build/vet could not check
 max-file-size = 4194304
 
 [rules.time-after-in-loop]
@@ -13,7 +14,8 @@ style = "context"
 [resources]                                 # extra unclosed-resource constructors
 "example.com/store.Open" = "Close"
 ```
-Command-line options override the file.
+Command-line options override the file. Each file gets the config nearest above it
+(gofix.project resolves it per file).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 CONFIG_NAMES = (".gofix.toml", "gofix.toml")
-_TOP_KEYS = {"select", "ignore", "exclude", "unsafe-fixes", "max-file-size", "rules", "resources", "go-version"}
+_TOP_KEYS = {"select", "ignore", "exclude", "unsafe-fixes", "max-file-size", "rules", "resources", "go-version",
+             "apply-unverified"}
 
 
 class ConfigError(Exception):
@@ -38,6 +41,7 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     unsafe_fixes: bool | None = None
+    apply_unverified: bool | None = None  # `gofix fix` applies fixes verification could not check
     max_file_size: int | None = None
     go_version: str | None = None
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -89,6 +93,10 @@ def load_config(path: Path | None) -> Config:
         if not isinstance(data["unsafe-fixes"], bool):
             raise ConfigError(f"{path}: key 'unsafe-fixes' must be true or false")
         cfg.unsafe_fixes = data["unsafe-fixes"]
+    if "apply-unverified" in data:
+        if not isinstance(data["apply-unverified"], bool):
+            raise ConfigError(f"{path}: key 'apply-unverified' must be true or false")
+        cfg.apply_unverified = data["apply-unverified"]
     if "max-file-size" in data:
         if not isinstance(data["max-file-size"], int) or data["max-file-size"] <= 0:
             raise ConfigError(f"{path}: key 'max-file-size' must be a positive integer (bytes)")

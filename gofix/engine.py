@@ -42,6 +42,31 @@ _PACKAGE = re.compile(rb"^package\s", re.M)
 _DISK = DiskFiles()
 
 
+_SEVERITY_RANK = {Severity.HINT: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True)
+class FixSelection:
+    """Which findings' fixes a run applies, as data (so that it is part of the cache key and
+    a selective run stays parallel and cached; a callable could be neither).
+
+    A fix applies when it is not display-only, is safe (or unsafe fixes are on), its rule is
+    in `rules` (None: any), its finding's severity is at least `floor` (a hint's fix also when
+    its rule is selected by name), and, when `origins` is set, its finding is one of them:
+    (rule id, start offset in the file as read), the identity a finding keeps through every
+    pass of the fixed-point loop.
+    """
+
+    rules: frozenset[str] | None = None
+    floor: Severity = Severity.WARNING
+    origins: frozenset[tuple[str, int]] | None = None
+
+    def only(self, rules: Iterable[str] | None = None,
+             origins: Iterable[tuple[str, int]] | None = None) -> "FixSelection":
+        return replace(self, rules=frozenset(rules) if rules is not None else self.rules,
+                       origins=frozenset(origins) if origins is not None else self.origins)
+
+
 @dataclass(frozen=True)
 class Options:
     select: frozenset[str] | None = None  # None: every rule
@@ -55,11 +80,12 @@ class Options:
     jobs: int = 0  # worker processes; 0: one per core
     cache_dir: str | None = None  # None: no cache
     respect_gitignore: bool = True  # a walk skips what git ignores (gofix.gitignore)
+    fixes: FixSelection = FixSelection()  # which fixes a fix run applies
 
     def __hash__(self) -> int:  # rule_options is a dict; hash what identifies the run
         return hash((self.select, self.ignore, self.unsafe_fixes, self.go_version, self.exclude,
                      repr(sorted(self.rule_options.items())), self.max_file_size,
-                     tuple(sorted(self.extra_resources.items()))))
+                     tuple(sorted(self.extra_resources.items())), self.fixes))
 
     def rules(self) -> list[Rule]:
         from codemods import RULES
@@ -71,6 +97,15 @@ class Options:
 
     def explicitly_selected(self, rule_id: str) -> bool:
         return self.select is not None and rule_id in self.select
+
+    def options_for(self, path: str | Path) -> "Options":
+        """The options for one file: these (gofix.project.Project resolves config per file)."""
+        return self
+
+    def selecting(self, rules: Iterable[str] | None = None,
+                  origins: Iterable[tuple[str, int]] | None = None) -> "Options":
+        """These options applying only the fixes of rules / of the findings at origins."""
+        return replace(self, fixes=self.fixes.only(rules, origins))
 
 
 # --- discovery ----------------------------------------------------------------------------
@@ -313,43 +348,82 @@ def _as_timer_hint(f: Finding) -> Finding:
     return replace(f, severity=Severity.HINT, message=f.message + note)
 
 
-def fix_applies(f: Finding, options: Options) -> bool:
+def fix_applies(f: Finding, options: Options, floor: Severity | None = None) -> bool:
+    """Whether a fix run with options applies f's fix (options.fixes, and unsafe fixes only
+    when they are on). floor overrides the selection's severity floor: the language server
+    offers a hint's fix as a quick fix (picking one is explicit)."""
+    sel = options.fixes
     if f.fix is None or f.fix.applicability == Applicability.DISPLAY_ONLY:
         return False
     if f.fix.applicability == Applicability.UNSAFE and not options.unsafe_fixes:
         return False
-    if f.severity == Severity.HINT and not options.explicitly_selected(f.rule):
+    if sel.rules is not None and f.rule not in sel.rules:
+        return False
+    least = sel.floor if floor is None else floor
+    if _SEVERITY_RANK[f.severity] < _SEVERITY_RANK[least] and not options.explicitly_selected(f.rule):
+        return False
+    if sel.origins is not None and (f.rule, f.start_byte) not in sel.origins:
         return False
     return True
 
 
 def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
                accept: Callable[[Finding], bool] | None = None,
-               siblings: Mapping[str, bytes] | None = None) -> tuple[FileResult, list[str]]:
-    """Analyse src and apply the selected fixes up to a fixed point.
+               siblings: Mapping[str, bytes] | None = None,
+               to_file: Callable[[int], int] | None = None) -> tuple[FileResult, list[str]]:
+    """Analyse src and apply the selected fixes up to a fixed point: the one loop.
 
-    Fixes whose edits overlap (or that introduce names into the same function) go in
-    later passes, each pass re-analysing the previous output. The result's findings are
-    those of the original source; `fixed` holds the final bytes.
+    Fixes whose edits overlap (or that introduce names into the same function) go in later
+    passes, each pass re-analysing the previous output. A finding keeps its identity
+    through the passes: its origin, the offset in src its start maps back to through the
+    edits applied so far (findings inside inserted code have none). The selection
+    (fix_applies, or accept when given) sees every finding with `start_byte` set to its
+    origin as an offset in the file as read (to_file maps src offsets there: the layout's
+    BOM and CRLF), so that `options.fixes.origins` names the same finding in every pass;
+    a finding without an origin is fixed only when the selection names no origins.
+
+    The result's findings are those of the original source; `applied` holds those whose
+    fix went in (the first-pass finding, whatever pass applied it); `fixed` the final bytes.
     """
     first, errors = analyze(path, src, module, options, siblings=siblings)
     if first.error or not first.findings:
         return first, errors
-    accept = accept or (lambda f: fix_applies(f, options))
+    to_file = to_file or (lambda n: n)
+    origins_only = accept is None and options.fixes.origins is not None
+
+    def wanted(f: Finding, origin: int | None) -> bool:
+        if f.fix is None:
+            return False  # nothing to apply, whatever the selection says
+        if origin is None:
+            if origins_only:
+                return False
+            return accept(f) if accept is not None else fix_applies(f, options)
+        g = replace(f, start_byte=to_file(origin))
+        return accept(g) if accept is not None else fix_applies(g, options)
+
+    by_origin = {(f.rule, f.start_byte): f for f in first.findings}
     cur, result = src, first
+    history: list[list] = []
     applied: list[Finding] = []
     for _ in range(MAX_PASSES):
-        chosen = [f for f in result.findings if accept(f)]
+        chosen = []
+        for f in result.findings:
+            o = origin(f.start_byte, history)
+            if wanted(f, o):
+                chosen.append((f, o))
         if not chosen:
             break
-        fixes = [f.fix for f in chosen]
-        accepted, _ = select_compatible(fixes)
+        accepted, _ = select_compatible([f.fix for f, _ in chosen])
         accepted_ids = {id(x) for x in accepted}
-        nxt = apply_edits(cur, [e for fx in accepted for e in fx.edits])
+        edits = sorted(e for fx in accepted for e in fx.edits)
+        nxt = apply_edits(cur, edits)
         if validity.syntax_problem(S.parse(nxt)) is not None:
             errors.append(f"{path}: a fix produced code that does not parse; fixes for this file dropped")
             return first, errors
-        applied.extend(f for f in chosen if id(f.fix) in accepted_ids)
+        for f, o in chosen:
+            if id(f.fix) in accepted_ids:
+                applied.append(by_origin.get((f.rule, o), f) if o is not None else f)
+        history.append(edits)
         cur = nxt
         result, errs = analyze(path, cur, module, options, siblings=siblings)
         first.package_fingerprint = first.package_fingerprint or result.package_fingerprint
@@ -360,6 +434,22 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
     first.fixed = cur if cur != src else None
     first.applied = applied
     return first, errors
+
+
+def origin(offset: int, history: list[list]) -> int | None:
+    """offset in the text after the passes' edits (history: each pass's sorted edits) as an
+    offset in the text before them; None when it lies in inserted text."""
+    for edits in reversed(history):
+        delta = 0
+        for e in edits:
+            start = e.start + delta
+            if offset < start:
+                break
+            if offset < start + len(e.text):
+                return None
+            delta += len(e.text) - (e.end - e.start)
+        offset -= delta
+    return offset
 
 
 # --- files ----------------------------------------------------------------------------------------
@@ -384,9 +474,59 @@ def read_target(target: Target, options: Options) -> tuple[bytes | None, str | N
     return src, None
 
 
-def process(target: Target, options: Options, fix: bool,
-            accept: Callable[[Finding], bool] | None = None) -> tuple[FileResult | None, list[str]]:
+@dataclass
+class Analysis:
+    """What the engine says about one source (analyse_source)."""
+
+    result: FileResult | None  # None when the source was skipped
+    errors: list[str]  # internal errors of single rules (the other rules still report)
+    skipped: str | None = None  # why it was not analysed (generated, excluded, too large)
+
+
+def skip_reason(path: Path | None, src: bytes, options: Options, explicit: bool = False) -> str | None:
+    """The skip policy for a source: too large, generated (unless named explicitly), or
+    excluded by the configuration. None: analyse it."""
+    if len(src) > options.max_file_size:
+        return f"file is {len(src)} bytes, over the {options.max_file_size}-byte limit; not analysed"
+    if not explicit and is_generated(src):
+        return "generated file; not analysed"
+    if path is not None and options.exclude and _excluded(path, options.exclude):
+        return "excluded by the configuration; not analysed"
+    return None
+
+
+def analyse_source(path: str | Path, src: bytes, options: Options, fix: bool = False, *,
+                   shown: str | None = None, explicit: bool = False,
+                   module: ModuleInfo | None = None) -> Analysis:
+    """The public entry: analyse this source as if it were the file at path.
+
+    Applies the skip policy (skip_reason), reads the module's Go version for path, takes a
+    UTF-8 BOM and CRLF line endings away before the rules run and maps the result back (every
+    offset is into src, and `fixed` keeps src's BOM and line endings), and goes through the
+    result cache when options have one. With fix, the fixes options.fixes selects are applied
+    up to a fixed point (fix_source). options may be a gofix.project.Project: the options for
+    path are used. Nothing is read from disk but go.mod (and //go:debug lines); nothing is
+    written. shown: the path as results name it (default: display_path(path)).
+    """
+    p = Path(path)
+    options = options.options_for(p)
+    label = shown if shown is not None else display_path(p)
+    why = skip_reason(p, src, options, explicit)
+    if why is not None:
+        return Analysis(None, [], why)
+    relevant = timer_relevant(src, options)
+    if module is None:
+        try:
+            module = module_info(p, options, timers=relevant)
+        except GoModError as e:
+            return Analysis(FileResult(path=label, error=str(e), source=src), [])
+    result, errors = compute(label, src, module, options, fix, relevant=relevant)
+    return Analysis(result, errors)
+
+
+def process(target: Target, options: Options, fix: bool) -> tuple[FileResult | None, list[str]]:
     """Read, analyse and (with fix=True) compute the fixed bytes of one file. Writes nothing."""
+    options = options.options_for(target.path)
     shown = display_path(target.path)
     src, err = read_target(target, options)
     if err is not None:
@@ -398,7 +538,7 @@ def process(target: Target, options: Options, fix: bool,
         module = module_info(target.path, options, timers=relevant)
     except GoModError as e:
         return FileResult(path=shown, error=str(e), source=src), []
-    result, errors = compute(shown, src, module, options, fix, accept, relevant)
+    result, errors = compute(shown, src, module, options, fix, relevant=relevant)
     if target.explicit and result.error is None and not result.findings:
         # No rule looked at this file, so nothing parsed it; a file named on the command
         # line still gets its syntax checked, so that a typo is not a silent "clean".
@@ -411,14 +551,13 @@ def process(target: Target, options: Options, fix: bool,
 
 
 def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: bool,
-            accept: Callable[[Finding], bool] | None = None,
             relevant: bool | None = None) -> tuple[FileResult, list[str]]:
-    """analyze or fix_source, through the result cache when one is configured (and the fix
-    selection is the standard one: a custom `accept` is not part of the cache key).
+    """analyze or fix_source in the file's layout, through the result cache when one is
+    configured (the fix selection is data in options: part of the cache key).
     relevant: timer_relevant(src, options), when the caller knows it already."""
-    cache = _cache_for(options) if accept is None else None
+    cache = _cache_for(options)
     if cache is None:
-        return _in_layout(shown, src, module, options, fix, accept)
+        return _in_layout(shown, src, module, options, fix)
     from gofix.cache import content_digest
 
     digest = content_digest(src)
@@ -429,7 +568,7 @@ def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: b
     if hit is not None:
         hit.digest, hit.timer_relevant = digest, relevant
         return hit, []
-    result, errors = _in_layout(shown, src, module, options, fix, accept)
+    result, errors = _in_layout(shown, src, module, options, fix)
     if not errors and not _is_empty(result):
         cache.put(key, result)
     result.digest, result.timer_relevant = digest, relevant
@@ -448,8 +587,8 @@ def _key_module(module: ModuleInfo, timer_relevant: bool) -> ModuleInfo:
     return module if timer_relevant else replace(module, path=None, async_timers=False)
 
 
-def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: bool,
-               accept: Callable[[Finding], bool] | None) -> tuple[FileResult, list[str]]:
+def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options,
+               fix: bool) -> tuple[FileResult, list[str]]:
     """analyze or fix_source with a UTF-8 BOM and CRLF line endings taken away (rules only
     ever see LF without BOM), the result mapped back (gofix.writer.Layout): offsets are
     into the file's own bytes, and the fixed bytes keep its BOM and line endings."""
@@ -458,7 +597,8 @@ def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options, fix
     layout = Layout.of(src)
     text = layout.normalize(src)
     if fix:
-        result, errors = fix_source(shown, text, module, options, accept)
+        result, errors = fix_source(shown, text, module, options,
+                                    to_file=None if layout.plain else (lambda n: layout.offset(text, n)))
     else:
         result, errors = analyze(shown, text, module, options)
     return layout.restore_result(result, src, text), errors
@@ -504,35 +644,47 @@ PARALLEL_MIN_FILES = 16
 
 def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
         on_file: Callable[[], None] | None = None,
-        accept: Callable[[Finding], bool] | None = None,
         on_start: Callable[[int], None] | None = None) -> tuple[list[FileResult], list[str]]:
     """Process every Go file under paths; results in discovery order, whatever `jobs` is.
     on_start gets the number of files once they are found; on_file is called once per file.
+
+    options: Options for every file, or a gofix.project.Project, which gives each file the
+    options of its nearest config file (`options_for(path)`); the fix selection is part of
+    them, so a selective fix run is as parallel and cached as any other.
 
     With several jobs, files are spread over worker processes; each worker reads, parses
     and drops its trees file by file, and only results come back. Big files are sent
     first, alone, so that one huge file does not end the run by itself.
     """
     paths = list(paths)
-    items = list(discover(paths, options.exclude, options.respect_gitignore))
-    targets = [(i, t) for i, t in enumerate(items) if isinstance(t, Target)]
+    items = list(discover(paths, options.exclude, getattr(options, "respect_gitignore", True)))
+    found = [(i, t, options.options_for(t.path)) for i, t in enumerate(items) if isinstance(t, Target)]
+    # a config file's own exclude patterns apply to the files it governs
+    targets = [(i, t, o) for i, t, o in found if not (o.exclude and _excluded(t.path, o.exclude))]
     if on_start is not None:
         on_start(len(targets))
     slots: list[tuple[FileResult | None, list[str]]] = [
         (t, []) if isinstance(t, FileResult) else (None, []) for t in items
     ]
-    index = _stat_index(options) if not fix and accept is None else None
     stats: dict[int, os.stat_result] = {}
     seen: set[str] = set()  # display paths of the files found, for forgetting the others
-    if index is not None:
-        targets = _from_index(index, targets, slots, stats, options, on_file, seen)
+    indexes: dict[Options, object] = {}
+    if not fix:
+        by_options: dict[Options, list] = {}
+        for i, t, o in targets:
+            by_options.setdefault(o, []).append((i, t))
+        targets = []
+        for o, group in by_options.items():
+            index = _stat_index(o)
+            if index is not None:
+                indexes[o] = index
+                group = _from_index(index, group, slots, stats, o, on_file, seen)
+            targets += [(i, t, o) for i, t in group]
+        targets.sort(key=lambda it: it[0])
     jobs = options.jobs or os.cpu_count() or 1
-    if accept is not None or jobs <= 1 or len(targets) < PARALLEL_MIN_FILES:
-        for i, t in targets:
-            if accept is not None:
-                slots[i] = process(t, options, fix, accept)
-            else:
-                slots[i] = _work((t, options, fix))
+    if jobs <= 1 or len(targets) < PARALLEL_MIN_FILES:
+        for i, t, o in targets:
+            slots[i] = _work((t, o, fix))
             if on_file is not None:
                 on_file()
     else:
@@ -543,21 +695,22 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
         mp_ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
         with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp_ctx) as pool:
             futures = {
-                pool.submit(_work_batch, [(t, options, fix) for _, t in batch]): batch
+                pool.submit(_work_batch, [(t, o, fix) for _, t, o in batch]): batch
                 for batch in _batches(order, jobs)
             }
             for fut in cf.as_completed(futures):
                 batch = futures[fut]
-                for (i, _), out in zip(batch, fut.result()):
+                for (i, _, _), out in zip(batch, fut.result()):
                     slots[i] = out
                     if on_file is not None:
                         on_file()
-    if index is not None:
+    if indexes:
         # files under a scanned directory that were not found again (deleted, renamed,
         # unreadable) leave the index: forgetting costs at most a re-read, never a result
         roots = [_shown_root(p) for p in paths if os.path.isdir(p)]
-        index.forget(lambda path: path not in seen and any(_under(path, root) for root in roots))
-        _record_index(index, targets, slots, stats, options)
+        for o, index in indexes.items():
+            index.forget(lambda path: path not in seen and any(_under(path, root) for root in roots))
+            _record_index(index, [(i, t) for i, t, oo in targets if oo == o], slots, stats, o)
     results: list[FileResult] = []
     errors: list[str] = []
     for res, errs in slots:

@@ -84,6 +84,9 @@ class Unit:
     # A program the package leaves out (`//go:build ignore`, e.g. a generator run with
     # `go run gen.go`): checked on its own, as the go command does for files it is given.
     file: str | None = None
+    # Build tags a patched file asks for (`//go:build ... && integration`): the package is
+    # checked under them, so that the file is part of the build it is verified in.
+    tags: tuple[str, ...] = ()
 
     @property
     def target(self) -> tuple[str, ...]:
@@ -91,6 +94,8 @@ class Unit:
 
     def label(self) -> str:
         d = _display(self.file or self.directory)
+        if self.tags:
+            d += f" (-tags {','.join(self.tags)})"
         if self.goos or self.goarch:
             return f"{d} ({self.goos or ''}/{self.goarch or ''})".replace("(/", "(").replace("/)", ")")
         return d
@@ -116,11 +121,34 @@ class _Baseline:
 
 
 def _display(path: str) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
+    """A path in a message: absolute here; verify() makes the paths under its root relative
+    (`_relative_paths`), so that every message names files as the user sees them."""
+    return os.path.abspath(path)
+
+
+_ABS_PATH = re.compile(r"(?<![\w.~-])(/[^\s:()'\"`,;]+)")
+_REL_PATH = re.compile(r"(?<![\w/.~-])((?:\.\.?/)+[^\s:()'\"`,;]+)")
+
+
+def _anchored(text: str, directory: str) -> str:
+    """go output's paths relative to the directory it ran in (`../../x/y.go`, `./a.go`) as
+    absolute paths."""
+    return _REL_PATH.sub(lambda m: os.path.normpath(os.path.join(directory, m.group(1))), text)
+
+
+def _relative_paths(text: str | None, root: str) -> str | None:
+    """Absolute paths under root in text, relative to root (`dir/file.go`)."""
+    if not text:
+        return text
+    prefix = root.rstrip(os.sep) + os.sep
+
+    def one(m: re.Match) -> str:
+        p = m.group(1)
+        if p == root:
+            return "."
+        return p[len(prefix):] if p.startswith(prefix) else p
+
+    return _ABS_PATH.sub(one, text)
 
 
 def _module_root(directory: Path) -> tuple[Path | None, Path | None]:
@@ -155,6 +183,10 @@ class Checker:
         self._modfiles: dict[Path, Path] = {}
         self._counter = 0
         self._lock = threading.Lock()  # units are checked from several threads
+        # Appended to every file laid over the tree: go caches vet results by content and
+        # replays them with the paths of the run that stored them, so without it the
+        # user's own `go vet` of the fixed files would print this run's temporary paths.
+        self._stamp = b"\n// gofix verification " + os.urandom(8).hex().encode() + b"\n"
 
     def _new_dir(self, prefix: str) -> Path:
         with self._lock:
@@ -199,6 +231,11 @@ class Checker:
         # keep the user's own flags (-tags=...), but never their -mod/-modfile
         user = [f for f in env.get("GOFLAGS", "").split()
                 if not f.startswith(("-mod=", "--mod=", "-modfile=", "--modfile=", "-buildvcs"))]
+        if unit.tags:
+            tags = [t for f in user if f.startswith(("-tags=", "--tags="))
+                    for t in f.partition("=")[2].split(",") if t]
+            user = [f for f in user if not f.startswith(("-tags=", "--tags="))]
+            flags = flags + ["-tags=" + ",".join(sorted(set(tags) | set(unit.tags)))]
         env.update(GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS=" ".join(user + flags))
         env.pop("GOPACKAGESDRIVER", None)
         if unit.goos:
@@ -222,7 +259,7 @@ class Checker:
             sub = d / str(i)
             sub.mkdir()
             tmpf = sub / Path(path).name
-            tmpf.write_bytes(data)
+            tmpf.write_bytes(data + self._stamp)
             replace_map[path] = str(tmpf)
             back[str(tmpf)] = path
         overlay = d / "overlay.json"
@@ -241,7 +278,7 @@ class Checker:
 
     # -- baseline
 
-    def baseline(self, unit: Unit, patched: Iterable[str]) -> _Baseline:
+    def baseline(self, unit: Unit, patched: dict[str, bytes]) -> _Baseline:
         if unit not in self._baselines:
             self._baselines[unit] = self._baseline(unit)
         base = self._baselines[unit]
@@ -249,9 +286,14 @@ class Checker:
             return base
         excluded = sorted(p for p in patched if p not in base.files)
         if excluded:
-            names = ", ".join(_display(p) for p in excluded)
-            return _Baseline(Outcome(UNVERIFIED, f"{names}: excluded by build constraints for "
-                                                 f"{unit.goos or 'this GOOS'}/{unit.goarch or 'this GOARCH'}; not verified"))
+            why = []
+            for p in excluded:
+                line = build_line(patched[p])
+                what = f"its build constraint `{line}`" if line else "its file name's GOOS/GOARCH"
+                under = f" (checked for {unit.goos or 'this GOOS'}/{unit.goarch or 'this GOARCH'}" + \
+                        (f" with -tags {','.join(unit.tags)})" if unit.tags else ")")
+                why.append(f"{_display(p)}: excluded by {what}{under}")
+            return _Baseline(Outcome(UNVERIFIED, "; ".join(why) + "; not verified"))
         return base
 
     def _baseline(self, unit: Unit) -> _Baseline:
@@ -261,26 +303,31 @@ class Checker:
         env = self._env(unit, flags)
         ov, back = self._overlay(unit, {})
         rc, out, errout = self._go(unit, env, "list", "-e", "-json", *ov, *unit.target)
+        if rc == -1:
+            return _Baseline(Outcome(UNVERIFIED, f"{errout}; not verified"))
         if rc != 0:
-            return _Baseline(Outcome(UNVERIFIED, f"go list failed: {_first_error(errout or out)}"))
+            return _Baseline(Outcome(UNVERIFIED, f"go list failed: {_first_error(errout or out, unit.directory)}"))
         try:
             info = json.loads(out)
         except ValueError:
             return _Baseline(Outcome(UNVERIFIED, "go list printed no package"))
         if info.get("Error"):
-            return _Baseline(Outcome(UNVERIFIED, f"package does not load: {_one_line(info['Error'].get('Err', ''))}"))
+            return _Baseline(Outcome(UNVERIFIED, "package does not load: "
+                                                 f"{_anchored(_one_line(info['Error'].get('Err', '')), unit.directory)}"))
         if info.get("DepsErrors"):
             e = info["DepsErrors"][0]
             pos = f"{e['Pos']}: " if e.get("Pos") else ""
-            return _Baseline(Outcome(UNVERIFIED, "dependencies not available offline "
-                                                 f"({pos}{_one_line(e.get('Err', ''))}); not verified"))
+            text = _anchored(f"{pos}{_one_line(e.get('Err', ''))}", unit.directory)
+            return _Baseline(Outcome(UNVERIFIED, f"dependencies not available offline ({text}); not verified"))
         d = info.get("Dir") or unit.directory
         files = {str(Path(d) / f) for k in ("GoFiles", "CgoFiles", "TestGoFiles", "XTestGoFiles")
                  for f in info.get(k) or []}
         rc, out, errout = self._go(unit, env, "vet", "-json", *ov, *unit.target)
+        if rc == -1:  # timed out or could not run: says nothing about the package
+            return _Baseline(Outcome(UNVERIFIED, f"{errout} on the package without the fixes; not verified"))
         if rc != 0:
             return _Baseline(Outcome(UNVERIFIED, "package does not type-check without the fixes "
-                                                 f"({_first_error(_unmap(errout, back))}); not verified"))
+                                                 f"({_first_error(_unmap(errout, back), unit.directory)}); not verified"))
         test_only = not (info.get("GoFiles") or info.get("CgoFiles"))
         return _Baseline(None, _vet_diagnostics(out + "\n" + errout, back), files, test_only=test_only)
 
@@ -306,14 +353,14 @@ class Checker:
             if not base.builds:
                 return Outcome(UNVERIFIED, "package does not build without the fixes either; not verified")
             text = _unmap(errout or out, back)
-            return Outcome(FAIL, f"the patched package does not compile: {_first_error(text)}",
+            return Outcome(FAIL, f"the patched package does not compile: {_first_error(text, unit.directory)}",
                            _files_in(text, patched))
         rc, out, errout = self._go(unit, env, "vet", "-json", *ov, *unit.target)
         if rc == -1:
             return Outcome(UNVERIFIED, f"{errout}; not verified")
         if rc != 0:
             text = _unmap(errout, back)
-            return Outcome(FAIL, f"go vet fails on the patched package: {_first_error(text)}",
+            return Outcome(FAIL, f"go vet fails on the patched package: {_first_error(text, unit.directory)}",
                            _files_in(text, patched))
         where: dict = {}
         after = _vet_diagnostics(out + "\n" + errout, back, where)
@@ -330,7 +377,9 @@ def _one_line(s: str) -> str:
     return " ".join(s.split())
 
 
-def _first_error(text: str) -> str:
+def _first_error(text: str, directory: str | None = None) -> str:
+    if directory is not None:
+        text = _anchored(text, directory)
     lines = [ln.strip() for ln in text.splitlines()
              if ln.strip() and not ln.startswith("#") and not ln.startswith("go: downloading")]
     if not lines:
@@ -437,6 +486,34 @@ def _platform_of(path: Path, data: bytes) -> tuple[str | None, str | None]:
     return None, None
 
 
+_BUILD_LINE = re.compile(rb"^//go:build[ \t]+([^\n]*?)[ \t\r]*$", re.M)
+_NOT_TAGS = {"cgo", "gc", "gccgo", "ignore", "unix"}
+
+
+def build_line(data: bytes) -> str | None:
+    """A file's `//go:build` line (before its package clause), or None."""
+    pkg = re.search(rb"^package\s", data, re.M)
+    m = _BUILD_LINE.search(data, 0, pkg.start() if pkg else len(data))
+    return "//go:build " + m.group(1).decode("utf-8", "replace") if m else None
+
+
+def custom_tags(data: bytes) -> tuple[str, ...]:
+    """The build tags a file's //go:build line asks for that are neither a platform, a Go
+    version nor a compiler (`integration` in `//go:build linux && integration`)."""
+    line = build_line(data)
+    if line is None:
+        return ()
+    tags = set()
+    for tok in re.finditer(r"(!?)([A-Za-z0-9_.]+)", line[len("//go:build "):]):
+        name = tok.group(2)
+        if tok.group(1) or name in _KNOWN_OS or name in _KNOWN_ARCH or name in _NOT_TAGS:
+            continue
+        if re.fullmatch(r"go1\.\d+", name):
+            continue
+        tags.add(name)
+    return tuple(sorted(tags))
+
+
 def _unsaved(results: list[FileResult]) -> dict[str, bytes]:
     """Sources that are not what is on disk (an editor's unsaved buffers), by absolute path."""
     out = {}
@@ -479,28 +556,26 @@ class VerifyReport:
 
 
 def _key(f: Finding) -> tuple:
-    """Identifies a finding of the original file: its rule and its start offset on disk.
-    (Messages may name line numbers, which later passes move; see _refix.)"""
+    """Identifies a finding of the original file: its rule and its start offset on disk,
+    the identity engine.fix_source keeps through its passes (FixSelection.origins)."""
     return (f.rule, f.start_byte)
 
 
-Refix = Callable[[FileResult, Callable[[Finding], bool]], "FileResult | None"]
-
-
-def verify(results: list[FileResult], options, accept: Callable[[Finding], bool] | None = None,
-           jobs: int | None = None, go: str | None = None, refix: Refix | None = None,
-           strict: bool = False) -> tuple[list[FileResult], VerifyReport]:
+def verify(results: list[FileResult], options, jobs: int | None = None, go: str | None = None,
+           strict: bool = False, root: str | Path | None = None) -> tuple[list[FileResult], VerifyReport]:
     """Check every changed file's package with go build + go vet; drop the fixes that fail.
 
     Args:
-        results: FileResults of a fix run (`fixed` set where fixes were applied).
-        options: the engine Options of that run (to recompute a file with fewer fixes).
-        accept: the predicate the run used to choose fixes (default: engine.fix_applies).
+        results: FileResults of a fix run (`fixed` set where fixes were applied; `source`,
+            the bytes the fixes were computed from, which may be an editor's buffer).
+        options: the engine Options of that run, or a gofix.project.Project (options per
+            file): which fixes are chosen (engine.fix_applies), and how a file is fixed again
+            with fewer of them (engine.analyse_source on its source, selecting by origin).
         jobs: packages checked at once (default: CPU count).
         go: the go binary (default: `go` on PATH; without one every fix is unverified).
-        refix: recompute a result applying only the fixes a predicate accepts (default:
-            re-read the file and run engine.process); in-memory faces may pass their own.
-        strict: also drop the fixes that could not be verified.
+        strict: also drop the fixes that could not be verified (gofix.apply does, unless
+            the user opts in to unverified fixes).
+        root: paths in reasons and notes are relative to it (default: the current directory).
 
     Returns:
         The results (same order; changed ones replaced by new objects) and a summary. A
@@ -508,15 +583,19 @@ def verify(results: list[FileResult], options, accept: Callable[[Finding], bool]
         file's `fixed` bytes no longer contain it; a proven one has `verified=True`; one that
         could not be checked `verified=None` and a reason.
     """
-    from gofix import engine
-
-    accept = accept or (lambda f: engine.fix_applies(f, options))
     report = VerifyReport()
     changed = [r for r in results if r.changed]
     if not changed:
         return results, report
+    from gofix import engine
+
+    def accept(r: FileResult, f: Finding) -> bool:
+        return engine.fix_applies(f, options.options_for(Path(r.path)))
+
+    def refix(r: FileResult, origins: set[tuple]) -> FileResult | None:
+        return _refix(r, options, origins)
+
     go = go or find_go()
-    refix = refix or (lambda r, acc: _refix(r, options, acc))
     out = list(results)
     index = {id(r): i for i, r in enumerate(results)}
     host = _host_platform(go)
@@ -529,13 +608,13 @@ def verify(results: list[FileResult], options, accept: Callable[[Finding], bool]
         goos, goarch = _platform_of(p, r.fixed or b"")
         if (goos or host[0]) == host[0] and (goarch or host[1]) == host[1]:
             goos = goarch = None  # built here anyway (and with cgo, when there is a C compiler)
-        units.setdefault(Unit(str(p.parent), goos, goarch), []).append(r)
+        units.setdefault(Unit(str(p.parent), goos, goarch, tags=custom_tags(r.fixed or b"")), []).append(r)
     report.units = len(units)
     tmp = Path(tempfile.mkdtemp(prefix="gofix-verify-"))
     try:
         if go is None:
             why = "no Go toolchain found (go not on PATH); not verified"
-            outcomes = [_settle(units[u], Outcome(UNVERIFIED, why), accept, refix, strict) for u in units]
+            outcomes = [_settle(units[u], Outcome(UNVERIFIED, why), accept, strict) for u in units]
         else:
             checker = Checker(go, tmp, buffers=_unsaved(changed))
             with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
@@ -543,11 +622,16 @@ def verify(results: list[FileResult], options, accept: Callable[[Finding], bool]
                     lambda u: _verify_unit(checker, u, units[u], accept, refix, strict), units))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    base = os.path.abspath(root) if root is not None else os.getcwd()
     for unit, (finals, note) in zip(units, outcomes):
         for r_old, r_new in finals:
+            r_new.findings = [replace(f, verify_reason=_relative_paths(f.verify_reason, base))
+                              if f.verify_reason else f for f in r_new.findings]
+            r_new.applied = [replace(f, verify_reason=_relative_paths(f.verify_reason, base))
+                             if f.verify_reason else f for f in r_new.applied]
             out[index[id(r_old)]] = r_new
             for f in r_new.findings:
-                if f.fix is None or not accept(f):
+                if f.fix is None or not accept(r_new, f):
                     continue
                 if f.verified is True:
                     report.verified += 1
@@ -556,93 +640,49 @@ def verify(results: list[FileResult], options, accept: Callable[[Finding], bool]
                 else:
                     report.unverified += 1
         if note:
-            report.notes.append(f"{unit.label()}: {note}")
+            report.notes.append(_relative_paths(f"{unit.label()}: {note}", base))
     return out, report
 
 
-def _refix(r: FileResult, options, accept2: Callable[[Finding], bool]) -> FileResult | None:
-    """r's source fixed again with only the fixes accept2 accepts; None if that fails.
-
-    The engine's fixed-point loop (engine.fix_source) with one addition: each pass's
-    findings are traced back to the original file before accept2 sees them (their
-    start_byte is the offset in r.source, so `_key` names the same finding in every pass;
-    a finding inside inserted code is never accepted). Without that, a fix deferred to a
-    later pass (two fixes naming things in one function) would come back at a moved offset
-    and could not be told apart from a new one.
-    """
+def _refix(r: FileResult, options, origins: set[tuple]) -> FileResult | None:
+    """r's source fixed again with only the fixes of the findings at origins ((rule, offset)
+    in r.source); None if that fails. The engine's one fixed-point loop does it (through
+    engine.analyse_source, as every face does): it follows each finding through the passes
+    by its origin, so a fix deferred to a later pass is still the same finding, and a
+    finding that lost its fix on the way is never applied."""
     from gofix import engine
-    from gofix import syntax as S
-    from gofix.edits import apply_edits, select_compatible
-    from gofix.writer import Layout
 
     if r.source is None:
         return None
+    opts = options.options_for(Path(r.path)).selecting(origins=origins)
     try:
-        module = engine.module_info(Path(r.path), options)
-    except Exception:  # go.mod unreadable now: nothing can be re-checked
+        a = engine.analyse_source(r.path, r.source, opts, fix=True, shown=r.path, explicit=True)
+    except Exception:  # go.mod unreadable now, ...: nothing can be re-checked
         return None
-    layout = Layout.of(r.source)
-    text = layout.normalize(r.source)
-    cur, history = text, []
-    first: FileResult | None = None
-    applied: list[Finding] = []
-    for _ in range(engine.MAX_PASSES):
-        res, _errs = engine.analyze(r.path, cur, module, options)
-        if res.error:
-            return None
-        if first is None:
-            first = res
-        chosen = []
-        for f in res.findings:
-            o = _origin(f.start_byte, history)
-            if o is not None and accept2(replace(f, start_byte=layout.offset(text, o))):
-                chosen.append(f)
-        if not chosen:
-            break
-        accepted, _ = select_compatible([f.fix for f in chosen])
-        ids = {id(x) for x in accepted}
-        edits = sorted(e for fx in accepted for e in fx.edits)
-        nxt = apply_edits(cur, edits)
-        if S.first_syntax_error(S.parse(nxt)) is not None:
-            return None
-        applied += [f for f in chosen if id(f.fix) in ids]
-        history.append(edits)
-        cur = nxt
-    assert first is not None
-    out = layout.restore_result(first, r.source, text)
-    out.fixed = layout.restore(cur) if cur != text else None
-    out.applied = applied
-    return out
+    if a.result is None or a.result.error:
+        return None
+    return a.result
 
 
 def _origin(offset: int, history: list[list]) -> int | None:
-    """offset in the text after the passes' edits, as an offset in the text before them;
-    None when it lies in inserted text."""
-    for edits in reversed(history):
-        delta = 0
-        for e in edits:
-            start = e.start + delta
-            if offset < start:
-                break
-            if offset < start + len(e.text):
-                return None
-            delta += len(e.text) - (e.end - e.start)
-        offset -= delta
-    return offset
+    """engine.origin (kept for callers of the old name)."""
+    from gofix import engine
+
+    return engine.origin(offset, history)
 
 
-def _settle(rs: list[FileResult], outcome: Outcome, accept, refix, strict: bool):
+def _settle(rs: list[FileResult], outcome: Outcome, accept, strict: bool):
     """Results for a unit whose outcome is final (PASS, or UNVERIFIED for all its fixes)."""
     status = True if outcome.status == PASS else None
     reason = outcome.reason or None
     if status is None and strict:
-        reason = f"{reason} (dropped: unverified fixes are not applied in strict mode)"
-        return [(r, _dropped(r, _fixes(r, accept), reason)) for r in rs], outcome.reason
+        reason = f"{reason} (left out: fixes that could not be verified are applied only on request)"
+        return [(r, _dropped(r, _fixes(r, accept), reason, verified=None)) for r in rs], outcome.reason
     return [(r, _marked(r, _fixes(r, accept), status, reason)) for r in rs], reason
 
 
 def _fixes(r: FileResult, accept) -> list[Finding]:
-    return [f for f in r.findings if f.fix is not None and accept(f)]
+    return [f for f in r.findings if f.fix is not None and accept(r, f)]
 
 
 def _verify_unit(checker: Checker, unit: Unit, rs: list[FileResult], accept, refix, strict: bool):
@@ -652,7 +692,7 @@ def _verify_unit(checker: Checker, unit: Unit, rs: list[FileResult], accept, ref
 
     outcome = checker.check(unit, patched_of(rs))
     if outcome.status != FAIL:
-        return _settle(rs, outcome, accept, refix, strict)
+        return _settle(rs, outcome, accept, strict)
 
     # FAIL: narrow it down: each file's fixes alone, then each fix of a failing file alone.
     if sum(len(_fixes(r, accept)) for r in rs) <= 1:
@@ -662,7 +702,7 @@ def _verify_unit(checker: Checker, unit: Unit, rs: list[FileResult], accept, ref
         fixes = _fixes(r, accept)
         solo = outcome if len(rs) == 1 else checker.check(unit, patched_of([r]))
         if solo.status != FAIL:
-            finals[id(r)] = _settle([r], solo, accept, refix, strict)[0][0][1]
+            finals[id(r)] = _settle([r], solo, accept, strict)[0][0][1]
             continue
         if len(fixes) <= 1:
             finals[id(r)] = _dropped(r, fixes, solo.reason)
@@ -671,7 +711,7 @@ def _verify_unit(checker: Checker, unit: Unit, rs: list[FileResult], accept, ref
         bad_reason: dict[tuple, str] = {}
         for f in fixes:
             k = _key(f)
-            one = refix(r, lambda g, k=k: _key(g) == k)
+            one = refix(r, {k})
             if one is None or not one.changed:
                 bad_reason[k] = "the fix could not be checked on its own; dropped to be safe"
                 continue
@@ -680,18 +720,16 @@ def _verify_unit(checker: Checker, unit: Unit, rs: list[FileResult], accept, ref
                 good.add(k)
             else:
                 bad_reason[k] = o.reason
-        # Leave out the bad ones (rather than keep only the good ones): a good fix that
-        # conflicted with another in the first pass is re-found, at moved lines, in a later
-        # pass and must still go in. A bad one re-found that way fails the final check.
-        bad = {_key(f) for f in fixes} - good
-        new = refix(r, lambda g, bad=bad: accept(g) and _key(g) not in bad) if good else None
+        # Leave out the bad ones: the fixed-point loop follows each good one by its origin,
+        # also when it went in a later pass than the first. A bad one fails the final check.
+        new = refix(r, good) if good else None
         base = new if new is not None else _unchanged(r)
         if new is None:
             good = set()
         base.findings = [
             replace(f, verified=True, verify_reason=None) if _key(f) in good
             else replace(f, verified=False, verify_reason=bad_reason.get(_key(f), solo.reason))
-            if f.fix is not None and accept(f) else f
+            if f.fix is not None and accept(r, f) else f
             for f in r.findings
         ]
         base.applied = [replace(f, verified=True, verify_reason=None) for f in base.applied]
@@ -720,8 +758,8 @@ def _unchanged(r: FileResult) -> FileResult:
     return r2
 
 
-def _dropped(r: FileResult, fixes: list[Finding], reason: str) -> FileResult:
+def _dropped(r: FileResult, fixes: list[Finding], reason: str, verified: bool | None = False) -> FileResult:
     r2 = _unchanged(r)
     ids = {id(f) for f in fixes}
-    r2.findings = [replace(f, verified=False, verify_reason=reason) if id(f) in ids else f for f in r.findings]
+    r2.findings = [replace(f, verified=verified, verify_reason=reason) if id(f) in ids else f for f in r.findings]
     return r2

@@ -187,7 +187,8 @@ def test_missing_dependency_is_unverified_never_verified(tmp_path, go_bin, marke
     assert out[0].changed  # kept (and said so), unless strict
     assert report.unverified == 1 and report.notes
     strict, _ = verify.verify(results, options, strict=True)
-    assert not strict[0].changed and strict[0].findings[0].verified is False
+    assert not strict[0].changed and strict[0].findings[0].verified is None
+    assert "left out" in strict[0].findings[0].verify_reason
 
 
 def test_no_go_mod_and_no_toolchain_are_unverified(tmp_path, go_bin, marker_rule, monkeypatch):
@@ -243,7 +244,7 @@ def test_build_constrained_files_are_checked_for_their_platform(tmp_path, go_bin
     f = {Path(r.path).name: r.findings[0] for r in out}
     assert f["a_windows.go"].verified is False and "undefinedThing" in f["a_windows.go"].verify_reason
     assert f["b_plan9.go"].verified is True
-    assert f["c.go"].verified is None and "build constraints" in f["c.go"].verify_reason
+    assert f["c.go"].verified is True, f["c.go"].verify_reason  # checked with -tags tagnobodysets
     assert f["gen.go"].verified is True, f["gen.go"].verify_reason
     assert f["gen2.go"].verified is False and "undefinedThing" in f["gen2.go"].verify_reason
 
@@ -309,7 +310,8 @@ def test_users_build_tags_are_kept(tmp_path, go_bin, marker_rule, monkeypatch):
     (root / "it.go").write_text("//go:build integration\n\n" + body("// BREAK"))
     results, options = fixed_run([root])
     out, _ = verify.verify(results, options)
-    assert out[0].findings[0].verified is None  # excluded without the tag
+    # checked under the tag its file asks for (it would be excluded without it)
+    assert out[0].findings[0].verified is False and "undefinedThing" in out[0].findings[0].verify_reason
     monkeypatch.setenv("GOFLAGS", "-tags=integration -mod=readonly")
     out, _ = verify.verify(results, options)
     assert out[0].findings[0].verified is False and "undefinedThing" in out[0].findings[0].verify_reason
