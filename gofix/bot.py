@@ -71,6 +71,7 @@ class BotConfig:
     option: list[str] | None = None
     config: Path | None = None
     verify: bool = True
+    cache_dir: str | None = None  # the result cache (the command: the CLI's default; None: none)
     author: tuple[str, str] | None = None
     max_wait: float = 120.0
 
@@ -198,15 +199,6 @@ def _remote_branch_sha(repo: Any, remote: str, branch: str, env: dict[str, str],
 # --- the fixes --------------------------------------------------------------------------------
 
 
-def _verifier() -> Callable[..., Any] | None:
-    """gofix.verify.verify, if that module exists in this gofix."""
-    try:
-        from gofix import verify
-    except ImportError:
-        return None
-    return getattr(verify, "verify", None)
-
-
 @dataclass
 class PackageCheck:
     """Verification tally of one package (directory) over every rule's fixes."""
@@ -243,40 +235,80 @@ def _commit_message(rule: Any, fixes: list[tuple[str, Finding]], files: list[str
     return "\n".join(lines) + "\n"
 
 
+def project_for(cfg: BotConfig):
+    """The bot's inputs as a gofix.project.Project (config resolved per file, result cache on)."""
+    from gofix.project import Project, Settings
+
+    def split(v: str | None) -> tuple[str, ...] | None:
+        items = tuple(x.strip() for x in (v or "").split(",") if x.strip())
+        return items or None
+
+    return Project(Settings(
+        select=split(cfg.select),
+        ignore=split(cfg.ignore),
+        unsafe_fixes=True if cfg.unsafe_fixes else None,
+        exclude=tuple(cfg.exclude or ()),
+        rule_options=Settings.parse_rule_options(cfg.option),
+        config=cfg.config,
+        cache_dir=cfg.cache_dir,
+    ))
+
+
 def make_fixes(wt: Any, root: Path, cfg: BotConfig, author: tuple[str, str],
                warn: Callable[[str], None]) -> tuple[list[RuleCommit], list[tuple[str, Finding]], int, str]:
-    """In the worktree at root: one engine run and one commit per rule with changes."""
-    from gofix import cli, engine
-    from gofix.writer import WriteError, write_atomic
+    """In the worktree at root: one commit per rule with changes.
+
+    One parallel, cached engine pass over the tree finds every finding; then, rule by rule
+    in catalog order, only the files holding that rule's fixable findings are fixed (the
+    rule's fixes selected as data: parallel and cached too) and go through the apply
+    pipeline (verify -> write -> report) before their commit.
+    """
+    from gofix import engine
+    from gofix.apply import Policy, apply
+    from gofix.config import ConfigError
+    from gofix.project import SettingsError
 
     paths = [root]
-    from gofix.config import ConfigError
-
     try:
-        base_opts = cli.build_options(paths, cfg.select, cfg.ignore, cfg.unsafe_fixes, None,
-                                      cfg.exclude, cfg.option, cfg.config)
-    except (cli.UsageError, ConfigError) as e:
+        project = project_for(cfg)
+        results, errors = engine.run(paths, project, fix=False)
+    except (SettingsError, ConfigError) as e:
         raise BotError(str(e)) from None
-    accept = lambda f: engine.fix_applies(f, base_opts)  # noqa: E731: hints only if selected
-    verify = _verifier() if cfg.verify else None
+    for e in errors:
+        warn(e)
+    files_of: dict[str, list[Path]] = {}
+    for r in results:
+        options = project.options_for(Path(r.path))
+        for f in r.findings:
+            if engine.fix_applies(f, options):
+                files = files_of.setdefault(f.rule, [])
+                if not files or files[-1] != Path(r.path):
+                    files.append(Path(r.path))
+    order = [rule for rule in _catalog() if rule.id in files_of]
     packages: dict[str, PackageCheck] = {}
     notes: list[str] = []
     env = {"GIT_AUTHOR_NAME": author[0], "GIT_AUTHOR_EMAIL": author[1],
            "GIT_COMMITTER_NAME": author[0], "GIT_COMMITTER_EMAIL": author[1]}
     commits: list[RuleCommit] = []
-    for rule in base_opts.rules():
-        opts = dataclasses.replace(base_opts, select=frozenset({rule.id}))
-        results, errors = engine.run(paths, opts, fix=True, accept=accept)
+    policy = Policy(verify=cfg.verify, allow_dirty=True, roots=[root], display_root=root,
+                    apply_unverified=project.apply_unverified(root))
+    for rule in order:
+        selected = project.selecting({rule.id})
+        results, errors = engine.run(files_of[rule.id], selected, fix=True)
         for e in errors:
             warn(e)
+        done = apply(results, selected, policy)
+        notes += [n for n in done.messages if n.startswith("gofix: not verified: ") and n not in notes]
+        for m in done.messages:
+            if ": error: " in m:  # refused writes (a fixed file that is not valid Go, ...)
+                warn(m)
         dropped: list[tuple[str, Finding]] = []
-        if verify is not None and any(r.changed for r in results):
-            results, report = verify(results, opts, accept=accept)
-            notes += [n for n in report.notes if n not in notes]
-            for r in results:
+        if cfg.verify:
+            for r in done.results:
                 rel = _relative(root, r.path)
+                options = selected.options_for(Path(r.path))
                 for f in r.findings:
-                    if f.fix is None or not accept(f):
+                    if f.fix is None or not engine.fix_applies(f, options):
                         continue
                     pkg = packages.setdefault(Path(rel).parent.as_posix(), PackageCheck())
                     if f.verified is True:
@@ -288,25 +320,19 @@ def make_fixes(wt: Any, root: Path, cfg: BotConfig, author: tuple[str, str],
                         pkg.unverified += 1
                     if f.verified is not True and f.verify_reason and f.verify_reason not in pkg.reasons:
                         pkg.reasons.append(f.verify_reason)
-        from gofix import validity
-
-        changed = [r for r in validity.refuse_invalid(results, warn) if r.changed]  # only valid Go is committed
+        if done.write_errors:
+            shown, why = done.write_errors[0]
+            raise BotError(f"{_relative(root, shown)}: {why}")
+        changed = [r for r in done.results if r.changed]
         if not changed:
             continue
-        files, fixes = [], []
-        for r in changed:
-            rel = _relative(root, r.path)
-            try:
-                write_atomic(root / rel, r.fixed)
-            except WriteError as e:
-                raise BotError(f"{rel}: {e}") from None
-            files.append(rel)
-            fixes += [(rel, f) for f in r.applied]
+        files = [_relative(root, r.path) for r in changed]
+        fixes = [(_relative(root, r.path), f) for r in changed for f in r.applied]
         wt.git.add("--", *files)
         _commit(wt, _commit_message(rule, fixes, files), env)
         commits.append(RuleCommit(rule, wt.head.commit.hexsha, files, fixes, dropped))
-    # What is left once every fix is in: reported, not fixed.
-    results, _ = engine.run(paths, base_opts, fix=False)
+    # What is left once every fix is in: reported, not fixed (unchanged files come from the cache).
+    results, _ = engine.run(paths, project, fix=False)
     unfixed, hints = [], 0
     for r in results:
         for f in r.findings:
@@ -314,8 +340,14 @@ def make_fixes(wt: Any, root: Path, cfg: BotConfig, author: tuple[str, str],
                 hints += 1
             else:
                 unfixed.append((_relative(root, r.path), f))
-    verification = _verification_text(cfg, verify is not None, packages, notes)
+    verification = _verification_text(cfg, True, packages, [n.removeprefix("gofix: not verified: ") for n in notes])
     return commits, unfixed, hints, verification
+
+
+def _catalog() -> list[Any]:
+    from codemods import RULES
+
+    return list(RULES)
 
 
 def _commit(wt: Any, message: str, env: dict[str, str]) -> None:
@@ -524,10 +556,17 @@ def _build(repo: Any, cfg: BotConfig, base: str, base_sha: str, author: tuple[st
     import git
     from git.exc import GitCommandError
 
-    tmp = Path(tempfile.mkdtemp(prefix="gofix-bot-")).resolve()
+    tmp, lock = _work_dir(repo)
     wt_dir = tmp / "wt"
     added = False
     try:
+        if wt_dir.exists():  # left by a run that was killed
+            try:
+                repo.git.worktree("remove", "--force", str(wt_dir))
+            except GitCommandError:
+                pass
+            shutil.rmtree(wt_dir, ignore_errors=True)
+            repo.git.worktree("prune")
         try:
             repo.git.worktree("add", "--detach", "--quiet", str(wt_dir), base_sha)
             added = True
@@ -544,10 +583,35 @@ def _build(repo: Any, cfg: BotConfig, base: str, base_sha: str, author: tuple[st
             except GitCommandError:
                 pass
         shutil.rmtree(tmp, ignore_errors=True)
+        if lock is not None:
+            lock.close()
         try:
             repo.git.worktree("prune")
         except GitCommandError:
             pass
+
+
+def _work_dir(repo: Any) -> tuple[Path, Any]:
+    """The directory the bot's worktree goes in, and the lock held on it. The same path on
+    every run for the same clone, so that the result cache (keyed on the paths results
+    show) serves the files that did not change; a second bot run at the same time gets a
+    fresh directory of its own."""
+    import fcntl
+    import hashlib
+
+    common = os.path.realpath(repo.common_dir if hasattr(repo, "common_dir") else repo.git_dir)
+    base = Path(tempfile.gettempdir()).resolve() / f"gofix-bot-{hashlib.sha256(common.encode()).hexdigest()[:12]}"
+    try:
+        base.mkdir(mode=0o700, exist_ok=True)
+        lock = open(base.parent / f"{base.name}.lock", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return base, lock
+        except OSError:
+            lock.close()
+    except OSError:
+        pass
+    return Path(tempfile.mkdtemp(prefix="gofix-bot-")).resolve(), None
 
 
 def _push(repo: Any, remote: str, branch: str, sha: str, expected: str | None,
@@ -622,6 +686,12 @@ def _set_local_branch(repo: Any, branch: str, sha: str, warn: Callable[[str], No
 # --- the command ------------------------------------------------------------------------------
 
 
+def _cache_dir() -> str:
+    from gofix.cache import default_cache_dir
+
+    return os.environ.get("GOFIX_CACHE_DIR") or str(default_cache_dir())
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def bot(
@@ -666,7 +736,7 @@ def register(app: typer.Typer) -> None:
             api_url=api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API_URL,
             token=token, token_env=token_env, dry_run=dry_run, select=select, ignore=ignore,
             unsafe_fixes=unsafe_fixes, exclude=exclude, option=option, config=config,
-            verify=not no_verify, author=who, max_wait=max_wait,
+            verify=not no_verify, author=who, max_wait=max_wait, cache_dir=_cache_dir(),
         )
         try:
             code = run_bot(cfg, say, warn)

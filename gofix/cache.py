@@ -244,6 +244,24 @@ class StatIndex:
             return None  # another file of the directory changed: the package facts may have
         return digest, state, bool(relevant), tag
 
+    def lookup_content(self, path: str, st: os.stat_result, read: Callable[[], bytes | None]) -> tuple[str, str, bool, str] | None:
+        """lookup for a file whose stat changed but whose bytes may not have (a fresh
+        checkout, a touch, the bot's worktree): read() gives them; when their digest is the
+        entry's, the entry holds (and takes the new stat). Entries whose result used the
+        package's other files are left to lookup (their stats are the check)."""
+        e = self.entries.get(path)
+        if not isinstance(e, list) or len(e) != 8:
+            return None
+        digest, state, relevant, tag, siblings = e[3:]
+        if not (isinstance(digest, str) and digest and state in ("", self.EMPTY)
+                and isinstance(relevant, int) and isinstance(tag, str) and siblings == ""):
+            return None
+        src = read()
+        if src is None or content_digest(src) != digest:
+            return None
+        self.record(path, st, digest, state, bool(relevant), tag)
+        return digest, state, bool(relevant), tag
+
     def record(self, path: str, st: os.stat_result, digest: str, state: str, timer_relevant: bool,
                module_tag: str, package: bool = False) -> None:
         """package: the result used the package's other files (FileResult.package_fingerprint)."""

@@ -9,10 +9,10 @@ from typing import Annotated, Optional
 import typer
 
 from gofix import engine, output
-from gofix.config import ConfigError, find_config, load_config
+from gofix.config import ConfigError
 from gofix.engine import Options
-from gofix.gomod import parse_version
 from gofix.model import FileResult, Severity
+from gofix.project import Project, Settings, SettingsError
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROGRESS_MIN_FILES = 20
@@ -76,8 +76,7 @@ def eprint(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-class UsageError(Exception):
-    pass
+UsageError = SettingsError  # the old name (a usage error: exit 2)
 
 
 # --- shared options ---------------------------------------------------------------------------------
@@ -92,7 +91,9 @@ GoVersionOpt = Annotated[Optional[str], typer.Option("--go-version", help="Go ve
 ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths to skip (repeatable).")]
 OptionOpt = Annotated[Optional[list[str]], typer.Option("--option", help="Rule option RULE.KEY=VALUE, e.g. time-after-in-loop.style=context (repeatable).")]
 ProgressOpt = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Config file (default: .gofix.toml or gofix.toml found upward from the first path).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Use this config file for every path (default: each file's nearest .gofix.toml or gofix.toml above it).")]
+IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore every config file (.gofix.toml, gofix.toml).")]
+ApplyUnverifiedOpt = Annotated[Optional[bool], typer.Option("--apply-unverified/--no-apply-unverified", help="Also apply fixes that verification could not check (no go.mod, dependencies not available offline, timeouts); default: left out, or the config's apply-unverified.", show_default=False)]
 MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-file-size", help="Skip files larger than this many bytes (default 4 MiB).")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: one per core; 1: no parallelism).")]
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Result cache directory (default: $GOFIX_CACHE_DIR or ~/.cache/gofix).")]
@@ -121,6 +122,43 @@ def _split(v: str | None) -> list[str]:
     return [x.strip() for x in (v or "").split(",") if x.strip()]
 
 
+def build_settings(
+    select: str | None = None,
+    ignore: str | None = None,
+    unsafe_fixes: bool = False,
+    go_version: str | None = None,
+    exclude: list[str] | None = None,
+    option: list[str] | None = None,
+    config: Path | None = None,
+    max_file_size: int | None = None,
+    jobs: int = 0,
+    cache_dir: Path | None = None,
+    no_cache: bool = True,
+    isolated: bool = False,
+    apply_unverified: bool | None = None,
+) -> Settings:
+    """The command line's flags as project Settings (a flag not given is None: the config decides)."""
+    return Settings(
+        select=tuple(_split(select)) if select else None,
+        ignore=tuple(_split(ignore)) if ignore else None,
+        unsafe_fixes=True if unsafe_fixes else None,
+        go_version=go_version or None,
+        exclude=tuple(exclude or ()),
+        rule_options=Settings.parse_rule_options(option),
+        max_file_size=max_file_size or None,
+        apply_unverified=apply_unverified,
+        config=config,
+        isolated=isolated,
+        jobs=max(0, jobs),
+        cache_dir=None if no_cache else str(cache_dir or _default_cache_dir()),
+    )
+
+
+def build_project(*args, **kwargs) -> Project:
+    """A Project (config per file) from the command line's flags (see build_settings)."""
+    return Project(build_settings(*args, **kwargs))
+
+
 def build_options(
     paths: list[Path],
     select: str | None,
@@ -135,51 +173,11 @@ def build_options(
     cache_dir: Path | None = None,
     no_cache: bool = True,
 ) -> Options:
-    cfg_path = config if config is not None else find_config(paths[0] if paths else Path("."))
-    if config is not None and not config.is_file():
-        raise UsageError(f"{config}: config file not found")
-    cfg = load_config(cfg_path)
-
-    def rules_from(values: list[str], flag: str) -> list[str]:
-        from codemods import RULE_IDS  # imports every rule: only when rules are named
-
-        for r in values:
-            if r not in RULE_IDS:
-                raise UsageError(f"{flag}: unknown rule {r!r} (see `gofix rules`)")
-        return values
-
-    sel = rules_from(_split(select), "--select") if select else cfg.select
-    ign = rules_from(_split(ignore), "--ignore") if ignore else cfg.ignore
-    version = None
-    gv = go_version or cfg.go_version
-    if gv:
-        try:
-            version = parse_version(gv)
-        except ValueError as e:
-            raise UsageError(f"--go-version: {e}") from e
-    rule_options = {k: dict(v) for k, v in cfg.rule_options.items()}
-    for item in option or []:
-        key, sep, value = item.partition("=")
-        rid, dot, name = key.partition(".")
-        if not sep or not dot or not name:
-            raise UsageError(f"--option {item!r}: expected RULE.KEY=VALUE")
-        from codemods import RULE_IDS
-
-        if rid not in RULE_IDS:
-            raise UsageError(f"--option {item!r}: unknown rule {rid!r}")
-        rule_options.setdefault(rid, {})[name] = value
-    return Options(
-        select=frozenset(sel) if sel is not None else None,
-        ignore=frozenset(ign),
-        unsafe_fixes=unsafe_fixes or bool(cfg.unsafe_fixes),
-        go_version=version,
-        exclude=tuple((exclude or []) + cfg.exclude),
-        rule_options=rule_options,
-        max_file_size=max_file_size or cfg.max_file_size or engine.DEFAULT_MAX_FILE_SIZE,
-        extra_resources=dict(cfg.resources),
-        jobs=max(0, jobs),
-        cache_dir=None if no_cache else str(cache_dir or _default_cache_dir()),
-    )
+    """The options for the first path only (the old API; faces use a Project, which resolves
+    the config of each file)."""
+    project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config,
+                            max_file_size, jobs, cache_dir, no_cache)
+    return project.options_for(paths[0] if paths else Path("."))
 
 
 def _default_cache_dir() -> Path:
@@ -218,7 +216,7 @@ class _ProgressBar:
             self.bar.stop()
 
 
-def _run(paths: list[Path], options: Options, fix: bool, no_progress: bool) -> list[FileResult]:
+def _run(paths: list[Path], options: Options | Project, fix: bool, no_progress: bool) -> list[FileResult]:
     bar = None if no_progress or not sys.stderr.isatty() else _ProgressBar()
     try:
         results, errors = engine.run(paths, options, fix=fix, on_start=bar and bar.start,
@@ -241,19 +239,17 @@ def _check_color(choice: str) -> None:
         raise UsageError(f"--color: {choice!r} is not one of auto, always, never")
 
 
-def _stdin_result(path: Path, options: Options, fix: bool) -> FileResult:
-    """The result for source read from stdin as if it were the file at path."""
-    from gofix.gomod import GoModError
-
+def _stdin_result(path: Path, options: Options | Project, fix: bool) -> FileResult:
+    """The result for source read from stdin as if it were the file at path (the engine's
+    public entry: the file's config, skip policy and layout, as for the file itself)."""
     src = sys.stdin.buffer.read()
     shown = engine.display_path(path)
-    try:
-        module = engine.module_info(path, options)
-    except GoModError as e:
-        return FileResult(path=shown, error=str(e), source=src)
-    result, errors = engine.compute(shown, src, module, options, fix)
-    for e in errors:
+    a = engine.analyse_source(path, src, options, fix, shown=shown, explicit=True)
+    for e in a.errors:
         eprint(f"gofix: {e}")
+    if a.result is None:  # excluded, too large: passed through untouched
+        return FileResult(path=shown, source=src)
+    result = a.result
     if result.error:
         eprint(f"{result.path}: error: {result.error}")
     result.source = src
@@ -263,9 +259,8 @@ def _stdin_result(path: Path, options: Options, fix: bool) -> FileResult:
 def _fix_stdin(path: Path, select, ignore, unsafe_fixes, go_version, exclude, option, config,
                max_file_size) -> None:
     """`gofix fix --stdin-filename PATH`: the fixed source on stdout; exit 1 if it changed."""
-    options = build_options([path], select, ignore, unsafe_fixes, go_version, exclude, option, config,
-                            max_file_size)
-    r = _stdin_result(path, options, fix=True)
+    project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size)
+    r = _stdin_result(path, project, fix=True)
     sys.stdout.buffer.write(r.fixed if r.changed else (r.source or b""))
     sys.stdout.flush()
     if r.error:
@@ -299,37 +294,29 @@ def _changed_lines(paths: list[Path], since: str | None, exact: bool):
         raise UsageError(str(e)) from None
 
 
-def _run_fix(paths: list[Path], options: Options, no_progress: bool, changed) -> list[FileResult]:
+def _run_fix(paths: list[Path], project: Project, no_progress: bool, changed) -> list[FileResult]:
     """A fix run; with --since (changed not None), only the fixes on changed lines."""
-    results = _run(paths, options, fix=True, no_progress=no_progress)
+    results = _run(paths, project, fix=True, no_progress=no_progress)
     if changed is None:
         return results
     from gofix.since import restrict_fixes
 
+    originals = {r.path: r for r in results}
+
     def refix(path: str, accept):
-        again, errors = engine.run([path], options, fix=True, accept=accept)
-        for e in errors:
+        # the fixes restrict_fixes wants, as data: the origins of the findings it accepts
+        r = originals.get(path)
+        if r is None or r.source is None:
+            return None
+        origins = {(f.rule, f.start_byte) for f in r.findings if accept(f)}
+        options = project.options_for(Path(path)).selecting(origins=origins)
+        a = engine.analyse_source(path, r.source, options, fix=True, shown=path, explicit=True)
+        for e in a.errors:
             eprint(f"gofix: {e}")
-        return again[0] if again else None
+        return a.result
 
-    return restrict_fixes(results, changed, refix, lambda f: engine.fix_applies(f, options))
-
-
-def _verify(results: list[FileResult], options: Options, strict: bool = False) -> list[FileResult]:
-    """gofix.verify over a fix run; says on stderr which fixes were dropped and why."""
-    from gofix import verify
-
-    results, report = verify.verify(results, options, jobs=options.jobs or None, strict=strict)
-    for r in results:
-        for f in r.findings:
-            if f.verified is False and f.fix is not None:
-                eprint(f"{r.path}:{f.start.line}:{f.start.column}: fix dropped: {f.fix.title} [{f.rule}]: {f.verify_reason}")
-    for note in report.notes:
-        eprint(f"gofix: not verified: {note}")
-    if report.units:
-        eprint(f"gofix: verified {report.units} package(s): {report.verified} fix(es) proven, "
-               f"{report.dropped} dropped, {report.unverified} not verifiable")
-    return results
+    return restrict_fixes(results, changed, refix,
+                          lambda f: engine.fix_applies(f, project.options_for(Path("."))))
 
 
 def _nothing_processed(results: list[FileResult]) -> bool:
@@ -344,7 +331,7 @@ def _guard(fn):
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (UsageError, ConfigError) as e:
+        except (SettingsError, ConfigError) as e:
             eprint(f"gofix: {e}")
             raise typer.Exit(EXIT_ERROR)
 
@@ -378,6 +365,7 @@ def check(
     statistics: Annotated[bool, typer.Option("--statistics", help="Print how many findings each rule has (and how many are fixable) instead of the findings (text or json).")] = False,
     color: ColorOpt = "auto",
     stdin_filename: StdinOpt = None,
+    isolated: IsolatedOpt = False,
 ) -> None:
     """Report leaks. Exit 1 if any finding is a warning or error (hints alone exit 0)."""
     paths = _expand(paths)
@@ -392,12 +380,12 @@ def check(
         paths = [stdin_filename]
     style, template = _path_style(paths, path_prefix, doc_url)
     changed = _changed_lines(paths, since, since_exact)
-    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
-                            jobs, cache_dir, no_cache)
+    project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
+                            jobs, cache_dir, no_cache, isolated)
     if stdin_filename is not None:
-        results = [_stdin_result(stdin_filename, options, fix=False)]
+        results = [_stdin_result(stdin_filename, project, fix=False)]
     else:
-        results = _run(paths, options, fix=False, no_progress=no_progress)
+        results = _run(paths, project, fix=False, no_progress=no_progress)
     if changed is not None:
         from gofix.since import filter_results
 
@@ -435,7 +423,9 @@ def diff(
     jobs: JobsOpt = 0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
-    verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Check each changed package with go build and go vet (offline, through -overlay) and leave out fixes that fail.")] = False,
+    isolated: IsolatedOpt = False,
+    verify: Annotated[bool, typer.Option("--verify/--no-verify", help="Check each changed package with go build and go vet (offline, through -overlay) and leave out fixes that fail, as fix does.")] = False,
+    apply_unverified: ApplyUnverifiedOpt = None,
     since: SinceOpt = None,
     since_exact: SinceExactOpt = False,
     stdin_filename: StdinOpt = None,
@@ -443,14 +433,20 @@ def diff(
     """Print the fixes as a unified diff (git apply-able). Exit 1 if there are changes."""
     paths = [stdin_filename] if stdin_filename is not None else _expand(paths)
     changed_since = _changed_lines(paths, since, since_exact)
-    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
-                            jobs, cache_dir, no_cache)
+    project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
+                            jobs, cache_dir, no_cache, isolated, apply_unverified)
     if stdin_filename is not None:
-        results = [_stdin_result(stdin_filename, options, fix=True)]
+        results = [_stdin_result(stdin_filename, project, fix=True)]
     else:
-        results = _run_fix(paths, options, no_progress, changed_since)
+        results = _run_fix(paths, project, no_progress, changed_since)
     if verify:
-        results = _verify(results, options)
+        from gofix.apply import Policy, apply
+
+        done = apply(results, project, Policy(verify=True, write=False, allow_dirty=True, jobs=project.jobs or None,
+                                              apply_unverified=_apply_unverified(project, paths)))
+        results = done.results
+        for m in done.messages[:-1]:  # not the summary: a diff is not written
+            eprint(m)
     changed = False
     for r in results:
         if r.changed:
@@ -479,19 +475,24 @@ def fix(
     jobs: JobsOpt = 0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
-    verify: Annotated[Optional[bool], typer.Option("--verify/--no-verify", help="Check each changed package with go build and go vet (offline, through -overlay) before writing, and leave out fixes that fail (default: on when go is on PATH).", show_default=False)] = None,
+    isolated: IsolatedOpt = False,
+    verify: Annotated[Optional[bool], typer.Option("--verify/--no-verify", help="Check each changed package with go build and go vet (offline, through -overlay) before writing, and leave out fixes that fail (default: on when go is on PATH; --no-verify applies every selected fix unchecked).", show_default=False)] = None,
+    apply_unverified: ApplyUnverifiedOpt = None,
     allow_dirty: Annotated[bool, typer.Option("--allow-dirty", help="Also fix files that have uncommitted changes in git.")] = False,
-    strict_verify: Annotated[bool, typer.Option("--strict-verify", help="Also leave out fixes that could not be verified (dependencies not available offline, no go.mod, ...).")] = False,
+    strict_verify: Annotated[bool, typer.Option("--strict-verify", hidden=True, help="Leave out fixes that could not be verified (the default now; kept for old scripts).")] = False,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when files changed or findings are left (2 still means an error).")] = False,
     format: Annotated[str, typer.Option("--format", help="Report format: text, or json (the findings, with each fix's verification).")] = "text",
     since: SinceOpt = None,
     since_exact: SinceExactOpt = False,
     stdin_filename: Annotated[Optional[Path], typer.Option("--stdin-filename", metavar="PATH", help="Read the source from stdin as the file PATH and print it, fixed, on stdout (nothing is written; for editors' format-on-save).")] = None,
 ) -> None:
-    """Apply the fixes in place (atomic writes). Exit 1 if any file changed."""
-    import dataclasses
+    """Apply the fixes in place (atomic writes), verified with go build and go vet.
 
-    from gofix import safety
-    from gofix.writer import WriteError, scan_roots, write_atomic
+    Exit 0 only when the tree is clean: nothing changed and no finding left; 1 when files
+    changed or findings remain unfixed (dropped, not verified, report-only); 2 on error.
+    """
+    from gofix.apply import Policy, apply
+    from gofix.writer import scan_roots
 
     if stdin_filename is not None:
         _fix_stdin(stdin_filename, select, ignore, unsafe_fixes, go_version, exclude, option, config,
@@ -500,46 +501,57 @@ def fix(
     if format not in ("text", "json"):
         raise UsageError(f"--format: unknown format {format!r} (text, json)")
     changed_since = _changed_lines(paths, since, since_exact)
-    options = build_options(paths, select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
-                            jobs, cache_dir, no_cache)
-    results = _run_fix(paths, options, no_progress, changed_since)
-    if not allow_dirty:
-        results = safety.refuse_dirty(results, eprint)
-    if verify is None:
-        from gofix.verify import find_go
-
-        verify = find_go() is not None
-    if verify or strict_verify:
-        results = _verify(results, options, strict_verify)
-    from gofix import validity
-
-    results = validity.refuse_invalid(results, eprint)  # never write what go/parser rejects
-    roots = scan_roots(paths)
-    written = 0
-    fixes = 0
-    refused = sum(1 for r in results if r.error == safety.DIRTY)
-    for i, r in enumerate(results):
-        if not r.changed:
-            continue
-        try:
-            write_atomic(Path(r.path), r.fixed, expected=r.source, roots=roots)
-        except WriteError as e:
-            eprint(f"{r.path}: error: {e}")
-            results[i] = dataclasses.replace(r, error=str(e), fixed=None, applied=[])
-            refused += 1
-            continue
-        written += 1
-        fixes += len(r.applied)
-        if format == "text":
-            for f in r.applied:
-                print(f"{r.path}:{f.start.line}:{f.start.column}: fixed: {f.fix.title} [{f.rule}]")
-    if format == "json":
-        print(output.to_json(results))
-    remaining = sum(1 for r in results for f in r.findings) - fixes
-    eprint(f"gofix: {fixes} fix(es) applied in {written} file(s); {remaining} finding(s) left for review")
-    if _nothing_processed(results):
+    project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
+                            jobs, cache_dir, no_cache, isolated, False if strict_verify else apply_unverified)
+    results = _run_fix(paths, project, no_progress, changed_since)
+    done = apply(results, project, Policy(verify=verify, allow_dirty=allow_dirty, roots=scan_roots(paths),
+                                          jobs=project.jobs or None,
+                                          apply_unverified=_apply_unverified(project, paths)))
+    if format == "text":
+        for line in done.lines:
+            print(line)
+    else:
+        print(output.to_json(done.results))
+    for m in done.messages:
+        eprint(m)
+    if _nothing_processed(done.results):
         raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_FINDINGS if written or refused else EXIT_CLEAN)
+    raise typer.Exit(EXIT_CLEAN if exit_zero or done.clean else EXIT_FINDINGS)
+
+
+def _apply_unverified(project: Project, paths: list[Path]) -> bool:
+    """--apply-unverified, else the config of the first path (a per-run choice)."""
+    return project.apply_unverified(paths[0] if paths else Path("."))
+
+
+@app.command("config")
+@_guard
+def config_command(
+    path: Annotated[Path, typer.Argument(help="A Go file or directory (default: .)")] = Path("."),
+    select: SelectOpt = None,
+    ignore: IgnoreOpt = None,
+    unsafe_fixes: UnsafeOpt = False,
+    go_version: GoVersionOpt = None,
+    exclude: ExcludeOpt = None,
+    option: OptionOpt = None,
+    config: ConfigOpt = None,
+    max_file_size: MaxSizeOpt = None,
+    isolated: IsolatedOpt = False,
+    apply_unverified: ApplyUnverifiedOpt = None,
+) -> None:
+    """Print the settings that apply to PATH and where each comes from (flag, config file, default)."""
+    import json
+
+    project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
+                            0, None, True, isolated, apply_unverified)
+    cfg = project.config_path(path)
+    print(f"# settings for {engine.display_path(path)}")
+    print(f"# config file: {engine.display_path(cfg) if cfg else 'none'}")
+    for key, value, source in project.explain(path):
+        shown = value if value in ("all rules", "from go.mod") else json.dumps(value)
+        if cfg is not None:
+            source = source.replace(str(cfg), engine.display_path(cfg))
+        print(f"{key} = {shown}  # {source}")
 
 
 @app.command()

@@ -763,6 +763,8 @@ def _from_index(index, targets, slots, stats, options: Options, on_file, seen: s
         shown = display_path(t.path)
         seen.add(shown)
         known = index.lookup(shown, st)
+        if known is None and st.st_size <= options.max_file_size:
+            known = index.lookup_content(shown, st, lambda: _read_or_none(t.path))
         if known is None:
             rest.append((i, t))
             continue
@@ -794,6 +796,13 @@ def _from_index(index, targets, slots, stats, options: Options, on_file, seen: s
         if on_file is not None:
             on_file()
     return rest
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _record_index(index, targets, slots, stats, options: Options) -> None:

@@ -1,12 +1,12 @@
 """The gofix language server: engine findings as diagnostics, engine fixes as code actions.
 
 A thin face over gofix.engine (ARCHITECTURE.md): it keeps the editor's buffers, asks the
-engine about them and translates the answers to LSP. It re-implements nothing: findings come
-from `engine.analyze`, the fix-all edit from `engine.fix_source` (so it equals
-`gofix fix --no-verify`; with the `verifyFixes` setting, `gofix.verify` checks it as
-`gofix fix --verify` does), options from `gofix.cli.build_options` (settings act as the
-command-line flags, over the project's config file), the Go version from
-`engine.module_info`.
+engine about them and translates the answers to LSP. It re-implements nothing: findings and
+the fix-all edit come from `engine.analyse_source` (the entry every face uses: skip policy,
+BOM and CRLF layout, the fixed-point loop; so fix-all equals `gofix fix --no-verify` byte for
+byte; with the `verifyFixes` setting, `gofix.verify` checks it as `gofix fix` does), options
+from a `gofix.project.Project` (the client's settings act as the command-line flags, over
+each file's nearest config file, as `gofix check` resolves it).
 
 - Buffers: the server keeps its own copy of each open document (incremental sync, applied
   with LSP's line breaks and the negotiated position encoding: UTF-8 when the client offers
@@ -38,8 +38,9 @@ from pygls.uris import to_fs_path
 from gofix import __version__
 from gofix import engine
 from gofix import lsp_text as X
+from gofix import project as P
 from gofix.config import ConfigError
-from gofix.gomod import GoModError, ModuleInfo, parse_version
+from gofix.gomod import parse_version
 from gofix.model import Applicability, Finding, Severity
 
 log = logging.getLogger("gofix.lsp")
@@ -144,26 +145,27 @@ def parse_settings(raw: Any, rule_ids: frozenset[str]) -> tuple[Settings | None,
     ), warnings
 
 
-def build_options(settings: Settings, path: Path | None, root: Path | None) -> engine.Options:
-    """Engine options for one document: the settings as CLI flags over its config file."""
-    from gofix.cli import build_options as cli_build_options
-
+def project_settings(settings: Settings, root: Path | None) -> P.Settings:
+    """The client's settings as project Settings (what the command-line flags would say)."""
     config = None
     if settings.config:
         config = Path(settings.config).expanduser()
         if not config.is_absolute() and root is not None:
             config = root / config
-    start = path if path is not None else (root or Path.cwd())
-    return cli_build_options(
-        [start],
-        ",".join(settings.select) if settings.select else None,
-        ",".join(settings.ignore) if settings.ignore else None,
-        settings.unsafe_fixes,
-        settings.go_version,
-        None,
-        list(settings.options),
-        config,
+    return P.Settings(
+        select=settings.select,
+        ignore=settings.ignore,
+        unsafe_fixes=True if settings.unsafe_fixes else None,
+        go_version=settings.go_version,
+        rule_options=P.Settings.parse_rule_options(settings.options),
+        config=config,
     )
+
+
+def build_options(settings: Settings, path: Path | None, root: Path | None) -> engine.Options:
+    """Engine options for one document: the settings as flags over its nearest config file."""
+    start = path if path is not None else (root or Path.cwd())
+    return P.Project(project_settings(settings, root)).options_for(start)
 
 
 # --- documents and analysis -----------------------------------------------------------------------
@@ -201,47 +203,31 @@ def _display(snapshot: Snapshot) -> str:
     return engine.display_path(snapshot.path) if snapshot.path is not None else snapshot.uri
 
 
-def _module(snapshot: Snapshot, options: engine.Options, root: Path | None) -> ModuleInfo:
-    path = snapshot.path if snapshot.path is not None else (root or Path.cwd()) / "untitled.go"
-    return engine.module_info(path, options)
-
-
-def _skip_reason(snapshot: Snapshot, options: engine.Options) -> str | None:
-    if len(snapshot.src) > options.max_file_size:
-        return f"over the {options.max_file_size}-byte limit; not analysed"
-    if engine.is_generated(snapshot.src):
-        return "generated file; not analysed"
-    if snapshot.path is not None and options.exclude and engine._excluded(snapshot.path, options.exclude):
-        return "excluded by the configuration; not analysed"
-    return None
+def _as_path(snapshot: Snapshot, root: Path | None) -> Path:
+    """The path the engine analyses a buffer as (an untitled one: a file in the workspace root)."""
+    return snapshot.path if snapshot.path is not None else (root or Path.cwd()) / "untitled.go"
 
 
 def analyse(snapshot: Snapshot, settings: Settings, root: Path | None) -> Outcome:
     """Findings for one buffer (runs on the worker thread; never raises)."""
     try:
         options = build_options(settings, snapshot.path, root)
-    except ConfigError as e:
-        return Outcome(snapshot, None, problem=str(e), problem_is_config=True)
-    except Exception as e:  # UsageError from the CLI layer (e.g. a --config that is not there)
+    except (ConfigError, P.SettingsError) as e:
         return Outcome(snapshot, None, problem=str(e), problem_is_config=True)
     out = Outcome(snapshot, options)
-    out.problem = _skip_reason(snapshot, options)
-    if out.problem:
-        return out
     try:
-        module = _module(snapshot, options, root)
-        result, errors = engine.analyze(_display(snapshot), snapshot.src, module, options)
-    except GoModError as e:
-        out.problem = str(e)
-        return out
+        a = engine.analyse_source(_as_path(snapshot, root), snapshot.src, options, shown=_display(snapshot))
     except Exception as e:  # an engine bug must not take the server down
         log.exception("analysis failed")
         out.problem = f"internal error: {type(e).__name__}: {e}"
         out.errors.append(f"{_display(snapshot)}: {out.problem}")
         return out
-    out.errors = errors
-    out.problem = result.error
-    out.findings = result.findings
+    if a.result is None:
+        out.problem = a.skipped
+        return out
+    out.errors = a.errors
+    out.problem = a.result.error
+    out.findings = a.result.findings
     return out
 
 
@@ -249,23 +235,23 @@ def fix_all(outcome: Outcome, root: Path | None, verify: bool = False) -> tuple[
     """The buffer after `gofix fix` (None: nothing to change), internal errors, and notes.
 
     With verify (and a file path), the fixed buffer's package is built and vetted with an
-    overlay as `gofix fix --verify` does, and fixes that fail are left out.
+    overlay as `gofix fix` does, and fixes that fail are left out.
     """
     snapshot, options = outcome.snapshot, outcome.options
     if options is None or outcome.problem:
         return None, [], []
     notes: list[str] = []
     try:
-        module = _module(snapshot, options, root)
-        label = str(snapshot.path) if verify and snapshot.path is not None else _display(snapshot)
-        result, errors = engine.fix_source(label, snapshot.src, module, options)
+        a = engine.analyse_source(_as_path(snapshot, root), snapshot.src, options, fix=True,
+                                  shown=_display(snapshot))
+        if a.result is None:
+            return None, [], []
+        result, errors = a.result, a.errors
         if verify and snapshot.path is not None and result.changed:
             from gofix import verify as gofix_verify
 
-            def refix(r, accept):  # recompute from the buffer, never from the file on disk
-                return engine.fix_source(label, snapshot.src, module, options, accept)[0]
-
-            (result,), report = gofix_verify.verify([result], options, refix=refix)
+            # re-fixing with fewer fixes starts from result.source: the buffer, never the disk
+            (result,), report = gofix_verify.verify([result], options)
             notes.append(f"{_display(snapshot)}: fix-all verified with go build and go vet: "
                          f"{report.verified} proven, {report.dropped} dropped, {report.unverified} not checked")
             notes.extend(report.notes)
@@ -275,13 +261,6 @@ def fix_all(outcome: Outcome, root: Path | None, verify: bool = False) -> tuple[
         log.exception("fix-all failed")
         return None, [f"{_display(snapshot)}: fix-all failed: {type(e).__name__}: {e}"], notes
     return (result.fixed if result.changed else None), errors, notes
-
-
-def quickfix_offered(f: Finding, options: engine.Options) -> bool:
-    """A fix is offered when `gofix fix` could apply it (a hint's fix too: picking it is explicit)."""
-    if f.fix is None or f.fix.applicability == Applicability.DISPLAY_ONLY:
-        return False
-    return f.fix.applicability != Applicability.UNSAFE or options.unsafe_fixes
 
 
 # --- LSP translation ------------------------------------------------------------------------------
@@ -505,7 +484,7 @@ class GofixServer(LanguageServer):
             asked = {(d.code, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character)
                      for d in params.context.diagnostics if d.source == SOURCE}
             for f in out.findings:
-                if not quickfix_offered(f, out.options):
+                if not engine.fix_applies(f, out.options, floor=Severity.HINT):  # a hint's too: picking is explicit
                     continue
                 diag = diagnostic(f, index, self.settings)
                 r = diag.range

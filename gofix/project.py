@@ -90,6 +90,15 @@ class Project:
             _version(s.go_version, "--go-version")
         self.jobs = max(0, s.jobs)
         self.exclude = tuple(s.exclude)
+        self._fix_rules: frozenset[str] | None = None
+
+    def selecting(self, rules) -> "Project":
+        """This project applying only the fixes of rules (engine.FixSelection.rules), for every file."""
+        import copy
+
+        other = copy.copy(self)  # shares the config caches: same files, same answers
+        other._fix_rules = frozenset(rules)
+        return other
 
     # -- resolution
 
@@ -115,7 +124,8 @@ class Project:
 
     def options_for(self, path: str | Path) -> Options:
         """The engine options for one file."""
-        return self.resolved(path).options
+        options = self.resolved(path).options
+        return options if self._fix_rules is None else options.selecting(rules=self._fix_rules)
 
     def apply_unverified(self, path: str | Path) -> bool:
         return self.resolved(path).apply_unverified

@@ -452,10 +452,10 @@ def test_a_fix_verification_drops_stays_out_of_the_commits(leaky, api, monkeypat
 
     import gofix.verify as verify_mod
 
-    def fake_verify(results, options, accept=None, **kw):
+    def fake_verify(results, options, **kw):
         out = []
         for r in results:
-            if r.changed and "unclosed-body" in options.select:
+            if r.changed and "unclosed-body" in options.options_for(Path(r.path)).fixes.rules:
                 r = dataclasses.replace(r, fixed=None, applied=[], findings=[
                     dataclasses.replace(f, verified=False, verify_reason="go vet: new diagnostic")
                     for f in r.findings])

@@ -52,7 +52,9 @@ def test_fixed_example_builds_vets_and_is_stable(go_bin, gofmt_bin, workspace, n
     assert not (after - before), f"new vet diagnostics: {sorted(after - before)}"
     snapshot = {p: p.read_bytes() for p in d.rglob("*.go")}
     second = runner.invoke(app, ["fix", "--no-progress", f"examples/{name}"])
-    assert second.exit_code == 0, second.output
+    # nothing changes; the exit status says whether report-only findings are left (issue 13)
+    assert "0 fix(es) applied in 0 file(s)" in second.stderr, second.output
+    assert second.exit_code == (0 if "; 0 finding(s) left" in second.stderr else 1), second.output
     assert {p: p.read_bytes() for p in d.rglob("*.go")} == snapshot
 
 

@@ -356,18 +356,24 @@ def test_origin_maps_offsets_back_through_passes():
     assert verify._origin(0, history) is None
 
 
-def test_cli_strict_verify_leaves_out_unverified_fixes(tmp_path, go_bin, marker_rule):
+def test_cli_leaves_out_unverified_fixes_unless_asked(tmp_path, go_bin, marker_rule):
     from gofix.cli import app
 
     loose = tmp_path / "loose"  # no go.mod: cannot be verified
     loose.mkdir()
     (loose / "a.go").write_text(body("// OK"))
-    r = CliRunner().invoke(app, ["fix", "--no-cache", "--strict-verify", str(loose)])
-    assert r.exit_code == 0, r.output
-    assert "no go.mod" in r.stderr and (loose / "a.go").read_text() == body("// OK")
-    r = CliRunner().invoke(app, ["fix", "--no-cache", str(loose)])
-    assert r.exit_code == 1 and "not verified" in r.stderr
+    for flags in ([], ["--strict-verify"]):  # the careful default; the old flag says the same
+        r = CliRunner().invoke(app, ["fix", "--no-cache", *flags, str(loose)])
+        assert r.exit_code == 1, r.output  # a finding is left unfixed
+        assert "no go.mod" in r.stderr and "fix not applied" in r.stderr and "--apply-unverified" in r.stderr
+        assert (loose / "a.go").read_text() == body("// OK")
+    r = CliRunner().invoke(app, ["fix", "--no-cache", "--apply-unverified", str(loose)])
+    assert r.exit_code == 1 and "(not verified: not in a Go module" in r.stdout, r.output
     assert (loose / "a.go").read_text() == body("_ = x")
+    (loose / "a.go").write_text(body("// OK"))
+    (loose / ".gofix.toml").write_text("apply-unverified = true\n")  # or in the config
+    r = CliRunner().invoke(app, ["fix", "--no-cache", str(loose)])
+    assert (loose / "a.go").read_text() == body("_ = x"), r.output
 
 
 def test_a_go_command_that_times_out_proves_nothing(tmp_path, go_bin, marker_rule, monkeypatch):

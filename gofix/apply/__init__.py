@@ -12,7 +12,7 @@ to `apply(...)`; none of them writes a fixed file another way.
    `apply-unverified = true` in the config): what a careful reviewer would do with a
    change nobody could compile. With `Policy.verify=False` (`--no-verify`) nothing is
    checked and every selected fix is applied, each line saying so.
-3. Write (gofix.writer.write_atomic): atomic, refusing files that changed meanwhile and
+3. Write (gofix.writer.write_atomic), only files that are valid Go (gofix.validity): atomic, refusing files that changed meanwhile and
    links out of the scanned tree.
 4. Report: one `fixed:` line per applied fix, saying "verified" or "not verified (why)";
    one line per fix left out; a summary; the counts `gofix fix` derives its exit status
@@ -56,6 +56,7 @@ class Outcome:
     unverified: int = 0  # fixes left out because they could not be verified
     refused: int = 0  # files not written (dirty, changed meanwhile, ...)
     remaining: int = 0  # findings (not hints) left in the tree: no fix, not selected, left out
+    write_errors: list[tuple[str, str]] = field(default_factory=list)  # (shown path, why) of failed writes
 
     @property
     def clean(self) -> bool:
@@ -116,7 +117,11 @@ def apply(results: list[FileResult], options, policy: Policy = Policy()) -> Outc
             elif f.verified is None and (f.rule, f.start_byte) not in applied:
                 out.unverified += 1
                 out.messages.append(f"{where}: fix not applied: {f.fix.title} [{f.rule}]: {f.verify_reason}")
+    from gofix import validity
     from gofix.writer import WriteError, write_atomic
+
+    # never write what go/parser rejects (gofix.validity: gofmt once per changed file)
+    out.results = validity.refuse_invalid(out.results, lambda m: out.messages.append(m))
 
     for i, r in enumerate(out.results):
         if r.error == safety.DIRTY:
@@ -128,6 +133,7 @@ def apply(results: list[FileResult], options, policy: Policy = Policy()) -> Outc
                 write_atomic(locate(r), r.fixed, expected=r.source, roots=policy.roots)
             except WriteError as e:
                 out.messages.append(f"{show(r)}: error: {e}")
+                out.write_errors.append((show(r), str(e)))
                 out.results[i] = dataclasses.replace(r, error=str(e), fixed=None, applied=[])
                 out.refused += 1
                 continue

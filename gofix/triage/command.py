@@ -60,6 +60,7 @@ def triage(
     group_by: Annotated[Optional[str], typer.Option("--group-by", help="Also split groups by pprof label values: label:KEY[,label:KEY2] (Go 1.27 dumps and profiles carry labels).")] = None,
     every: Annotated[Optional[str], typer.Option("--every", help="With one URL: take a snapshot every DURATION (30s, 2m) and rank by growth over the series.")] = None,
     count: Annotated[Optional[int], typer.Option("--count", help="With --every: how many snapshots (default 2).")] = None,
+    apply_unverified: Annotated[Optional[bool], typer.Option("--apply-unverified/--no-apply-unverified", help="With --fix: also apply fixes verification could not check (default: left out, or the config's apply-unverified).", show_default=False)] = None,
 ) -> None:
     """Rank the goroutines of a dump by leak suspicion and point at the code and its fix.
 
@@ -67,9 +68,9 @@ def triage(
     """
     from rich.console import Console
 
-    from gofix.cli import UsageError, build_options
     from gofix.config import ConfigError
     from gofix.model import Severity
+    from gofix.project import Project, Settings, SettingsError
     from gofix.triage.dump import DumpError, read_dump
     from gofix.triage.fetch import is_url
     from gofix.triage.group import Aggregator, compare, parse_group_by, rank
@@ -87,6 +88,10 @@ def triage(
     if dumps.count("-") > 1:
         _eprint("gofix: stdin (-) can be read only once")
         raise typer.Exit(EXIT_ERROR)
+    def split(v: str | None) -> tuple[str, ...] | None:
+        items = tuple(x.strip() for x in (v or "").split(",") if x.strip())
+        return items or None
+
     try:
         label_keys = parse_group_by(group_by)
     except ValueError as e:
@@ -112,8 +117,12 @@ def triage(
             raise typer.Exit(EXIT_ERROR)
         dumps = dumps * count
     try:
-        options = build_options([repo], select, ignore, unsafe_fixes, go_version, None, option, config)
-    except (UsageError, ConfigError) as e:
+        options = Project(Settings(select=split(select), ignore=split(ignore),
+                                   unsafe_fixes=True if unsafe_fixes else None, go_version=go_version,
+                                   rule_options=Settings.parse_rule_options(option), config=config,
+                                   apply_unverified=apply_unverified))
+        options.options_for(repo)  # a broken config file is an error now, not at the first match
+    except (SettingsError, ConfigError) as e:
         _eprint(f"gofix: {e}")
         raise typer.Exit(EXIT_ERROR)
 
@@ -218,77 +227,28 @@ def _summary(reports: list[Report], aggs: list[Aggregator], rows: list[Row], fol
 
 def _write_fixes(matcher: Matcher, rows: list[Row], to_stderr: bool, verify: bool | None,
                  allow_dirty: bool) -> int:
-    """Apply the matched findings' fixes the way `gofix fix` does: same engine path, dirty
-    files refused, go build + go vet verification, atomic writes. Returns files written."""
-    from gofix import safety
+    """Apply the matched findings' fixes through the apply pipeline `gofix fix` uses (dirty
+    files refused, go build + go vet verification, atomic writes). Returns files written."""
+    from gofix.apply import Policy, apply
     from gofix.triage.match import compute_fixes
-    from gofix.writer import WriteError, write_atomic
 
     out = sys.stderr if to_stderr else sys.stdout
     matches = [m for r in rows for m in r.matches]
-    outcomes, errors = compute_fixes(matcher, matches)
+    outcomes, chosen, errors = compute_fixes(matcher, matches)
     for e in errors:
         _eprint(f"gofix: {e}")
-    results = [o.result for o in outcomes]
-    if not allow_dirty:
-        results = safety.refuse_dirty(results, _eprint)
-    if verify is None:
-        from gofix.verify import find_go
-
-        verify = find_go() is not None
-    if verify:
-        results = _verify(results, outcomes, matcher)
-    from gofix import validity
-
-    results = validity.refuse_invalid(results, _eprint)  # never write what go/parser rejects
-    assert matcher.repo.root is not None
-    roots = [matcher.repo.root]
-    written = fixes = 0
-    for o, r in zip(outcomes, results):
-        if not r.changed or r.fixed is None:
-            continue
-        try:
-            write_atomic(Path(r.path), r.fixed, expected=r.source, roots=roots)
-        except WriteError as e:
-            _eprint(f"{o.rel}: error: {e}")
-            continue
-        written += 1
-        fixes += len(r.applied)
-        for f in r.applied:
-            print(f"{o.rel}:{f.start.line}:{f.start.column}: fixed: {f.fix.title} [{f.rule}]", file=out)
-    _eprint(f"gofix: {fixes} fix(es) applied in {written} file(s)")
-    return written
-
-
-def _verify(results, outcomes, matcher: Matcher):
-    """gofix.verify over the fixed files, choosing the same findings the fix run chose."""
-    from gofix import engine, verify
-
-    by_path = {o.result.path: o.accept for o in outcomes}
-
-    def accept(f) -> bool:  # verify asks per finding; a finding is ours if some file wanted it
-        return any(acc(f) for acc in by_path.values())
-
-    def refix(r, acc):
-        own = by_path.get(r.path, lambda f: False)
-        res, _ = engine.process(engine.Target(Path(r.path), explicit=True), matcher.options, True,
-                                lambda f: acc(f) and own(f))
-        if res is None or res.error or res.source != r.source:
-            return None
-        return res
-
-    results, report = verify.verify(results, matcher.options, accept=accept, refix=refix,
-                                    jobs=matcher.options.jobs or None)
-    for r in results:
-        for f in r.findings:
-            if f.verified is False and f.fix is not None:
-                _eprint(f"{r.path}:{f.start.line}:{f.start.column}: fix dropped: {f.fix.title} [{f.rule}]: {f.verify_reason}")
-    for note in report.notes:
-        _eprint(f"gofix: not verified: {note}")
-    if report.units:
-        _eprint(f"gofix: verified {report.units} package(s): {report.verified} fix(es) proven, "
-                f"{report.dropped} dropped, {report.unverified} not verifiable")
-    return results
+    root = matcher.repo.root
+    assert root is not None
+    rel = {o.result.path: o.rel for o in outcomes}
+    done = apply([o.result for o in outcomes], chosen,
+                 Policy(verify=verify, allow_dirty=allow_dirty, roots=[root], display_root=root,
+                        apply_unverified=matcher.options.apply_unverified(root),
+                        show=lambda r: rel.get(r.path, r.path)))
+    for line in done.lines:
+        print(line, file=out)
+    for m in done.messages:
+        _eprint(m)
+    return done.written
 
 
 __all__ = ["triage"]

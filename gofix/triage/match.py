@@ -12,7 +12,6 @@ inside one of those functions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,11 +123,7 @@ def _node_at_line(tree: Tree, src: bytes, line: int) -> Node | None:
     return tree.root_node.named_descendant_for_point_range((line - 1, col), (line - 1, col))
 
 
-def fixable(m: Match, options: Options) -> bool:
-    return engine.fix_applies(m.finding, options)
-
-
-def fix_label(f: Finding, options: Options) -> str:
+def fix_label(f: Finding, options) -> str:
     if f.fix is None:
         return "no automatic fix"
     if f.fix.applicability == Applicability.SAFE:
@@ -138,53 +133,51 @@ def fix_label(f: Finding, options: Options) -> str:
     return "suggested change (display only)"
 
 
+class Chosen:
+    """Options per file that apply only the fixes of the chosen findings (by origin: rule and
+    offset in the file, the identity the engine's fixed-point loop keeps). Engine runs, the
+    verifier and the apply pipeline take it wherever they take Options or a Project."""
+
+    def __init__(self, options, by_file: dict[str, frozenset[tuple[str, int]]]) -> None:
+        self.base = options
+        self.by_file = by_file  # absolute path -> origins
+        self.jobs = getattr(options, "jobs", 0)
+        self.exclude = getattr(options, "exclude", ())
+
+    def options_for(self, path) -> Options:
+        origins = self.by_file.get(str(Path(path).resolve()), frozenset())
+        return self.base.options_for(path).selecting(origins=origins)
+
+
 @dataclass
 class FixOutcome:
     rel: str
     result: FileResult
-    accept: Callable[[Finding], bool]  # which findings of this file may be fixed
 
 
-def compute_fixes(matcher: Matcher, matches: list[Match]) -> tuple[list[FixOutcome], list[str]]:
+def compute_fixes(matcher: Matcher, matches: list[Match]) -> tuple[list[FixOutcome], Chosen, list[str]]:
     """Fixed bytes for each file holding matched findings, applying only those findings'
-    fixes, through the same engine path as `gofix fix` (fixed-point loop included)."""
+    fixes (selected by origin), through the engine path `gofix fix` takes (the fixed-point
+    loop included)."""
     repo, options = matcher.repo, matcher.options
     assert repo.root is not None
-    by_file: dict[str, list[Finding]] = {}
+    by_file: dict[str, set[tuple[str, int]]] = {}
+    rels: dict[str, str] = {}
     for m in matches:
-        if fixable(m, options):
-            by_file.setdefault(m.rel, []).append(m.finding)
+        path = repo.root / m.rel
+        if engine.fix_applies(m.finding, options.options_for(path)):
+            key = str(path.resolve())
+            by_file.setdefault(key, set()).add((m.finding.rule, m.finding.start_byte))
+            rels[key] = m.rel
+    chosen = Chosen(options, {k: frozenset(v) for k, v in by_file.items()})
     outcomes: list[FixOutcome] = []
     errors: list[str] = []
-    for rel, wanted in sorted(by_file.items()):
-        original = matcher._file(rel)[0]
-        accept = _acceptor(wanted, original.findings if original is not None else wanted, options)
-        res, errs = engine.process(Target(repo.root / rel, explicit=True), options, fix=True, accept=accept)
+    for key in sorted(by_file, key=lambda k: rels[k]):
+        res, errs = engine.process(Target(Path(key), explicit=True), chosen, fix=True)
         errors.extend(errs)
         if res is not None:
-            outcomes.append(FixOutcome(rel, res, accept))
-    return outcomes, errors
-
-
-def _acceptor(wanted: list[Finding], original: list[Finding], options: Options) -> Callable[[Finding], bool]:
-    """Accepts the wanted findings. The first pass sees them at their original offsets;
-    later passes (fixes that could not go in together) re-analyse shifted code, where the
-    same finding is recognised by rule and message, unless that pair is not unique."""
-    exact = {(f.rule, f.start_byte, f.end_byte, f.message) for f in wanted}
-    by_message: dict[tuple[str, str], int] = {}
-    for f in original:
-        by_message[(f.rule, f.message)] = by_message.get((f.rule, f.message), 0) + 1
-    wanted_messages = {(f.rule, f.message) for f in wanted}
-
-    def accept(f: Finding) -> bool:
-        if not engine.fix_applies(f, options):
-            return False
-        if (f.rule, f.start_byte, f.end_byte, f.message) in exact:
-            return True
-        pair = (f.rule, f.message)
-        return pair in wanted_messages and by_message.get(pair) == 1
-
-    return accept
+            outcomes.append(FixOutcome(rels[key], res))
+    return outcomes, chosen, errors
 
 
 def finding_frames(g: Group) -> list[Frame]:
@@ -192,4 +185,4 @@ def finding_frames(g: Group) -> list[Frame]:
     return [f for f in g.frames if f.kind == "user"]
 
 
-__all__ = ["Match", "Matcher", "compute_fixes", "fix_label", "finding_frames", "Path"]
+__all__ = ["Chosen", "Match", "Matcher", "compute_fixes", "fix_label", "finding_frames", "Path"]
