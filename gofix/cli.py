@@ -392,7 +392,7 @@ def check(
         results = filter_results(results, changed)
     from gofix.outputs import terminal
 
-    fixable = lambda f: engine.fix_applies(f, options)  # noqa: E731
+    fixable = lambda f: engine.fix_applies(f, project.options_for(Path(".")))  # noqa: E731
     if statistics:
         sys.stdout.write(terminal.statistics(results, fixable, format))
     else:
