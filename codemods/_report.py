@@ -13,7 +13,8 @@ decided from declarations in the file:
   (a `*sql.Stmt`), and variables assigned from any of these. Pointer and value are not
   told apart (their method sets agree for our purposes).
 - `available_context(ctx, node)` is the context a call at `node` could use: the nearest
-  function's `context.Context` parameter, else its `*http.Request` parameter (`r.Context()`).
+  function's `context.Context` parameter, else the `*http.Request` parameter of a handler
+  (`r.Context()`, when the function also has an `http.ResponseWriter` parameter).
   Function literals invoked in place are looked through; a `go` statement, a `defer`, or a
   literal that is passed, stored or returned is a boundary (its code may run after the
   function returned, when that context is cancelled).
@@ -346,11 +347,14 @@ def parameters(fn: Node) -> list[tuple[Node | None, Node | None]]:
 
 
 def context_param(ctx: FileContext, fn: Node) -> ContextSource | None:
-    """fn's context.Context parameter, else its *http.Request parameter."""
+    """fn's context.Context parameter, else the *http.Request parameter of a handler (fn
+    also has an http.ResponseWriter parameter: another request's context is not fn's)."""
     params = parameters(fn)
     for name, typ in params:
         if is_type(ctx, typ, CONTEXT, "Context"):
             return ContextSource(fn, "context", name)
+    if not any(is_type(ctx, typ, HTTP, "ResponseWriter") for _, typ in params):
+        return None
     for name, typ in params:
         if typ is not None and typ.type == "pointer_type" and is_type(ctx, typ, HTTP, "Request"):
             return ContextSource(fn, "request", name)

@@ -5,8 +5,9 @@ Finds `context.Background()` or `context.TODO()` (under any import alias; a loca
 named `context` does not count) passed directly as an argument to a call whose name ends
 in `Context`: `QueryContext`, `ExecContext`, `http.NewRequestWithContext`, `DialContext`,
 `req.WithContext`, any `...Context(` function or method, inside a function that has a
-`context.Context` parameter, or else an `*http.Request` parameter `r` (whose context is
-`r.Context()`). A function literal called in place sees its enclosing function's context.
+`context.Context` parameter, or else the `*http.Request` parameter `r` of a handler (a
+function that also has an `http.ResponseWriter` parameter; its context is `r.Context()`;
+another request's context is not the function's). A function literal called in place sees its enclosing function's context.
 
 Not reported: inside a `go` statement, a `defer` (cleanup at return often must run even
 though the caller's context is cancelled), or a function literal that is passed, stored or

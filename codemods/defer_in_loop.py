@@ -17,7 +17,12 @@ locked = true }`, `if db == nil { db, err = open(); defer db.Close() }`: at most
 call); and when the value is kept past the iteration on purpose: the cleaned-up variable
 (or the context declared with a deferred cancel) is appended, stored, assigned or sent in
 the loop, used by a goroutine started in the loop, or declared outside the loop and used
-after it (e.g. opening every input file of a merge).
+after it (e.g. opening every input file of a merge; also wrapped and appended,
+`append(rs, bufio.NewReader(f))`, kept in an element `files[i]` of a slice used after the
+loop, or the range variable of a collection ranged over again after the loop). Nor when
+the loop only acquires (its body assigns calls, appends, locks, checks errors and
+defers) and the function goes on working after it: holding every lock, keeping every
+`context.AfterFunc` registration until the function returns is the point.
 
 Severity `warning` (`error` for an `Unlock` of a mutex locked again in the loop); `hint` in
 `_test.go` files (a test's process is short-lived).
@@ -107,9 +112,12 @@ def _check(ctx: FileContext, stmt: Node) -> Finding | None:
     if _once_per_call(ctx, stmt, loop):
         return None  # a branch guarded by a flag it sets: registered at most once
     root = _root_ident(cleanup)
-    if root is not None and any(_kept(ctx, v, loop) for v in _values(ctx, root)):
+    if root is not None and (any(_kept(ctx, v, loop) for v in _values(ctx, root))
+                             or _collection_used_after(ctx, root, loop)):
         return None  # kept past the iteration on purpose: stored, used after the loop or by a goroutine
     relocks = _relocks(ctx, cleanup, loop)
+    if not relocks and _acquires_only(ctx, loop, stmt):
+        return None  # the loop only acquires (locks, registrations); the work that needs them all follows it
     severity = Severity.ERROR if relocks else Severity.WARNING
     if ctx.path.endswith("_test.go"):
         severity = Severity.HINT  # a test's process is short-lived
@@ -137,7 +145,7 @@ def _cleanup_call(ctx: FileContext, call: Node | None) -> Node | None:
 def _root_ident(call: Node) -> Node | None:
     """`f` in f.Close(), resp.Body.Close(); `cancel` in cancel()."""
     node = S.unparen(call.child_by_field_name("function"))
-    while node.type == "selector_expression":
+    while node.type in ("selector_expression", "index_expression"):
         node = S.unparen(node.child_by_field_name("operand"))
     return node if node.type == "identifier" else None
 
@@ -170,13 +178,68 @@ def _kept(ctx: FileContext, var: Node, loop: Node) -> bool:
         kind = use_kind(use)
         if kind in ("stored", "assigned", "sent"):
             return True
-        if kind == "passed":
-            call = use.parent.parent
-            if call is not None and call.type == "call_expression" and ctx.call_name(call) == "append":
-                return True
+        if kind == "passed" and _inside_append(ctx, use):
+            return True  # appended, maybe wrapped: append(rs, bufio.NewReader(f))
         if any(a.type == "go_statement" for a in S.ancestors(use) if S.is_within(a, loop)):
             return True  # a goroutine started in the loop uses it
     return False
+
+
+def _inside_append(ctx: FileContext, use: Node) -> bool:
+    for a in S.ancestors(use):
+        if a.type == "call_expression" and ctx.call_name(a) == "append" \
+                and S.unparen(a.child_by_field_name("function")).type == "identifier":
+            return True
+        if a.type in S.FUNCTION_TYPES or a.parent is None or a.parent.type == "statement_list":
+            return False
+    return False
+
+
+def _collection_used_after(ctx: FileContext, root: Node, loop: Node) -> bool:
+    """`for _, t := range ts { defer t.Close() }` with ts used after the loop: the items are
+    kept in the collection on purpose."""
+    decl = declaration_of(ctx, root)
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    if decl is None or clause is None or not S.is_within(decl, clause.child_by_field_name("left") or clause):
+        return False
+    coll = S.unparen(clause.child_by_field_name("right"))
+    while coll.type == "selector_expression":
+        coll = S.unparen(coll.child_by_field_name("operand"))
+    if coll.type != "identifier":
+        return False
+    target = declaration_of(ctx, coll)
+    for use in ctx.uses(S.enclosing_function(loop), ctx.text(coll), loop.end_byte):
+        d = declaration_of(ctx, use)
+        if (d is None and target is None) or (d is not None and target is not None and d.id == target.id):
+            return True
+    return False
+
+
+def _acquires_only(ctx: FileContext, loop: Node, stmt: Node) -> bool:
+    """The loop body only acquires and collects (calls assigned to variables, appends, Lock
+    calls, error checks that leave, defers), and the function does more work after the
+    loop: the cleanups are meant to last until it returns (hold every lock, keep every
+    registration)."""
+    for s in S.statements(loop.child_by_field_name("body")):
+        if s.type == "defer_statement":
+            continue
+        if s.type in ("short_var_declaration", "assignment_statement"):
+            op = next((c for c in s.children if not c.is_named and c.type in ("=", ":=")), None)
+            right = s.child_by_field_name("right")
+            if op is None or right is None or any(S.unparen(v).type != "call_expression"
+                                                  for v in right.named_children):
+                return False
+            continue
+        if s.type == "if_statement" and s.child_by_field_name("alternative") is None and all(
+                x.type in ("return_statement", "continue_statement", "break_statement")
+                for x in S.statements(s.child_by_field_name("consequence"))):
+            continue
+        if s.type == "expression_statement" and s.named_children and s.named_children[0].type == "call_expression" \
+                and ctx.call_name(s.named_children[0]) in ("Lock", "RLock"):
+            continue
+        return False
+    after = S.following_statements(loop)
+    return any(a.type != "return_statement" or any(n.type == "call_expression" for n in S.walk(a)) for a in after)
 
 
 def _once_per_call(ctx: FileContext, stmt: Node, loop: Node) -> bool:

@@ -18,7 +18,10 @@ whose result type is known (`sql.Open`, `db.Begin()`, `tls.Client`, `&net.Dialer
 The shape of a use is never evidence: receivers of unknown type are not reported.
 
 Not reported: a request that receives a context later (`req = req.WithContext(ctx)`,
-`c.Do(req.WithContext(ctx))`, `req.Clone(ctx)`).
+`c.Do(req.WithContext(ctx))`, `req.Clone(ctx)`, a stored template `s.req = req` used as
+`s.req.WithContext(ctx)`), one handed to a call together with a context (`send(ctx, c,
+req)`: the callee can attach it), and one that is never sent (only its fields are used, or
+it is passed to `httputil.Dump*`, `fmt` or `log`).
 
 Severity `warning` when a context is in scope, `hint` otherwise. The context in scope is,
 for the enclosing function: its `context.Context` parameter; `r.Context()` of its
@@ -391,25 +394,83 @@ def _request_variable(ctx: FileContext, call: Node) -> tuple[Node | None, Node |
     return target, None
 
 
-def _gets_context_later(ctx: FileContext, call: Node, var: Node | None) -> bool:
+def _request_uses(ctx: FileContext, call: Node, var: Node) -> list[Node]:
+    """The uses of the request variable after the call (same declaration)."""
+    decl = var if is_declaration(var) else declaration_of(ctx, var)
+    out = []
+    for use in ctx.uses(S.outermost_function(call), ctx.text(var), call.end_byte):
+        d = declaration_of(ctx, use)
+        if d is not None and decl is not None and d.id == decl.id:
+            out.append(use)
+    return out
+
+
+_NON_SENDING = (("net/http/httputil", None), ("fmt", None), ("log", None), ("errors", None))
+
+
+def _context_later(ctx: FileContext, call: Node, var: Node | None, target: Node | None) -> str | None:
+    """Why the request needs no context now (None: it does): it gets one later
+    (`WithContext`, `Clone`), is handed on together with a context, or is never sent."""
     node = call
     while node.parent is not None and node.parent.type == "parenthesized_expression":
         node = node.parent
     p = node.parent
     if p is not None and p.type == "selector_expression" and ctx.text(p.child_by_field_name("field")) in (
             "WithContext", "Clone"):
-        return True  # http.NewRequest(...).WithContext(ctx)
+        return "chained"  # http.NewRequest(...).WithContext(ctx)
+    fn = S.outermost_function(call)
+    if target is not None and fn is not None and _template_gets_context(ctx, fn, ctx.text(target)):
+        return "template"
     if var is None:
-        return False
-    decl = var if is_declaration(var) else declaration_of(ctx, var)
-    fn = S.enclosing_function(call)
-    for use in ctx.uses(S.outermost_function(call) or fn, ctx.text(var), call.end_byte):
-        if declaration_of(ctx, use) is None or decl is None or declaration_of(ctx, use).id != decl.id:
+        return None
+    uses = _request_uses(ctx, call, var)
+    sendable = False
+    for use in uses:
+        kind = use_kind(use)
+        if kind == "member":
+            field = ctx.text(use.parent.child_by_field_name("field"))
+            if field in ("WithContext", "Clone"):
+                return "later"
+            sendable |= field in ("Write", "WriteProxy")
             continue
-        if use_kind(use) == "member" and ctx.text(use.parent.child_by_field_name("field")) in ("WithContext",
-                                                                                              "Clone"):
-            return True
+        if kind == "passed":
+            callee = use.parent.parent
+            if any(ctx.is_pkg_call(callee, path) for path, _ in _NON_SENDING):
+                continue  # httputil.DumpRequestOut, fmt.Println: nothing sends it
+            if any(_is_context(ctx, a) for a in use.parent.named_children if a.id != use.id):
+                return "handed on with a context"
+        if kind == "assigned" and target is None:
+            stored = _assigned_to(ctx, use)
+            if stored is not None and fn is not None and _template_gets_context(ctx, fn, ctx.text(stored)):
+                return "template"
+        sendable = True
+    return None if sendable else "never sent"
+
+
+def _template_gets_context(ctx: FileContext, fn: Node, text: str) -> bool:
+    """`<text>.WithContext(...)` or `.Clone(...)` somewhere in fn (a stored template)."""
+    for n in S.walk(fn):
+        if n.type == "selector_expression" and ctx.text(n.child_by_field_name("field")) in ("WithContext", "Clone"):
+            operand = n.child_by_field_name("operand")
+            if operand is not None and ctx.text(operand) == text:
+                return True
     return False
+
+
+def _is_context(ctx: FileContext, arg: Node) -> bool:
+    return type_of(ctx, arg) == (CONTEXT, "Context")
+
+
+def _assigned_to(ctx: FileContext, use: Node) -> Node | None:
+    """For `x = use` (one of several), the left-hand side that receives use."""
+    stmt = use.parent.parent if use.parent.type == "expression_list" else use.parent
+    if stmt is None or stmt.type != "assignment_statement":
+        return None
+    left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
+    if left is None or right is None or left.named_child_count != right.named_child_count:
+        return None
+    i = next((i for i, c in enumerate(right.named_children) if c.id == use.id), None)
+    return left.named_children[i] if i is not None else None
 
 
 def _stored_in(ctx: FileContext, call: Node, var: Node | None, target: Node | None) -> str | None:
@@ -418,24 +479,14 @@ def _stored_in(ctx: FileContext, call: Node, var: Node | None, target: Node | No
         return display(ctx, target, 40)
     if var is None:
         return None
-    decl = var if is_declaration(var) else declaration_of(ctx, var)
-    for use in ctx.uses(S.outermost_function(call), ctx.text(var), call.end_byte):
-        d = declaration_of(ctx, use)
-        if d is None or decl is None or d.id != decl.id:
-            continue
+    for use in _request_uses(ctx, call, var):
         kind = use_kind(use)
         if kind == "stored":
             return "a composite literal"
         if kind == "assigned":
-            stmt = use.parent.parent if use.parent.type == "expression_list" else use.parent
-            left = stmt.child_by_field_name("left") if stmt.type == "assignment_statement" else None
-            right = stmt.child_by_field_name("right") if left is not None else None
-            if left is None or right is None or left.named_child_count != right.named_child_count:
-                continue
-            i = next(i for i, c in enumerate(right.named_children) if c.id == use.id or S.is_within(use, c))
-            lhs = left.named_children[i]
-            if lhs.type != "identifier" or (declaration_of(ctx, lhs) is None
-                                           and ctx.text(lhs) in ctx.package_level_names):
+            lhs = _assigned_to(ctx, use)
+            if lhs is not None and (lhs.type != "identifier" or (declaration_of(ctx, lhs) is None
+                                                                 and ctx.text(lhs) in ctx.package_level_names)):
                 return display(ctx, lhs, 40)
     return None
 
@@ -546,8 +597,8 @@ def _check(ctx: FileContext, call: Node) -> Finding | None:
         return None  # not one of the APIs, as far as the declarations show
     api, shown = found
     var, target = _request_variable(ctx, call) if api.request else (None, None)
-    if api.request and _gets_context_later(ctx, call, var):
-        return None  # req.WithContext(ctx) / req.Clone(ctx) later: the request gets one
+    if api.request and _context_later(ctx, call, var, target) is not None:
+        return None  # gets a context later (WithContext, Clone, a sender given ctx) or is never sent
     source, note = context_source(ctx, call)
     problem = f"{shown} {api.what} with no context, so nothing can cancel it or bound it with a deadline"
     if source is None:

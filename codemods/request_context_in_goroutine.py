@@ -11,7 +11,8 @@ Names are resolved through scopes: a goroutine parameter that shadows `r` is not
 Not reported: a goroutine whose only use of the context is waiting on its `Done()` channel
 (a watcher that must stop when the request ends: that is what the cancellation is for),
 `context.WithoutCancel(r.Context())` (the fix), reading fields of `r`
-(`r.URL.Path`, `r.Header`: no context involved), and a handler that waits after starting
+(`r.URL.Path`, `r.Header`: no context involved), passing `r` to `fmt`/`log` or to a
+function of the same package (any file) that only reads its fields, and a handler that waits after starting
 the goroutine (a `.Wait()` call, a channel receive or a `select` follows the `go` statement
 in the handler's own body), since the context is still alive while it waits.
 
@@ -128,10 +129,54 @@ def _request_use(ctx: FileContext, ident: Node, name: str) -> str | None:
             return None
         return f"{name}.Context()"
     if use_kind(ident) in ("passed", "assigned", "stored", "sent"):
-        if parent is not None and parent.type == "argument_list" and ctx.is_pkg_call(parent.parent, CONTEXT):
-            return None
+        if parent is not None and parent.type == "argument_list":
+            call = parent.parent
+            if any(ctx.is_pkg_call(call, path) for path in _NON_OWNING):
+                return None  # context.WithoutCancel(r), fmt.Sprint(r), log.Printf(..., r)
+            if _reads_fields_only(ctx, call, ident):
+                return None  # a same-package helper that only reads r.URL, r.Header, ...
         return f"{name} (the request carries its context)"
     return None
+
+
+_NON_OWNING = (CONTEXT, "fmt", "log", "net/http/httputil")
+
+
+def _reads_fields_only(ctx: FileContext, call: Node, arg: Node) -> bool:
+    """call is a same-package function whose parameter at arg's position is only used to
+    read fields (never its Context(), never handed on): the request's context is not used."""
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "identifier":
+        return False
+    decls = [d for d in ctx.package.decls(ctx.text(fn)) if d.kind == "func"]
+    if len(decls) != 1:
+        return False  # unknown or ambiguous (build tags): assume it uses the context
+    decl = decls[0]
+    args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+    index = next(i for i, a in enumerate(args) if S.is_within(arg, a))
+    names = []
+    plist = decl.node.child_by_field_name("parameters")
+    for p in plist.named_children if plist is not None else ():
+        if p.type == "variadic_parameter_declaration":
+            return False
+        if p.type == "parameter_declaration":
+            ns = list(p.children_by_field_name("name"))
+            names.extend(ns if ns else [None])
+    if index >= len(names) or names[index] is None:
+        return False
+    pname = decl.file.text(names[index])
+    body = decl.node.child_by_field_name("body")
+    if pname == "_" or body is None:
+        return pname == "_"
+    for n in S.walk(body):
+        if n.type != "identifier" or decl.file.text(n) != pname:
+            continue
+        p = n.parent
+        if p is None or p.type != "selector_expression" or p.child_by_field_name("operand").id != n.id:
+            return False  # handed on whole: it may reach the context
+        if decl.file.text(p.child_by_field_name("field")) in ("Context", "WithContext", "Clone"):
+            return False
+    return True
 
 
 def _watches_done(ctx: FileContext, value: Node | None) -> bool:
