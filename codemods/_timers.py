@@ -11,6 +11,7 @@ from tree_sitter import Node
 
 from gofix import syntax as S
 from gofix.context import FileContext, is_declaration
+from gofix.analysis.scope import shadowed
 from gofix.edits import insert_at_block_start
 from gofix.model import Edit
 
@@ -51,15 +52,6 @@ def file_type_names(ctx: FileContext) -> set[str]:
             if n.type in ("type_spec", "type_alias") and n.child_by_field_name("name") is not None}
 
 
-def is_shadowed(ctx: FileContext, ident: Node, name: str | None = None) -> bool:
-    """Whether `name` (default: ident's text) is declared by the file or a function around ident,
-    so that a predeclared identifier (len, int, ...) does not mean the builtin there."""
-    name = name or ctx.text(ident)
-    if name in ctx.package_level_names or name in ctx.imports:
-        return True
-    return any(name in ctx.facts(fn).declared for fn in S.ancestors(ident) if fn.type in S.FUNCTION_TYPES)
-
-
 # --- "free of calls and receives" ---------------------------------------------------------------
 
 
@@ -93,7 +85,7 @@ def _harmless_call(ctx: FileContext, call: Node, types: set[str]) -> bool:
         if name in types:
             return True  # conversion to a type of this file
         if name in BUILTIN_TYPES | {"len", "cap"}:
-            return not is_shadowed(ctx, fn)
+            return not shadowed(ctx, name, fn)
         return False
     if fn.type == "selector_expression":
         field = fn.child_by_field_name("field")
@@ -233,26 +225,3 @@ def insert_first_in_clauses(ctx: FileContext, per_clause: list[tuple[Node, list[
             return None
         edits.append(edit)
     return edits
-
-
-def always_leaves(stmts: list[Node], loop: Node) -> bool:
-    """Whether running stmts (a clause's statements) always ends by leaving `loop`: a
-    terminating statement, or a break/goto whose target is loop or a statement around it."""
-    if not stmts:
-        return False
-    last = stmts[-1]
-    if S.is_terminating(last, lenient=True):
-        return True
-    if last.type == "break_statement":
-        target = S.jump_target(last)
-        return target is not None and S.is_within(loop, target)
-    if last.type == "block":
-        return always_leaves(S.statements(last), loop)
-    if last.type == "if_statement":
-        alt = last.child_by_field_name("alternative")
-        cons = last.child_by_field_name("consequence")
-        if alt is None or cons is None:
-            return False
-        alt_stmts = [alt] if alt.type == "if_statement" else S.statements(alt)
-        return always_leaves(S.statements(cons), loop) and always_leaves(alt_stmts, loop)
-    return False

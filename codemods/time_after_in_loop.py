@@ -67,6 +67,7 @@ from tree_sitter import Node
 
 from codemods import _timers as T
 from gofix import syntax as S
+from gofix.analysis.flow import always_leaves
 from gofix.context import FileContext, is_declaration
 from gofix.edits import ensure_import, insert_before_statement, remove_import, replace_node
 from gofix.model import Applicability, Edit, Finding, Fix, Severity
@@ -272,7 +273,7 @@ def _context_fix(ctx: FileContext, fn: Node, select: Node, stmt: Node, plan: _Pl
     if recv is None or recv.child_by_field_name("left") is not None:
         return None  # `case t := <-time.After(d)`: t would change type
     loop = S.innermost_loop(select, stop=fn)
-    if loop is None or not T.always_leaves(S.statements(clause), loop):
+    if loop is None or not always_leaves(S.statements(clause), loop):
         return None  # with a cancelled parent the case would fire at once on every iteration
     ctx_pkg = ctx.local_name("context")
     import_edit = None

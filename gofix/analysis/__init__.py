@@ -14,6 +14,11 @@ and the facts live in submodules, each memoised on the FileContext (`ctx.memo`):
 - edits       building byte-range edits that keep gofmt layout; applying them
 - package     Package / PackageFile: the other files of the package, read lazily
 - suppression `//gofix:ignore`, `//nolint`, `//lint:ignore` as a fact of the file
+- scope       binding(ctx, ident), references, declared_at, shadowed, fresh_name
+- shapes      assignment_of(ctx, call), error_check_after(ctx, stmt), enclosing_* constructs
+- flow        never_returns, exits, exits_between, always_leaves, loop_exits,
+              paths_missing(ctx, from_stmt, done), runs_at_most_once
+- lifetime    escape(ctx, value, after=stmt) -> reason | None, non_owning(ctx, call)
 - types       (by the "closers" work) type_of(ctx, expr) -> GoType | None
 """
 

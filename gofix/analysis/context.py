@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from tree_sitter import Node, Tree
 
 from gofix.analysis import syntax as S
+from gofix.analysis.scope import is_declaration
 from gofix.gomod import ModuleInfo
 from gofix.analysis.model import Applicability, Edit, Finding, Fix, Position, Severity
 
@@ -23,17 +24,6 @@ if TYPE_CHECKING:
     from gofix.analysis.package import Package
 
 T = TypeVar("T")
-
-_DECL_PARENTS = {
-    "parameter_declaration",
-    "variadic_parameter_declaration",
-    "var_spec",
-    "const_spec",
-    "function_declaration",
-    "method_declaration",
-    "type_spec",
-}
-
 
 _IDENTS = S.query("[(identifier) @id (goto_statement) @goto]")
 
@@ -64,29 +54,6 @@ class FunctionFacts:
         if self._declared is None:
             self._declared = {name for name, nodes in self.uses.items() if any(is_declaration(n) for n in nodes)}
         return self._declared
-
-
-def is_declaration(ident: Node) -> bool:
-    """Whether ident is being declared here (:=, var, const, parameter, range, receive :=)."""
-    p = ident.parent
-    if p is None:
-        return False
-    if p.type in _DECL_PARENTS:
-        return p.child_by_field_name("value") is None or not S.is_within(ident, p.child_by_field_name("value"))
-    if p.type == "expression_list":
-        gp = p.parent
-        if gp is not None and gp.type in ("short_var_declaration", "receive_statement", "range_clause"):
-            left = gp.child_by_field_name("left")
-            return left is not None and left.id == p.id and _is_define(gp)
-    if p.type == "type_switch_statement" and p.child_by_field_name("alias") is not None:
-        return p.child_by_field_name("alias").id == ident.id
-    return False
-
-
-def _is_define(stmt: Node) -> bool:
-    if stmt.type == "short_var_declaration":
-        return True
-    return any(not c.is_named and c.type == ":=" for c in stmt.children)
 
 
 def use_kind(ident: Node) -> str:
@@ -321,10 +288,9 @@ class FileContext:
             return False
         if name in self.package_level_names:
             return False
-        for fn in _function_chain(ident):
-            if name in self.facts(fn).declared:
-                return False
-        return True
+        from gofix.analysis.scope import declared_at
+
+        return declared_at(self, name, ident) is None
 
     def is_pkg_member(self, node: Node, import_path: str, *names: str) -> bool:
         """node is a selector `pkg.Name` with pkg resolving to import_path and Name in names
@@ -360,20 +326,10 @@ class FileContext:
         return [u for u in self.facts(fn).uses.get(name, []) if u.start_byte >= after]
 
     def fresh_name(self, at: Node, base: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
-        """base, or base2, base3, ... whichever appears nowhere in the outermost function
-        around `at` and is not a package-level name or an import."""
-        fn = S.outermost_function(at) or (at if at.type in S.FUNCTION_TYPES else None)
-        used = set(self.facts(fn).uses) if fn is not None else set()
-        if fn is not None:
-            # field and type identifiers too: x.timer is harmless but keeps things readable
-            used |= {self.text(n) for n in S.walk(fn) if n.type in ("field_identifier", "type_identifier", "package_identifier", "label_name")}
-        used |= self.package_level_names | set(self.imports) | set(taken)
-        if base not in used:
-            return base
-        i = 2
-        while f"{base}{i}" in used:
-            i += 1
-        return f"{base}{i}"
+        """gofix.analysis.scope.fresh_name: base, base2, ... unused in the function around `at`."""
+        from gofix.analysis.scope import fresh_name
+
+        return fresh_name(self, at, base, taken)
 
     def has_goto(self, at: Node) -> bool:
         fn = S.enclosing_function(at) if at.type not in S.FUNCTION_TYPES else at

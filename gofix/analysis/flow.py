@@ -1,0 +1,378 @@
+"""Flow: where control can go, read from the syntax (no CFG is built).
+
+    is_terminating(stmt, lenient=True)        # Go's terminating statements (+ log.Fatal, t.Fatal, ...)
+    never_returns(ctx, fn)                    # the body never completes: `for { ... }` with no way out
+    exits(ctx, fn)                            # the returns and the fall-off end of fn
+    exits_between(a, b)                       # jumps after a and before b that skip b
+    always_leaves(stmts, scope)               # running stmts always ends by leaving scope
+    loop_exits(loop)                          # return/goto/break statements that leave a loop
+    paths_missing(ctx, from_stmt, done)       # exits reachable from from_stmt without `done`
+    runs_at_most_once(ctx, node)              # node sits in `if !flag { flag = true; ... }`
+
+Statements inside nested function literals belong to those literals: a `return` there does
+not leave the outer function, and their calls do not happen on the outer function's paths
+(unless the literal is called in place, deferred or started with `go`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from gofix.analysis import syntax as S
+
+if TYPE_CHECKING:
+    from gofix.analysis.context import FileContext
+
+is_terminating = S.is_terminating
+_SWITCHES = frozenset({"expression_switch_statement", "type_switch_statement"})
+
+
+@dataclass(frozen=True)
+class Exit:
+    """A way out of a function: kind "return" (node: the return statement), "end" (falling
+    off the end; node: the body's closing brace) or "goto" (node: a goto, whose target the
+    analysis does not follow: treat it as unknown)."""
+
+    node: Node
+    kind: str
+
+    @property
+    def line(self) -> int:
+        return self.node.start_point.row + 1
+
+
+def _calls_in(node: Node, into_literals: bool = False) -> Iterable[Node]:
+    """call_expression nodes in node, not inside nested function literals (unless
+    into_literals, or the literal is called in place: `func() { ... }()`)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "func_literal" and not into_literals and n.id != node.id:
+            p = n.parent
+            while p is not None and p.type == "parenthesized_expression":
+                p = p.parent
+            if p is None or p.type != "call_expression":
+                continue
+        if n.type == "call_expression":
+            yield n
+        stack.extend(reversed(n.named_children))
+
+
+def _jumps_in(root: Node) -> Iterable[Node]:
+    """return/goto/break/continue statements and calls in root, not in nested literals."""
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "func_literal":
+            continue
+        if n.type in ("return_statement", "goto_statement", "break_statement", "continue_statement"):
+            yield n
+        stack.extend(n.named_children)
+
+
+def never_returns(ctx: FileContext, fn: Node) -> bool:
+    """Whether a call of fn (a function declaration, method or literal) can never return
+    normally: its body has no return statement (outside nested literals) and ends in a
+    terminating statement, such as `for { ... }` with no break out of it, `select {}`, a
+    panic or log.Fatal / os.Exit."""
+
+    def compute() -> bool:
+        body = fn.child_by_field_name("body")
+        if body is None:
+            return False
+        if any(j.type == "return_statement" for j in _jumps_in(body)):
+            return False
+        stmts = S.statements(body)
+        return bool(stmts) and S.is_terminating(stmts[-1], lenient=True)
+
+    return ctx.memo(("gofix.analysis.flow.never_returns", fn.id), compute)
+
+
+def exits(ctx: FileContext, fn: Node) -> list[Exit]:
+    """fn's return statements (not those of nested literals) and, when the body can
+    complete normally, its end."""
+    body = fn.child_by_field_name("body")
+    if body is None:
+        return []
+    out = [Exit(j, "return") for j in _jumps_in(body) if j.type == "return_statement"]
+    stmts = S.statements(body)
+    if not stmts or not S.is_terminating(stmts[-1]):
+        out.append(Exit(body.children[-1], "end"))
+    return sorted(out, key=lambda e: e.node.start_byte)
+
+
+def exits_between(a: Node, b: Node, calls: bool = True) -> list[Node]:
+    """Statements after node a and before node b (both in one function; not inside nested
+    literals) that can move control past b without running it: return, goto, a break or
+    continue whose target is not between a and b, and (calls=True) calls that never return
+    (panic, log.Fatal*, os.Exit, t.Fatal*, ...) as expression statements."""
+    lo, hi = a.end_byte, b.start_byte
+    fn = S.enclosing_function(a)
+    root = fn.child_by_field_name("body") if fn is not None else None
+    if root is None:
+        return []
+    found: list[Node] = []
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.end_byte <= lo or n.start_byte >= hi or n.type == "func_literal":
+            continue
+        if lo <= n.start_byte and n.end_byte <= hi:
+            if n.type in ("return_statement", "goto_statement"):
+                found.append(n)
+                continue
+            if n.type in ("break_statement", "continue_statement"):
+                target = S.jump_target(n)
+                if target is None or not (lo <= target.start_byte and target.end_byte <= hi):
+                    found.append(n)
+                continue
+            if calls and n.type == "expression_statement" and S.is_terminating(n, lenient=True):
+                found.append(n)
+                continue
+        stack.extend(n.named_children)
+    return sorted(found, key=lambda n: n.start_byte)
+
+
+def always_leaves(stmts: list[Node], scope: Node) -> bool:
+    """Whether running stmts (a block's or clause's statements) always ends by leaving
+    `scope` (a loop or another statement): a terminating statement (return, goto, panic,
+    log.Fatal, ...), or a break whose target is scope or a statement around it; through
+    nested blocks and if/else chains whose every branch leaves."""
+    if not stmts:
+        return False
+    last = stmts[-1]
+    if S.is_terminating(last, lenient=True):
+        return True
+    if last.type == "break_statement":
+        target = S.jump_target(last)
+        return target is not None and S.is_within(scope, target)
+    if last.type == "block":
+        return always_leaves(S.statements(last), scope)
+    if last.type == "if_statement":
+        alt = last.child_by_field_name("alternative")
+        cons = last.child_by_field_name("consequence")
+        if alt is None or cons is None:
+            return False
+        alt_stmts = [alt] if alt.type == "if_statement" else S.statements(alt)
+        return always_leaves(S.statements(cons), scope) and always_leaves(alt_stmts, scope)
+    return False
+
+
+def loop_exits(loop: Node) -> list[Node]:
+    """The statements that leave `loop` (a for statement): return, goto, and break statements
+    bound to it or to a statement around it (labelled), not inside nested literals. A loop
+    without a condition and without these never ends."""
+    body = loop.child_by_field_name("body")
+    if body is None:
+        return []
+    out = []
+    for j in _jumps_in(body):
+        if j.type in ("return_statement", "goto_statement"):
+            out.append(j)
+        elif j.type == "break_statement":
+            target = S.jump_target(j)
+            if target is None or S.is_within(loop, target):
+                out.append(j)
+        elif j.type == "continue_statement":
+            target = S.jump_target(j)
+            if target is not None and target.id != loop.id and S.is_within(loop, target):
+                out.append(j)  # continue of an outer loop leaves this one
+    return sorted(out, key=lambda n: n.start_byte)
+
+
+# --- paths that miss a call --------------------------------------------------------------------------
+
+
+def paths_missing(ctx: FileContext, from_stmt: Node, done: Callable[[Node], bool]) -> list[Exit]:
+    """The exits of the function around from_stmt reachable from just after from_stmt on a
+    path that runs no call for which done(call_expression) holds, neither directly nor by a
+    defer registered on that path (`defer cancel()`, `defer func() { cancel() }()`).
+
+    Paths that end in a panic, log.Fatal*, os.Exit, t.Fatal* and the like are not exits.
+    Loops are followed around (a path may go back to the top of the body), labelled
+    break/continue included; a goto on a missing path is returned as an Exit of kind
+    "goto" (its target is not followed). The exits come in source order; the "end" exit
+    is the body's closing brace (the function falls off its end)."""
+    fn = S.enclosing_function(from_stmt)
+    body = fn.child_by_field_name("body") if fn is not None else None
+    if body is None:
+        return []
+    walker = _Paths(from_stmt, done)
+    if walker.block(body, False):
+        walker.exit(body.children[-1], "end")
+    return sorted(walker.exits.values(), key=lambda e: e.node.start_byte)
+
+
+class _Paths:
+    """Walks a function body in execution order with one bit of state: "some path reaches
+    here on which the call has not run yet" (a call, once made, stays made)."""
+
+    def __init__(self, start: Node, done: Callable[[Node], bool]) -> None:
+        self.start = start
+        self.done = done
+        self.exits: dict[int, Exit] = {}
+        self.breaks: dict[int, bool] = {}
+        self.continues: dict[int, bool] = {}
+
+    def exit(self, node: Node, kind: str) -> None:
+        self.exits.setdefault(node.id, Exit(node, kind))
+
+    def discharges(self, node: Node | None, into_literals: bool = False) -> bool:
+        return node is not None and any(self.done(c) for c in _calls_in(node, into_literals))
+
+    def block(self, node: Node | None, u: bool) -> bool:
+        for s in S.statements(node) if node is not None else []:
+            u = self.stmt(s, u)
+        return u
+
+    def stmt(self, node: Node, u: bool) -> bool:
+        out = self._stmt(node, u)
+        return True if node.id == self.start.id else out
+
+    def simple(self, node: Node | None, u: bool) -> bool:
+        if node is None:
+            return u
+        if u and self.discharges(node):
+            u = False
+        return True if node.id == self.start.id else u
+
+    def _stmt(self, node: Node, u: bool) -> bool:
+        t = node.type
+        if t == "labeled_statement":
+            inner = [c for c in node.named_children if c.type != "label_name"]
+            return self.stmt(inner[-1], u) if inner else u
+        if t == "block":
+            return self.block(node, u)
+        if t == "return_statement":
+            if u and not self.discharges(node):
+                self.exit(node, "return")
+            return False
+        if t == "goto_statement":
+            if u:
+                self.exit(node, "goto")
+            return False
+        if t in ("break_statement", "continue_statement"):
+            target = S.jump_target(node)
+            if target is not None:
+                table = self.breaks if t == "break_statement" else self.continues
+                table[target.id] = table.get(target.id, False) or u
+            return False
+        if t == "expression_statement":
+            u = self.simple(node, u)
+            return False if S.is_terminating(node, lenient=True) else u
+        if t in ("defer_statement", "go_statement"):
+            return False if u and self.discharges(node, into_literals=True) else u
+        if t == "if_statement":
+            u = self.simple(node.child_by_field_name("initializer"), u)
+            if u and self.discharges(node.child_by_field_name("condition")):
+                u = False
+            then = self.stmt(node.child_by_field_name("consequence"), u)
+            alt = node.child_by_field_name("alternative")
+            return (self.stmt(alt, u) if alt is not None else u) or then
+        if t == "for_statement":
+            return self._loop(node, u)
+        if t in _SWITCHES:
+            return self._switch(node, u)
+        if t == "select_statement":
+            cases = [c for c in node.named_children if c.type in S.CASE_TYPES]
+            out = False
+            for c in cases:
+                cu = self.simple(c.child_by_field_name("communication"), u) if c.type == "communication_case" else u
+                out = self.block(c, cu) or out
+            return out or self.breaks.pop(node.id, False)
+        return self.simple(node, u)
+
+    def _loop(self, node: Node, u: bool) -> bool:
+        clause = next((c for c in node.named_children if c.type in ("for_clause", "range_clause")), None)
+        infinite = False
+        if clause is None:
+            infinite = not any(c.type not in ("block", "comment") for c in node.named_children)
+        elif clause.type == "for_clause":
+            u = self.simple(clause.child_by_field_name("initializer"), u)
+            infinite = clause.child_by_field_name("condition") is None
+        else:
+            u = self.simple(clause.child_by_field_name("right"), u)
+        body = node.child_by_field_name("body")
+        entry = u
+        for _ in range(2):  # one bit of state: a second pass reaches the fixed point
+            self.continues[node.id] = False
+            end = self.block(body, entry)
+            back = end or self.continues.pop(node.id, False)
+            if back and not entry:
+                entry = True
+                continue
+            break
+        leave = self.breaks.pop(node.id, False)
+        return leave or (entry and not infinite)
+
+    def _switch(self, node: Node, u: bool) -> bool:
+        u = self.simple(node.child_by_field_name("initializer"), u)
+        if u and self.discharges(node.child_by_field_name("value")):
+            u = False
+        cases = [c for c in node.named_children if c.type in S.CASE_TYPES]
+        out = not any(c.type == "default_case" for c in cases) and u
+        carry = False
+        for c in cases:
+            stmts = S.statements(c)
+            cu = self.block(c, u or carry)
+            if stmts and stmts[-1].type == "fallthrough_statement":
+                carry = cu
+            else:
+                out, carry = out or cu, False
+        return out or self.breaks.pop(node.id, False)
+
+
+# --- "runs at most once per call" ---------------------------------------------------------------------
+
+
+def runs_at_most_once(ctx: FileContext, node: Node) -> bool:
+    """Whether node, even inside a loop, runs at most once per call of its function: it sits
+    in the consequence of `if !flag { ... }` / `if flag == false { ... }` / `if x == nil { ... }`
+    whose consequence sets `flag = true` / `x = <non-nil>` at its top level, in the same
+    function (a guard the branch closes behind itself)."""
+    for a in S.ancestors(node):
+        if a.type in S.FUNCTION_TYPES:
+            return False
+        if a.type != "block" or a.parent is None or a.parent.type != "if_statement":
+            continue
+        if_stmt = a.parent
+        cons = if_stmt.child_by_field_name("consequence")
+        if cons is None or cons.id != a.id:
+            continue
+        guard = _guard(ctx, S.unparen(if_stmt.child_by_field_name("condition")))
+        if guard is None:
+            continue
+        name, closed_by = guard
+        for s in S.statements(cons):
+            if s.type != "assignment_statement":
+                continue
+            left, right = s.child_by_field_name("left"), s.child_by_field_name("right")
+            if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
+                continue
+            if ctx.text(left.named_children[0]) == name and closed_by(ctx.text(right.named_children[0])):
+                return True
+    return False
+
+
+def _guard(ctx: FileContext, cond: Node | None) -> tuple[str, Callable[[str], bool]] | None:
+    """(flag, "does this value close the guard") for `!flag`, `flag == false`, `x == nil`."""
+    if cond is None:
+        return None
+    if cond.type == "unary_expression":
+        op = cond.child_by_field_name("operator")
+        inner = S.unparen(cond.child_by_field_name("operand"))
+        if op is not None and op.type == "!" and inner.type in ("identifier", "selector_expression"):
+            return ctx.text(inner), lambda v: v == "true"
+    if cond.type == "binary_expression":
+        op = cond.child_by_field_name("operator")
+        left, right = S.unparen(cond.child_by_field_name("left")), S.unparen(cond.child_by_field_name("right"))
+        if op is not None and op.type == "==" and left.type in ("identifier", "selector_expression"):
+            if ctx.text(right) == "false":
+                return ctx.text(left), lambda v: v == "true"
+            if right.type == "nil":
+                return ctx.text(left), lambda v: v != "nil"
+    return None
