@@ -24,11 +24,11 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from gofix import syntax as S
+from gofix.analysis import syntax as S
 from gofix.analysis import summaries, types
-from gofix.context import FileContext, is_declaration, literal_usage, use_kind
-from gofix.edits import insert_after_statement, insert_at_block_end, insert_at_block_start
-from gofix.model import Applicability, Edit, Finding, Fix, Severity
+from gofix.analysis.context import FileContext, is_declaration, literal_usage, use_kind
+from gofix.analysis.edits import insert_after_statement, insert_at_block_end, insert_at_block_start
+from gofix.analysis.model import Applicability, Edit, Finding, Fix, Severity
 
 SELECTOR_CALLS = S.query(
     """(call_expression

@@ -45,9 +45,9 @@ from __future__ import annotations
 
 from codemods import _closers as C
 from gofix.analysis import types
-from gofix.context import FileContext, use_kind
-from gofix.model import Finding
-from gofix.rules import Rule
+from gofix.analysis.context import FileContext, use_kind
+from gofix.analysis.model import Finding
+from gofix.analysis.rule import Rule
 
 ID = "tx-rollback"
 WITH_ERROR = ("Begin", "BeginTx", "Beginx", "BeginTxx")

@@ -1,11 +1,16 @@
 """unclosed-body: an HTTP response body is never closed, or closed on some paths only
 
 ## What it does
-Finds `resp, err := http.Get(url)` (also `Post`, `PostForm`, `Head`, the same methods of
-`http.DefaultClient`, and `c.Do(req)`, `c.Get(url)`, ... where `c` is declared or typed as
-an `*http.Client` in the function or file, or `resp` is used as a response) with no
-`resp.Body.Close()` in the function, and with a `resp.Body.Close()` that an early return,
-`t.Fatal`, `panic`, `break` or `continue` between the call and it skips.
+Finds `resp, err := <call>` where the call is known from the declarations to return a
+`*net/http.Response`: `http.Get` (also `Post`, `PostForm`, `Head`), the same methods and `Do`
+of `http.DefaultClient` or of a value declared `*http.Client` / `http.Client` (a parameter,
+local, struct field or package variable, in any file of the package), a same-package
+function whose signature returns `*http.Response`, or a call whose result is stored in a
+variable declared `*http.Response`; with no `resp.Body.Close()` in the function, or with a
+`resp.Body.Close()` that an early return, `t.Fatal`, `panic`, `break` or `continue` between
+the call and it skips. A discarded response (`_, err := http.Get(u)`, or `http.Get(u)` as a
+statement) is a finding too. A `Get` whose receiver's type is unknown or not an HTTP client
+(a key-value store's `Get` whose result has a `Header`) is not.
 
 ## Why is this bad?
 Until its body is closed (or read to EOF), the response holds its connection: the
@@ -44,14 +49,20 @@ resp.Body.Close()
 ## Fix safety
 Safe. `defer resp.Body.Close()` goes directly after the `if err != nil { ... }` that
 follows the call, when that check always leaves (return, panic, `log.Fatal*`, `os.Exit`,
-`t.Fatal*`, or `continue`/`break` of an enclosing loop), or first in `if err == nil { ... }`.
-Existing `resp.Body.Close()` calls stay (closing a body twice returns nil); the last one is
-removed only when it sits just before the function's final `return` and that return calls
-nothing. Inside a loop body the fix is `resp.Body.Close()` at the end of the body, only when
-no early exit follows the check. No fix when no such check follows (resp may be nil), when
-`err` is `_`, when the body is handed to a helper named like close/drain, or when the
-response is used by a goroutine or a callback. No finding when `resp` or `resp.Body` is
-returned, stored, sent or passed whole to another function: the callee may own the body.
+`t.Fatal*`, or `continue`/`break` of an enclosing loop), after `require.NoError(t, err)` or
+`if !assert.NoError(t, err) { return }`, or first in `if err == nil { ... }`. A discarded
+response declared with `:=` is named `resp` (or a fresh `resp2`, ...) first. Existing
+`resp.Body.Close()` calls stay (closing a body twice returns nil); the last one is removed
+only when it sits just before the function's final `return` and that return calls nothing.
+Inside a loop body the fix is `resp.Body.Close()` at the end of the body, only when no early
+exit follows the check. No fix (the message says why) when no such check follows (resp may
+be nil; a bare `assert.NoError` lets the test go on), when `err` is `_`, when the response
+is used by a goroutine or a callback, or for a bare `http.Get(u)` statement. No finding
+when `resp` or `resp.Body` is returned, stored, sent or passed whole to a function of
+another package (the callee may own the body) or to a same-package function that keeps it;
+one that only reads it (`fmt.*`, `log.*`, `errors.*`, `httputil.Dump*`, `t.Log`, a method
+call on it) is not an escape, and a same-package helper that closes the body on every path
+counts as a close.
 """
 
 from __future__ import annotations
@@ -62,9 +73,9 @@ from tree_sitter import Node
 
 from codemods import _closers as C
 from gofix.analysis import types
-from gofix.context import FileContext
-from gofix.model import Finding, Severity
-from gofix.rules import Rule
+from gofix.analysis.context import FileContext
+from gofix.analysis.model import Finding, Severity
+from gofix.analysis.rule import Rule
 
 ID = "unclosed-body"
 CLIENT_METHODS = frozenset({"Do", "Get", "Post", "PostForm", "Head", "RoundTrip"})

@@ -60,10 +60,10 @@ from typing import Any
 from tree_sitter import Node
 
 from codemods import _closers as C
-from gofix import syntax as S
-from gofix.context import FileContext
-from gofix.model import Applicability, Finding
-from gofix.rules import Rule
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext
+from gofix.analysis.model import Applicability, Finding
+from gofix.analysis.rule import Rule
 
 ID = "unclosed-resource"
 SAFE, UNSAFE = Applicability.SAFE, Applicability.UNSAFE

@@ -53,9 +53,9 @@ from __future__ import annotations
 
 from codemods import _closers as C
 from gofix.analysis import types
-from gofix.context import FileContext
-from gofix.model import Finding
-from gofix.rules import Rule
+from gofix.analysis.context import FileContext
+from gofix.analysis.model import Finding
+from gofix.analysis.rule import Rule
 
 ID = "unclosed-rows"
 QUERIES = ("Query", "QueryContext", "Queryx", "QueryxContext", "NamedQuery", "NamedQueryContext")

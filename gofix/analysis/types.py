@@ -234,14 +234,21 @@ def _memo(ctx: Any, key: tuple, compute: Callable[[], Any]) -> Any:
     return ctx.memo(key, compute)
 
 
-@dataclass(frozen=True)
 class Unit:
-    """One file of the package as this module reads it: its tree and its imports."""
+    """One file of the package as this module reads it: its tree and (lazily) its imports."""
 
-    path: str
-    src: bytes
-    root: Node
-    imports: dict[str, str]  # local name -> import path (no "_" / "." entries)
+    __slots__ = ("path", "src", "root", "_imports")
+
+    def __init__(self, path: str, src: bytes, root: Node) -> None:
+        self.path, self.src, self.root = path, src, root
+        self._imports: dict[str, str] | None = None
+
+    @property
+    def imports(self) -> dict[str, str]:
+        """Local name -> import path (no "_" / "." entries)."""
+        if self._imports is None:
+            self._imports = _imports_of(self.src, self.root)
+        return self._imports
 
     def text(self, node: Node) -> str:
         return self.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
@@ -289,7 +296,7 @@ def _imports_of(src: bytes, root: Node) -> dict[str, str]:
 def _units(ctx: Any) -> list[Unit]:
     """The current file first, then the package's other files (parsed only now)."""
     def compute() -> list[Unit]:
-        units = [Unit(ctx.path, ctx.src, ctx.root, _imports_of(ctx.src, ctx.root))]
+        units = [current_unit(ctx)]
         pkg = getattr(ctx, "package", None)
         for f in getattr(pkg, "files", ()) or ():
             if f.path == ctx.path:
@@ -297,18 +304,18 @@ def _units(ctx: Any) -> list[Unit]:
             tree = f.tree
             if tree is None:
                 continue
-            units.append(Unit(f.path, f.src, tree.root_node, _imports_of(f.src, tree.root_node)))
+            units.append(Unit(f.path, f.src, tree.root_node))
         return units
     return _memo(ctx, ("types.units",), compute)
 
 
 def current_unit(ctx: Any) -> Unit:
-    return _memo(ctx, ("types.unit",), lambda: Unit(ctx.path, ctx.src, ctx.root, _imports_of(ctx.src, ctx.root)))
+    return _memo(ctx, ("types.unit",), lambda: Unit(ctx.path, ctx.src, ctx.root))
 
 
 def package_index(ctx: Any) -> PackageIndex:
     """Every package-level declaration of the package, current file first (memoised)."""
-    return _memo(ctx, ("types.index",), lambda: _index([current_unit(ctx), *_units(ctx)[1:]]))
+    return _memo(ctx, ("types.index",), lambda: _index(_units(ctx)))
 
 
 def _index(units: list[Unit]) -> PackageIndex:
@@ -331,7 +338,10 @@ def _index(units: list[Unit]) -> PackageIndex:
                 if name is not None and recv is not None:
                     idx.methods.setdefault((recv, unit.text(name)), Decl(unit, decl))
             elif t == "var_declaration":
-                for spec in S.walk(decl):
+                specs = decl.named_children
+                if specs and specs[0].type == "var_spec_list":
+                    specs = specs[0].named_children
+                for spec in specs:
                     if spec.type == "var_spec":
                         for i, n in enumerate(spec.children_by_field_name("name")):
                             idx.vars.setdefault(unit.text(n), Decl(unit, spec, i))
@@ -402,9 +412,11 @@ class _Resolver:
 
     def named(self, name: str) -> GoType | None:
         """A type name declared in the package (aliases followed), or a predeclared one."""
+        if name in _BUILTIN_TYPES:
+            return GoType(BUILTIN, name)  # (a package type named like one is not worth the lookup)
         decl = self.idx.types.get(name)
         if decl is None:
-            return GoType(BUILTIN, name) if name in _BUILTIN_TYPES else None
+            return None
         if decl.node.type == "type_alias":
             key = ("alias", name)
             if key in self._busy:
