@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from gofix import syntax as S
-from helpers import GOLDEN, case_config, case_siblings, golden_cases, golden_path, golden_source_path, run_fix, want_markers
+from gofix.analysis import testing as T
+from helpers import GOLDEN
 
-CASES = golden_cases()
-IDS = [f"{rule}/{inp.name.removesuffix('.input.go')}" for rule, inp in CASES]
+CASES = T.golden_cases(GOLDEN)
+IDS = [c.id for c in CASES]
 
 
 def test_every_rule_has_golden_cases():
@@ -29,53 +29,23 @@ def test_every_rule_has_golden_cases():
     assert not missing, f"rules without golden cases: {missing}"
 
 
-@pytest.mark.parametrize(("rule", "inp"), CASES, ids=IDS)
-def test_golden_output(rule, inp):
-    src = inp.read_bytes()
-    gold = golden_path(inp)
-    assert gold.exists(), f"{gold.name} is missing"
-    result, errors = run_fix(src, rule, path=golden_source_path(inp), siblings=case_siblings(inp))
-    assert not errors, errors
-    assert result.error is None, result.error
-    out = result.fixed if result.fixed is not None else src
-    assert out.decode() == gold.read_text(), f"{inp.name}: output differs from {gold.name}"
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_golden_output(case):
+    T.assert_golden_output(case)
 
 
-@pytest.mark.parametrize(("rule", "inp"), CASES, ids=IDS)
-def test_golden_findings_match_want_markers(rule, inp):
-    src = inp.read_text()
-    result, _ = run_fix(inp.read_bytes(), rule, path=golden_source_path(inp), siblings=case_siblings(inp))
-    wants = want_markers(src)
-    unmatched = {line: list(rxs) for line, rxs in wants.items()}
-    extra = []
-    for f in result.findings:
-        rxs = unmatched.get(f.start.line, [])
-        hit = next((rx for rx in rxs if re.search(rx, f.message)), None)
-        if hit is None:
-            extra.append(f"{f.start.line}: {f.message}")
-        else:
-            rxs.remove(hit)
-    missing = [f"{line}: {rx}" for line, rxs in unmatched.items() for rx in rxs]
-    assert not extra, f"findings without a matching // want marker: {extra}"
-    assert not missing, f"// want markers with no finding: {missing}"
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_golden_findings_match_want_markers(case):
+    T.assert_golden_wants(case)
 
 
-@pytest.mark.parametrize(("rule", "inp"), CASES, ids=IDS)
-def test_golden_is_a_fixed_point(rule, inp):
-    gold = golden_path(inp)
-    result, errors = run_fix(gold.read_bytes(), rule, path=golden_source_path(inp), siblings=case_siblings(inp))
-    assert not errors
-    assert result.fixed is None, "running the fix on the golden output changes it again"
-
-
-@pytest.mark.parametrize(("rule", "inp"), CASES, ids=IDS)
-def test_golden_parses(rule, inp):
-    gold = golden_path(inp)
-    assert S.first_syntax_error(S.parse(gold.read_bytes())) is None
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_golden_is_a_fixed_point(case):
+    T.assert_golden_fixed_point(case)
 
 
 def test_goldens_are_gofmt_clean(gofmt_bin):
-    files = [str(golden_path(inp)) for _, inp in CASES]
+    files = [str(c.golden) for c in CASES]
     proc = subprocess.run([gofmt_bin, "-l", *files], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "", f"not gofmt-clean:\n{proc.stdout}"
@@ -90,18 +60,17 @@ def _build_module(tmp: Path, side: str) -> dict[str, Path]:
     root = tmp / side
     modules = set()
     pkgs: dict[str, Path] = {}
-    for rule, inp in CASES:
-        cfg = case_config(inp.read_text())
+    for case in CASES:
+        cfg = case.config
         if not cfg.compile:
             continue
-        src = inp if side == "input" else golden_path(inp)
-        name = inp.name.removesuffix(".input.go")
-        d = root / "cases" / rule.replace("-", "_") / name.replace("-", "_")
+        src = case.input if side == "input" else case.golden
+        d = root / "cases" / case.rule.replace("-", "_") / case.name.replace("-", "_")
         d.mkdir(parents=True)
         shutil.copy(src, d / "main.go")
-        for other, data in case_siblings(inp).items():
+        for other, data in case.siblings.items():
             (d / other).write_bytes(data)
-        pkgs[f"{rule}/{name}"] = d
+        pkgs[case.id] = d
         modules.update(cfg.modules)
     lines = ["module example.com/golden", "", "go 1.22", ""]
     stubs = GOLDEN / "_modules"
@@ -138,12 +107,12 @@ def vet_results(go_bin, tmp_path_factory):
     return result
 
 
-COMPILED = [(r, i) for r, i in CASES if case_config(i.read_text()).compile]
+COMPILED = [c for c in CASES if c.config.compile]
 
 
-@pytest.mark.parametrize(("rule", "inp"), COMPILED, ids=[f"{r}/{i.name.removesuffix('.input.go')}" for r, i in COMPILED])
-def test_golden_compiles_and_vets_clean(vet_results, rule, inp):
-    case = f"{rule}/{inp.name.removesuffix('.input.go')}"
+@pytest.mark.parametrize("golden", COMPILED, ids=[c.id for c in COMPILED])
+def test_golden_compiles_and_vets_clean(vet_results, golden):
+    case = golden.id
     before = vet_results["input"][case]
     after = vet_results["golden"][case]
     new = after - before
