@@ -9,11 +9,9 @@ from fractions import Fraction
 
 from tree_sitter import Node
 
-from gofix import syntax as S
-from gofix.context import FileContext, is_declaration
-from gofix.analysis.scope import shadowed
-from gofix.edits import insert_at_block_start
-from gofix.model import Edit
+from gofix.analysis import Edit, FileContext, insert_at_block_start
+from gofix.analysis import syntax as S
+from gofix.analysis.scope import is_declaration, shadowed
 
 BUILTIN_TYPES = frozenset(
     "bool byte complex64 complex128 error float32 float64 int int8 int16 int32 int64 rune string "

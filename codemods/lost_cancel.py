@@ -1,8 +1,11 @@
-"""lost-cancel: the cancel function of a context.With* call is discarded
+"""lost-cancel: the cancel function of a context.With* call is discarded or not called on every path
 
 ## What it does
 Finds `ctx, _ := context.WithTimeout(parent, d)` (also `WithCancel`, `WithDeadline` and the
-`...Cause` variants, with `:=`, `=` or `var`), and calls whose whole result is discarded.
+`...Cause` variants, with `:=`, `=` or `var`), calls whose whole result is discarded, and a
+named cancel that some path to a `return` (or the end of the function) neither calls nor
+defers, as go vet's lostcancel does. `golang.org/x/net/context` and
+`code.google.com/p/go.net/context` are the same package as `context`.
 
 ## Why is this bad?
 Until it is cancelled, the child context stays registered in a cancellable parent, and a
@@ -29,25 +32,42 @@ func fetch(ctx context.Context) error {
 ## Fix safety
 Safe: the cancel function gets a fresh name and `defer cancel()` follows the call
 (`cancel(nil)` for `WithCancelCause`); inside a loop, `cancel()` goes at the end of the loop
-body instead. No fix when the context (or a value derived from it) is returned, stored,
-sent, used in a goroutine or a callback, or used by a defer registered earlier, when the
-call sits in a loop body with an early exit after it, in a function with `goto`, or when a
-named result would be cancelled on return. A discarded whole result gets no fix: the
-context is never used, so the call is most likely a mistake.
+body instead. A named cancel missed on some path gets `defer cancel()` right after the
+assignment; its explicit calls stay (a second call does nothing). No fix when the context
+(or a value derived from it) is returned, stored, sent, used in a goroutine or a callback,
+or used by a defer registered earlier, when the call sits in a loop body with an early exit
+after it, or in an `if`/`switch` header, in a function with `goto`, or when a named result
+would be cancelled on return; the message says which. A discarded whole result gets no fix:
+the context is never used, so the call is most likely a mistake.
 """
 
 from __future__ import annotations
 
 from tree_sitter import Node
 
-from gofix import syntax as S
-from gofix.context import FileContext, is_declaration
-from gofix.edits import insert_after_statement, insert_at_block_end, insert_before_statement, replace_node
-from gofix.model import Applicability, Finding, Fix, Severity
-from gofix.rules import Rule
+from gofix.analysis import (
+    Applicability,
+    FileContext,
+    Finding,
+    Fix,
+    Rule,
+    Severity,
+    insert_after_statement,
+    insert_at_block_end,
+    insert_before_statement,
+    replace_node,
+    use_kind,
+)
+from gofix.analysis import syntax as S
+from gofix.analysis.flow import Exit, paths_missing
+from gofix.analysis.lifetime import escape
+from gofix.analysis.scope import Binding, binding, references
+from gofix.analysis.shapes import Assignment, assignment_of, enclosing_loop
 
 ID = "lost-cancel"
 FUNCS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")
+# golang.org/x/net/context forwards to the standard library; the old go.net path is its ancestor.
+CONTEXT_PATHS = ("context", "golang.org/x/net/context", "code.google.com/p/go.net/context")
 
 CALLS = S.query(
     """((call_expression
@@ -59,8 +79,8 @@ CALLS = S.query(
 def find(ctx: FileContext) -> list[Finding]:
     out = []
     for call in S.captures(CALLS, ctx.root).get("call", []):
-        if not ctx.is_pkg_call(call, "context", *FUNCS):
-            continue
+        if not any(ctx.is_pkg_call(call, path, *FUNCS) for path in CONTEXT_PATHS):
+            continue  # a method or a local variable named context: not ours
         finding = _check(ctx, call)
         if finding is not None:
             out.append(finding)
@@ -70,29 +90,28 @@ def find(ctx: FileContext) -> list[Finding]:
 def _check(ctx: FileContext, call: Node) -> Finding | None:
     name = ctx.call_name(call)
     severity = _severity(ctx, call, name)
-    parent = call.parent
-    if parent is not None and parent.type == "expression_statement":
+    if call.parent is not None and call.parent.type == "expression_statement":
         return ctx.finding(ID, call, f"the result of context.{name} is discarded: the context is never used "
                            "and never cancelled; remove the call or use the context and defer its cancel",
                            severity)
-    stmt, left = _assignment(call)
-    if stmt is None or left is None or len(left) != 2:
+    a = assignment_of(ctx, call)
+    if a is None or len(a.lhs) != 2 or len(a.rhs) != 1:
         return None  # not `x, y := context.With...(...)`: not ours
-    ctx_node, cancel_node = left
+    ctx_node, cancel_node = a.lhs
     if ctx.text(cancel_node) != "_":
-        return None  # the cancel is named: vet's lostcancel owns partial paths
+        return _named(ctx, call, a, name, severity)
     if ctx.text(ctx_node) == "_":
         return ctx.finding(ID, call, f"both results of context.{name} are discarded: the context is never used "
                            "and never cancelled; remove the call", severity)
     if severity == Severity.WARNING:
         message = (f"the cancel function returned by context.{name} is discarded; a child of context.Background "
                    "is collected, but nothing can ever cancel it: call it when the work is done")
-        return ctx.finding(ID, call, message, severity, _fix(ctx, call, stmt, ctx_node, cancel_node, name))
-    message = (f"the cancel function returned by context.{name} is discarded, so the context "
-               + ("and its timer stay" if "Cancel" not in name else "stays")
-               + " registered with its parent until the parent is cancelled; call it when the work is done")
-    fix = _fix(ctx, call, stmt, ctx_node, cancel_node, name)
-    return ctx.finding(ID, call, message, severity, fix)
+    else:
+        message = (f"the cancel function returned by context.{name} is discarded, so the context "
+                   + ("and its timer stay" if "Cancel" not in name else "stays")
+                   + " registered with its parent until the parent is cancelled; call it when the work is done")
+    fix, why = _discarded_fix(ctx, call, a, name)
+    return ctx.finding(ID, call, _with_reason(message, why), severity, fix)
 
 
 def _severity(ctx: FileContext, call: Node, name: str) -> Severity:
@@ -100,144 +119,192 @@ def _severity(ctx: FileContext, call: Node, name: str) -> Severity:
         return Severity.ERROR
     args = call.child_by_field_name("arguments")
     first = args.named_children[0] if args is not None and args.named_children else None
-    if first is not None and first.type == "call_expression" and ctx.is_pkg_call(first, "context", "Background", "TODO"):
+    if first is not None and any(ctx.is_pkg_call(first, p, "Background", "TODO") for p in CONTEXT_PATHS):
         return Severity.WARNING
     return Severity.ERROR
 
 
-def _assignment(call: Node) -> tuple[Node | None, list[Node] | None]:
-    """The statement assigning call's results and its left-hand identifiers (or None)."""
-    rhs = call.parent
-    if rhs is None:
-        return None, None
-    if rhs.type == "expression_list" and rhs.parent is not None and rhs.parent.type == "var_spec":
-        spec = rhs.parent
-        decl = spec.parent
-        if rhs.named_child_count != 1 or decl is None or decl.type != "var_declaration" or decl.named_child_count != 1:
-            return None, None  # a grouped var ( ... ) block: leave it to a human
-        return decl, list(spec.children_by_field_name("name"))
-    if rhs.type != "expression_list" or rhs.named_child_count != 1:
-        return None, None
-    stmt = rhs.parent
-    if stmt is None or stmt.type not in ("short_var_declaration", "assignment_statement"):
-        return None, None
-    if stmt.type == "assignment_statement" and not any(c.type == "=" for c in stmt.children):
-        return None, None
-    left = stmt.child_by_field_name("left")
-    if left is None or stmt.child_by_field_name("right").id != rhs.id:
-        return None, None
-    return stmt, list(left.named_children)
+def _with_reason(message: str, why: str | None) -> str:
+    return f"{message}; no automatic fix: {why}" if why else message
 
 
-def _fix(ctx: FileContext, call: Node, stmt: Node, ctx_node: Node, cancel_node: Node, name: str) -> Fix | None:
-    fn = S.enclosing_function(call)
-    if fn is None or stmt.parent is None or stmt.parent.type != "statement_list":
-        return None  # e.g. an if/switch initializer: no line to put the cleanup on
-    if ctx.has_goto(fn):
-        return None  # inserted declarations and goto do not mix
+def _cancel_call(cancel: str, name: str) -> str:
+    return f"{cancel}(nil)" if name == "WithCancelCause" else f"{cancel}()"
+
+
+# --- `ctx, _ := context.With...` -----------------------------------------------------------------------
+
+
+def _discarded_fix(ctx: FileContext, call: Node, a: Assignment, name: str) -> tuple[Fix | None, str | None]:
+    ctx_node, cancel_node = a.lhs
+    fn, stmt = a.function, a.stmt
+    why = _common_blocker(ctx, a)
+    if why:
+        return None, why
     if ctx_node.type != "identifier":
-        return None  # stored into a field or element: someone else owns it
-    ctx_name = ctx.text(ctx_node)
+        return None, "the context is stored in a field or an element, so someone else may own it"
     cancel = ctx.fresh_name(call, "cancel")
-    call_text = f"{cancel}(nil)" if name == "WithCancelCause" else f"{cancel}()"
-    defining = stmt.type in ("short_var_declaration", "var_declaration")
+    call_text = _cancel_call(cancel, name)
     rename = replace_node(cancel_node, cancel)
-
-    loop = S.innermost_loop(stmt, stop=fn)
+    scope = (fn.start_byte, fn.end_byte)
+    loop = enclosing_loop(stmt)
     if loop is not None:
         body = loop.child_by_field_name("body")
-        if not defining or S.block_of(stmt) is None or S.block_of(stmt).id != body.id:
-            return None  # the context lives outside this iteration
+        if not a.defines or S.block_of(stmt) is None or S.block_of(stmt).id != body.id:
+            return None, "the context lives outside this loop iteration (declared outside the loop body's top level)"
         if S.exits_leaving(S.following_statements(stmt), body):
-            return None  # an early exit would skip the cancel at the end of the body
-        if _blocked(ctx, fn, ctx_name, stmt, defer_at=None):
-            return None
+            return None, "an early exit from the loop body would skip a cancel at its end"
+        reason = _escapes(ctx, ctx_node, stmt, None)
+        if reason:
+            return None, reason
         end = insert_at_block_end(ctx, body, [call_text])
         if end is None:
-            return None
-        return Fix(f"Add {call_text} at the end of the loop body", (rename, end), Applicability.SAFE,
-                   scope=(fn.start_byte, fn.end_byte))
-
+            return None, "the loop body's closing brace does not start its line"
+        return Fix(f"Add {call_text} at the end of the loop body", (rename, end), Applicability.SAFE, scope=scope), None
     defer = insert_after_statement(ctx, stmt, [f"defer {call_text}"])
     if defer is None:
-        return None
-    if _blocked(ctx, fn, ctx_name, stmt, defer_at=defer.start):
-        return None
-    edits = [defer]
-    if defining:
-        edits.append(rename)
-    else:
-        decl = _declaration_of(ctx, fn, ctx_name, stmt)
-        if decl == "result":
-            return None  # a named result is returned: cancelling it on return breaks the caller
-        if decl == "same-block" or (decl == "param" and _at_top_level(fn, stmt)):
-            assign_op = next(c for c in stmt.children if c.type == "=")
-            edits += [rename, replace_node(assign_op, ":=")]
-        else:
-            ctx_pkg = ctx.local_name("context") or "context"
-            typ = "CancelCauseFunc" if name == "WithCancelCause" else "CancelFunc"
-            before = insert_before_statement(ctx, stmt, [f"var {cancel} {ctx_pkg}.{typ}"])
-            if before is None:
-                return None
-            edits += [before, rename]
-    return Fix(f"Add defer {call_text}", tuple(edits), Applicability.SAFE, scope=(fn.start_byte, fn.end_byte))
+        return None, "other code follows the statement on its line"
+    reason = _escapes(ctx, ctx_node, stmt, defer.start)
+    if reason:
+        return None, reason
+    if a.defines:
+        return Fix(f"Add defer {call_text}", (defer, rename), Applicability.SAFE, scope=scope), None
+    decl = binding(ctx, ctx_node)
+    if decl is not None and decl.kind == "result":
+        return None, "the context is a named result: cancelling it on return would break the caller"
+    if decl is not None and decl.block.id == S.block_of(stmt).id:
+        # declared in this block (parameters share the body's block): `:=` reuses it
+        assign_op = next(c for c in stmt.children if c.type == "=")
+        return Fix(f"Add defer {call_text}", (defer, rename, replace_node(assign_op, ":=")),
+                   Applicability.SAFE, scope=scope), None
+    # deeper down, `:=` would shadow the context: declare the cancel first and keep `=`
+    pkg = ctx.text(call.child_by_field_name("function").child_by_field_name("operand"))  # as the call names it
+    typ = "CancelCauseFunc" if name == "WithCancelCause" else "CancelFunc"
+    before = insert_before_statement(ctx, stmt, [f"var {cancel} {pkg}.{typ}"])
+    if before is None:
+        return None, "the statement does not start its line"
+    return Fix(f"Add defer {call_text}", (defer, before, rename), Applicability.SAFE, scope=scope), None
 
 
-def _blocked(ctx: FileContext, fn: Node, name: str, stmt: Node, defer_at: int | None) -> bool:
-    names = [name, *_derived(ctx, fn, name, stmt.end_byte)]
-    return ctx.lifetime_blocker(fn, names, stmt.end_byte, defer_at) is not None
+def _common_blocker(ctx: FileContext, a: Assignment) -> str | None:
+    if a.function is None:
+        return "it is not inside a function"
+    if not a.in_statement_list:
+        return "the call is in an if/switch/for header, where no cleanup line can follow it"
+    if ctx.has_goto(a.function):
+        return "the function uses goto, which must not jump over an inserted statement"
+    return None
 
 
-def _derived(ctx: FileContext, fn: Node, name: str, after: int) -> list[str]:
-    """Variables that hold the context through a call that wraps it (context.WithValue,
-    req.WithContext, http.NewRequestWithContext, client.Do(req), ...), transitively."""
-    seen = {name}
-    todo = [name]
+def _escapes(ctx: FileContext, ctx_node: Node, stmt: Node, defer_at: int | None) -> str | None:
+    """Why cancelling when the function returns (or at the end of the iteration) is wrong."""
+    values = [ctx_node, *_derived(ctx, ctx_node, stmt)]
+    return escape(ctx, values, after=stmt, defer_at=defer_at, calls_own=False)
+
+
+def _derived(ctx: FileContext, ctx_node: Node, stmt: Node) -> list[Node]:
+    """Declarations of variables that hold the context through a call that wraps it
+    (context.WithValue, req.WithContext, http.NewRequestWithContext, client.Do(req), ...),
+    transitively: they must not outlive the cancel either."""
+    out: list[Node] = []
+    todo = [binding(ctx, ctx_node)]
+    seen: set[int] = set()
     while todo:
-        cur = todo.pop()
-        for use in ctx.uses(fn, cur, after):
-            args = use.parent
-            if args is None or args.type != "argument_list" or args.parent is None:
+        b = todo.pop()
+        if b is None or b.ident.id in seen:
+            continue
+        seen.add(b.ident.id)
+        for use in references(ctx, b):
+            if use.start_byte < stmt.end_byte or use.parent is None or use.parent.type != "argument_list":
                 continue
-            call = args.parent
+            call = use.parent.parent
             callee = ctx.call_name(call)
             if "Context" not in callee and not callee.startswith("With") and callee != "Do":
                 continue
-            rhs = call.parent
-            if rhs is None or rhs.type != "expression_list" or rhs.parent is None:
-                continue
-            if rhs.parent.type not in ("short_var_declaration", "assignment_statement"):
-                continue
-            left = rhs.parent.child_by_field_name("left")
-            first = left.named_children[0] if left is not None and left.named_children else None
-            if first is not None and first.type == "identifier" and ctx.text(first) not in seen | {"_"}:
-                seen.add(ctx.text(first))
-                todo.append(ctx.text(first))
-    return sorted(seen - {name})
+            wrap = assignment_of(ctx, call)
+            first = wrap.lhs[0] if wrap is not None and wrap.lhs else None
+            if first is not None and first.type == "identifier" and ctx.text(first) != "_":
+                out.append(first)
+                todo.append(binding(ctx, first))
+    return out
 
 
-def _declaration_of(ctx: FileContext, fn: Node, name: str, stmt: Node) -> str:
-    """Where `name` (assigned by stmt) is declared: "same-block", "param", "result" or "other"."""
-    params = fn.child_by_field_name("parameters")
-    result = fn.child_by_field_name("result")
-    for ident in ctx.uses(fn, name):
-        if not is_declaration(ident) or ident.start_byte >= stmt.start_byte:
+# --- a named cancel missed on some path ----------------------------------------------------------------
+
+
+def _named(ctx: FileContext, call: Node, a: Assignment, name: str, severity: Severity) -> Finding | None:
+    ctx_node, cancel_node = a.lhs
+    if cancel_node.type != "identifier" or a.function is None:
+        return None  # stored into a field: someone else calls it
+    b = binding(ctx, cancel_node)
+    if b is None or not _only_called(ctx, b, a.stmt):
+        return None  # passed, stored, returned, reassigned or used in a literal: vet's business, not ours
+    missing = paths_missing(ctx, a.stmt, lambda c: _calls(ctx, c, b))
+    if not missing or any(e.kind == "goto" for e in missing):
+        return None  # called on every path (or a goto we do not follow)
+    cancel = ctx.text(cancel_node)
+    first = missing[0]
+    where = (f"the return at line {first.line}" if first.kind == "return"
+             else f"falling off the end of the function at line {first.line}")
+    message = (f"the cancel function `{cancel}` returned by context.{name} is not called on every path: {where} "
+               f"leaves it uncalled, so the context "
+               + ("and its timer stay" if "Cancel" not in name else "stays")
+               + f" registered with its parent; defer {_cancel_call(cancel, name)} right after the assignment")
+    fix, why = _named_fix(ctx, a, b, name, first)
+    return ctx.finding(ID, a.stmt, _with_reason(message, why), severity, fix)
+
+
+def _only_called(ctx: FileContext, b: Binding, stmt: Node) -> bool:
+    """Every reference to the cancel is its declaration, this assignment, or a call of it
+    (directly, deferred or in a go statement) outside function literals."""
+    targets = {n.id for n in stmt.child_by_field_name("left").named_children} if stmt.child_by_field_name("left") \
+        else set()
+    for use in references(ctx, b):
+        if use.id in targets or use.id == b.ident.id:
             continue
-        if result is not None and S.is_within(ident, result):
-            return "result"
-        if params is not None and S.is_within(ident, params):
-            return "param"
-        decl_stmt = S.statement_of(ident)
-        if decl_stmt.parent is not None and stmt.parent is not None and decl_stmt.parent.id == stmt.parent.id:
-            return "same-block"
-    if result is not None and any(ctx.text(i) == name for i in S.walk(result) if i.type == "identifier"):
-        return "result"
-    return "other"
+        if use_kind(use) != "call":
+            return False
+        fn = S.enclosing_function(use)
+        if fn is None or fn.id != b.function.id:
+            return False  # called inside a function literal: it may run any time
+    return True
 
 
-def _at_top_level(fn: Node, stmt: Node) -> bool:
-    body = fn.child_by_field_name("body")
-    return body is not None and S.block_of(stmt) is not None and S.block_of(stmt).id == body.id
+def _calls(ctx: FileContext, call: Node, b: Binding) -> bool:
+    fn = S.unparen(call.child_by_field_name("function"))
+    return fn.type == "identifier" and binding(ctx, fn) == b
+
+
+def _named_fix(ctx: FileContext, a: Assignment, b: Binding, name: str, first: Exit) -> tuple[Fix | None, str | None]:
+    why = _common_blocker(ctx, a)
+    if why:
+        return None, why
+    ctx_node, cancel_node = a.lhs
+    stmt, fn = a.stmt, a.function
+    call_text = _cancel_call(ctx.text(cancel_node), name)
+    scope = (fn.start_byte, fn.end_byte)
+    loop = enclosing_loop(stmt)
+    if loop is not None:
+        body = loop.child_by_field_name("body")
+        if S.block_of(stmt) is None or S.block_of(stmt).id != body.id or b.block.id != body.id:
+            return None, "the cancel lives outside this loop iteration (declared outside the loop body's top level)"
+        if S.exits_leaving(S.following_statements(stmt), body):
+            return None, "an early exit from the loop body would skip a cancel at its end"
+        reason = _escapes(ctx, ctx_node, stmt, None) if ctx_node.type == "identifier" else None
+        if reason:
+            return None, reason
+        end = insert_at_block_end(ctx, body, [call_text])
+        if end is None:
+            return None, "the loop body's closing brace does not start its line"
+        return Fix(f"Add {call_text} at the end of the loop body", (end,), Applicability.SAFE, scope=scope), None
+    defer = insert_after_statement(ctx, stmt, [f"defer {call_text}"])
+    if defer is None:
+        return None, "other code follows the statement on its line"
+    if ctx_node.type == "identifier" and ctx.text(ctx_node) != "_":
+        reason = _escapes(ctx, ctx_node, stmt, defer.start)
+        if reason:
+            return None, reason
+    return Fix(f"Add defer {call_text}", (defer,), Applicability.SAFE, scope=scope), None
 
 
 RULE = Rule(

@@ -66,12 +66,22 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from codemods import _timers as T
-from gofix import syntax as S
+from gofix.analysis import (
+    Applicability,
+    Edit,
+    FileContext,
+    Finding,
+    Fix,
+    Rule,
+    Severity,
+    ensure_import,
+    insert_before_statement,
+    remove_import,
+    replace_node,
+)
+from gofix.analysis import syntax as S
 from gofix.analysis.flow import always_leaves
-from gofix.context import FileContext, is_declaration
-from gofix.edits import ensure_import, insert_before_statement, remove_import, replace_node
-from gofix.model import Applicability, Edit, Finding, Fix, Severity
-from gofix.rules import Rule
+from gofix.analysis.scope import binding, declared_at, is_declaration, shadowed
 
 ID = "time-after-in-loop"
 
@@ -305,8 +315,7 @@ def _context_fix(ctx: FileContext, fn: Node, select: Node, stmt: Node, plan: _Pl
 
 
 def _declared_around(ctx: FileContext, at: Node, name: str) -> bool:
-    return name in ctx.package_level_names or any(
-        name in ctx.facts(fn).declared for fn in S.ancestors(at) if fn.type in S.FUNCTION_TYPES)
+    return shadowed(ctx, name, at, package=False)
 
 
 def _mentions(ctx: FileContext, fn: Node, name: str) -> bool:
@@ -333,9 +342,11 @@ def _parent_context(ctx: FileContext, fn: Node, select: Node, ctx_pkg: str) -> s
             pname = ctx.text(ident)
             if pname == "_":
                 continue
-            redeclared = any(is_declaration(u) and u.id != ident.id and u.start_byte < select.start_byte
-                             for u in ctx.uses(fn, pname))
-            return None if redeclared else pname
+            # the parameter, unless the name is declared again before the select
+            param = binding(ctx, ident)
+            redeclared = any(is_declaration(u) and binding(ctx, u) != param for u in ctx.uses(fn, pname)
+                             if u.id != ident.id and u.start_byte < select.start_byte)
+            return None if redeclared or declared_at(ctx, pname, select) != param else pname
     return None
 
 

@@ -54,11 +54,23 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from codemods import _timers as T
-from gofix import syntax as S
-from gofix.context import FileContext, is_declaration, use_kind
-from gofix.edits import insert_after_statement, insert_at_block_end, insert_before_statement, replace_node
-from gofix.model import Applicability, Edit, Finding, Fix, Severity
-from gofix.rules import Rule
+from gofix.analysis import (
+    Applicability,
+    Edit,
+    FileContext,
+    Finding,
+    Fix,
+    Rule,
+    Severity,
+    insert_after_statement,
+    insert_at_block_end,
+    insert_before_statement,
+    replace_node,
+    use_kind,
+)
+from gofix.analysis import syntax as S
+from gofix.analysis.flow import loop_exits, never_returns, paths_missing
+from gofix.analysis.scope import is_declaration
 
 ID = "unstopped-ticker"
 
@@ -77,6 +89,8 @@ def find(ctx: FileContext) -> list[Finding]:
         fn = S.enclosing_function(call)
         if fn is None:
             continue  # a package-level variable: created once, lives as long as the program anyway
+        if _never_leaves(ctx, fn, call):
+            continue  # the function never returns once it made the ticker: it is never dropped (SA1015 agrees)
         name = ctx.call_name(call)
         finding = None
         if name == "Tick":
@@ -88,6 +102,62 @@ def find(ctx: FileContext) -> list[Finding]:
         if finding is not None:
             out.append(finding)
     return out
+
+
+def _never_leaves(ctx: FileContext, fn: Node, call: Node) -> bool:
+    """Whether no path from the statement that makes the ticker reaches a return or the end
+    of fn: fn never returns, or an endless loop follows (`for { ... }`, or ranging over a
+    tick channel, which is never closed, with no return, break or goto out of it)."""
+    if never_returns(ctx, fn) or _ends_in_tick_loop(ctx, fn):
+        return True
+    stmt = S.statement_of(call)
+    if S.enclosing_function(stmt) is None or S.enclosing_function(stmt).id != fn.id:
+        return False
+    return not paths_missing(ctx, stmt, lambda c: False)
+
+
+def _ends_in_tick_loop(ctx: FileContext, fn: Node) -> bool:
+    body = fn.child_by_field_name("body")
+    stmts = S.statements(body)
+    if not stmts or any(n.type == "return_statement" for n in _returns(body)):
+        return False
+    last = stmts[-1]
+    while last.type == "labeled_statement":
+        last = last.named_children[-1]
+    return last.type == "for_statement" and _ranges_over_ticks(ctx, last) and not loop_exits(last)
+
+
+def _returns(root: Node) -> list[Node]:
+    out, stack = [], [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "func_literal":
+            continue
+        if n.type == "return_statement":
+            out.append(n)
+        stack.extend(n.named_children)
+    return out
+
+
+def _ranges_over_ticks(ctx: FileContext, loop: Node) -> bool:
+    """`for range time.Tick(d)`, `for range t.C`, `for range time.NewTicker(d).C`: a channel
+    nothing closes, so the loop only ends by a jump out of it."""
+    clause = next((c for c in loop.named_children if c.type == "range_clause"), None)
+    right = S.unparen(clause.child_by_field_name("right")) if clause is not None else None
+    if right is None:
+        return False
+    if right.type == "call_expression":
+        return ctx.is_pkg_call(right, "time", "Tick")
+    if right.type == "selector_expression" and ctx.text(right.child_by_field_name("field")) == "C":
+        operand = S.unparen(right.child_by_field_name("operand"))
+        return operand.type == "identifier" or ctx.is_pkg_call(operand, "time", "NewTicker")
+    return False
+
+
+def _header_reason(stmt: Node) -> str:
+    if stmt.parent is not None and stmt.parent.type == "for_clause":
+        return "the channel is declared in a for-loop header, where no cleanup line can follow it"
+    return "the call is in an if/switch header, where no cleanup line can follow it"
 
 
 def _note(ctx: FileContext) -> str:
@@ -275,7 +345,7 @@ def _stop_fix(ctx: FileContext, fn: Node, stmt: Node, name: str, names: list[str
               defines: bool) -> tuple[Fix | None, str | None]:
     """`defer name.Stop()` after stmt, or `name.Stop()` at the end of the loop body around it."""
     if stmt.parent is None or stmt.parent.type != "statement_list":
-        return None, None
+        return None, _header_reason(stmt)
     if ctx.has_goto(fn):
         return None, "the function uses goto"
     blocker = _channel_blocker(ctx, fn, name, stmt.end_byte)
@@ -296,11 +366,11 @@ def _stop_fix(ctx: FileContext, fn: Node, stmt: Node, name: str, names: list[str
             return None, reason
         end = insert_at_block_end(ctx, body, [f"{name}.Stop()"])
         if end is None:
-            return None, None
+            return None, "the loop body's closing brace does not start its line"
         return Fix(f"Add {name}.Stop() at the end of the loop body", (end,), Applicability.SAFE, scope=scope), None
     defer = insert_after_statement(ctx, stmt, [f"defer {name}.Stop()"])
     if defer is None:
-        return None, None
+        return None, "other code follows the statement on its line"
     reason = ctx.lifetime_blocker(fn, names, after, defer.start)
     if reason:
         return None, reason
@@ -355,7 +425,7 @@ def _channel_rewrite(ctx: FileContext, fn: Node, call: Node, chan: Node, message
 def _ticker_fix(ctx: FileContext, fn: Node, call: Node, chan: Node, tick: bool) -> tuple[Fix | None, str | None]:
     args = call.child_by_field_name("arguments")
     if args is None or args.named_child_count != 1:
-        return None, None
+        return None, "time.Tick and NewTicker take one argument"
     arg = args.named_children[0]
     parent = chan.parent
     stmt: Node | None = None
@@ -373,11 +443,11 @@ def _ticker_fix(ctx: FileContext, fn: Node, call: Node, chan: Node, tick: bool) 
     else:
         return None, "only `for range` over the channel and `c := ...` are rewritten"
     if stmt.parent is None or stmt.parent.type != "statement_list":
-        return None, None
+        return None, _header_reason(stmt)
     if ctx.has_goto(fn):
         return None, "the function uses goto"
     if "\n" in ctx.text(arg):
-        return None, None
+        return None, "the duration spans several lines"
     ticker = ctx.fresh_name(call, "ticker")
     pkg = ctx.text(call.child_by_field_name("function").child_by_field_name("operand"))
     create = f"{ticker} := {pkg}.NewTicker({ctx.text(arg)})"
@@ -402,13 +472,13 @@ def _ticker_fix(ctx: FileContext, fn: Node, call: Node, chan: Node, tick: bool) 
         before = insert_before_statement(ctx, stmt, [create])
         end = insert_at_block_end(ctx, body, [f"{ticker}.Stop()"])
         if before is None or end is None:
-            return None, None
+            return None, "the statement does not start its line, or the loop body's closing brace does not"
         edits = [before, replace, end]
         title = "Use time.NewTicker and stop it at the end of the loop body"
     else:
         before = insert_before_statement(ctx, stmt, [create, f"defer {ticker}.Stop()"])
         if before is None:
-            return None, None
+            return None, "the statement does not start its line"
         reason = ctx.lifetime_blocker(fn, derived, stmt.end_byte, before.start) if derived else None
         if reason:
             return None, reason

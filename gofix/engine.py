@@ -345,7 +345,8 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
 def _as_timer_hint(f: Finding) -> Finding:
     note = (" Not a leak on this module's Go version (>= 1.23: unreferenced timers and tickers"
             " are collected); kept as a hint.")
-    return replace(f, severity=Severity.HINT, message=f.message + note)
+    sep = " " if f.message.rstrip().endswith((".", "!", "?")) else "."  # a sentence of its own
+    return replace(f, severity=Severity.HINT, message=f.message.rstrip() + sep + note)
 
 
 def fix_applies(f: Finding, options: Options, floor: Severity | None = None) -> bool:

@@ -1,4 +1,4 @@
-"""Engine services: syntax facts, imports, edits, go.mod, suppression, visitor, matchers."""
+"""Engine services: syntax facts, imports, edits, go.mod, suppression."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from gofix.context import FileContext, use_kind
 from gofix.edits import apply_edits, ensure_import, insert_after_statement, remove_import, select_compatible
 from gofix.gomod import GoModError, module_for_dir, parse_version
 from gofix.model import Edit, Fix
-from gofix.visitor import Call, Ident, Visitor, args_of
 from helpers import dedent, module
 
 
@@ -249,50 +248,6 @@ def test_suppression(line, above, suppressed):
     call = first(ctx, "call_expression", "x()")
     ctx.nolint = {lost_cancel.ID: lost_cancel.RULE.nolint}  # as the engine fills it
     assert ctx.suppressed(lost_cancel.ID, call) is suppressed
-
-
-# --- visitor and matchers ------------------------------------------------------------------------
-
-
-def test_visitor_hooks_skip_and_leave_order():
-    ctx = ctx_of("""
-        package p
-
-        func f(c chan int) {
-        	c <- 1
-        	go func() { c <- 2 }()
-        	for {
-        		c <- 3
-        	}
-        }
-    """)
-
-    class Sends(Visitor):
-        def __init__(self):
-            self.seen = []
-
-        def visit_send_statement(self, node):
-            self.seen.append(ctx.text(node))
-
-        def visit_func_literal(self, node):
-            return False
-
-        def leave_for_statement(self, node):
-            self.seen.append("end for")
-
-    v = Sends()
-    v.walk(ctx.root)
-    assert v.seen == ["c <- 1", "c <- 3", "end for"]
-
-
-def test_call_matcher():
-    ctx = ctx_of('package p\n\nfunc f() {\n\ttime.After(1)\n\tlen(x)\n\tx.y.After(1, 2)\n}\n')
-    calls = [n for n in S.walk(ctx.root) if n.type == "call_expression"]
-    assert Call(("After",), recv=Ident(("time",)))(calls[0])
-    assert not Call(("After",), recv=Ident(("time",)))(calls[2])
-    assert Call(("len",), recv=None, nargs=1)(calls[1])
-    assert Call(("After",), nargs=2)(calls[2]) and not Call(("After",), nargs=1)(calls[2])
-    assert [ctx.text(a) for a in args_of(calls[2])] == ["1", "2"]
 
 
 def test_ranged_over_value_is_a_use_not_a_declaration():

@@ -27,15 +27,11 @@ LEGACY = {
     "codemods.defer_in_loop",
     "codemods.forgotten_sender",
     "codemods.goroutine_without_exit",
-    "codemods.lost_cancel",
     "codemods.no_ctx_request",
     "codemods.request_context_in_goroutine",
-    "codemods.time_after_in_loop",
     "codemods.unclosed_range_channel",
     "codemods.unstopped_afterfunc",
-    "codemods.unstopped_ticker",
     "codemods.wg_add_in_goroutine",
-    "codemods._timers",
 }
 
 # gofix modules gofix.analysis may import lazily (inside a function), by importer.

@@ -87,6 +87,7 @@ def test_go_1_23_turns_them_into_hints():
     result = run_check(dedent(SELECT_LOOP), AFTER, go="1.23")
     assert [f.severity for f in result.findings] == [Severity.HINT]
     assert "Not a leak on this module's Go version" in result.findings[0].message
+    assert "stop it. Not a leak" in result.findings[0].message  # a sentence of its own, not glued on
     assert "raising the go line" not in result.findings[0].message
     assert _severities(TICKERS, TICKER, "1.23") == ["hint", "hint", "hint"]
 
@@ -619,7 +620,9 @@ def test_fresh_ticker_name():
 
         func f(ticker int) {
         	for range time.Tick(time.Second) {
-        		println(ticker)
+        		if ticker < 0 {
+        			return
+        		}
         	}
         }
     """, after="""
@@ -631,7 +634,9 @@ def test_fresh_ticker_name():
         	ticker2 := time.NewTicker(time.Second)
         	defer ticker2.Stop()
         	for range ticker2.C {
-        		println(ticker)
+        		if ticker < 0 {
+        			return
+        		}
         	}
         }
     """)

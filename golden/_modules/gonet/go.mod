@@ -1,0 +1,3 @@
+module code.google.com/p/go.net
+
+go 1.22
