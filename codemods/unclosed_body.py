@@ -97,17 +97,18 @@ def find(ctx: FileContext) -> list[Finding]:
     for call in ctx.nodes_of_type("call_expression"):
         if not _returns_response(ctx, call):
             continue
-        if call.parent is not None and call.parent.type == "expression_statement":
-            out.append(ctx.finding(ID, call, BARE.format(call=_callee(ctx, call)), Severity.ERROR))
-            continue
         c = C.creation(ctx, call, True, blank=True)
         var = c.var if c is not None and c.var != "_" else ctx.fresh_name(call, "resp")
-        res = C.Resource(ID, call, NEVER.format(var=var), member="Body", helpers=True,
-                         blank=DISCARDED, fresh="resp")
-        finding = C.check(ctx, res)
-        if finding is not None and ctx.call_name(call) == "Head" and finding.message.startswith("the response body"):
+        if call.parent is not None and call.parent.type == "expression_statement":
+            finding = ctx.finding(ID, call, BARE.format(call=_callee(ctx, call)), Severity.ERROR)
+        else:
+            res = C.Resource(ID, call, NEVER.format(var=var), member="Body", helpers=True,
+                             blank=DISCARDED, fresh="resp")
+            finding = C.check(ctx, res)
+        if finding is not None and ctx.call_name(call) == "Head" and "closed on some paths" not in finding.message:
             # A HEAD response has no body: nothing leaks (measured with a Go program).
-            finding = replace(finding, severity=Severity.HINT, message=HEAD.format(var=var))
+            why = finding.message[finding.message.find(" (no automatic fix"):] if "(no automatic fix" in finding.message else ""
+            finding = replace(finding, severity=Severity.HINT, message=HEAD.format(var=var) + why)
         if finding is not None:
             out.append(finding)
     return out

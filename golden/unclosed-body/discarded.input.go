@@ -38,3 +38,25 @@ func assigned(c *http.Client, req *http.Request) (err error) {
 func bothDropped(u string) {
 	_, _ = http.Get(u) // want "response is discarded.*no automatic fix: the error is discarded too"
 }
+
+// In a loop the named response is closed at the end of the body.
+func pingAll(urls []string) int {
+	ok := 0
+	for _, u := range urls {
+		_, err := http.Head(u) // want "HEAD request.*close resp.Body"
+		if err != nil {
+			continue
+		}
+		ok++
+	}
+	return ok
+}
+
+// A var declaration names it too.
+func declared(u string) error {
+	var _, err = http.Get(u) // want "response is discarded.*close resp.Body"
+	if err != nil {
+		return err
+	}
+	return nil
+}
