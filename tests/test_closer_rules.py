@@ -725,3 +725,19 @@ def test_head_response_is_a_hint_and_get_is_an_error():
     assert head.severity.value == "hint" and "HEAD" in head.message
     [get] = run_check(src.replace(b"http.Head", b"http.Get"), "unclosed-body").findings
     assert get.severity.value == "error" and "read to EOF" in get.message
+
+
+@pytest.mark.parametrize("rid", ["unclosed-body", "unclosed-rows", "tx-rollback", "unclosed-resource"])
+def test_every_fixless_finding_says_why(rid):
+    """Second round: a finding without a fix says why ("no automatic fix: ..."), in every
+    golden case of the closer rules."""
+    from helpers import GOLDEN, case_siblings, golden_source_path, run_fix
+
+    seen = 0
+    for inp in sorted((GOLDEN / rid).glob("*.input.go")):
+        result, _ = run_fix(inp.read_bytes(), rid, path=golden_source_path(inp), siblings=case_siblings(inp))
+        for f in result.findings:
+            if f.fix is None:
+                seen += 1
+                assert "no automatic fix: " in f.message, f"{inp.name}:{f.start.line}: {f.message}"
+    assert seen, f"{rid}: no fix-less finding in its goldens"

@@ -395,3 +395,53 @@ def test_expressions_without_named_types_are_none(text):
         var _ = {text}
     """
     assert type_at(src, text) is None
+
+
+def test_pgx_v4_zstd_and_create_temp():
+    src = """
+        package p
+        import (
+        	"context"
+        	"os"
+        	"github.com/jackc/pgx/v4/pgxpool"
+        	"github.com/klauspost/compress/zstd"
+        )
+        func f(ctx context.Context, pool *pgxpool.Pool) {
+        	rows, _ := pool.Query(ctx, "q")
+        	conn, _ := pool.Acquire(ctx)
+        	crow, _ := conn.Query(ctx, "q")
+        	enc, _ := zstd.NewWriter(nil)
+        	dec, _ := zstd.NewReader(nil)
+        	tmp, _ := os.CreateTemp("", "x")
+        	_, _, _, _, _, _ = rows, conn, crow, enc, dec, tmp
+        }
+    """
+    assert type_at(src, "rows", 0) == GoType("github.com/jackc/pgx/v4", "Rows")
+    assert type_at(src, "conn", 0) == GoType("github.com/jackc/pgx/v4/pgxpool", "*Conn")
+    assert type_at(src, "crow", 0) == GoType("github.com/jackc/pgx/v4", "Rows")
+    assert type_at(src, "enc", 0) == GoType("github.com/klauspost/compress/zstd", "*Encoder")
+    assert type_at(src, "dec", 0) == GoType("github.com/klauspost/compress/zstd", "*Decoder")
+    assert type_at(src, "tmp", 0) == GoType("os", "*File")
+
+
+def test_promoted_method_and_generic_receiver_from_another_file():
+    src = """
+        package p
+        func f(o *outer, b *box[int]) {
+        	x, _ := o.fetch("u")
+        	y := b.get()
+        	_, _ = x, y
+        }
+    """
+    other = """
+        package p
+        import "net/http"
+        type inner struct{}
+        func (*inner) fetch(u string) (*http.Response, error) { return http.Get(u) }
+        type outer struct{ *inner }
+        type box[T any] struct{ v T }
+        func (b *box[T]) get() *http.Client { return nil }
+    """
+    assert type_at(src, "x", 0, {"b.go": other}) == HTTP_RESP
+    assert type_at(src, "y", 0, {"b.go": other}) == HTTP_CLIENT
+    assert type_at(src, "x", 0) is None  # without the other file: unknown
