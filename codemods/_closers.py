@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from gofix.analysis import syntax as S
-from gofix.analysis import summaries, types
+from gofix.analysis import lifetime, shapes, summaries, types
 from gofix.analysis.context import FileContext, is_declaration, literal_usage, use_kind
 from gofix.analysis.edits import insert_after_statement, insert_at_block_end, insert_at_block_start
 from gofix.analysis.model import Applicability, Edit, Finding, Fix, Severity
@@ -185,8 +185,10 @@ def anchor(ctx: FileContext, c: Creation) -> Anchor | None:
     if c.err == "_":
         return None  # the error is dropped: the resource may be nil
     nxt = S.next_statement(c.stmt)
-    if nxt is not None and nxt.type == "expression_statement" and _is_no_error(ctx, nxt.named_children[0], c.err, REQUIRE):
-        return Anchor("check", nxt, S.following_statements(nxt), block)  # require.NoError stops the test
+    check = shapes.error_check_after(ctx, c.stmt, c.err)
+    if check is not None and check.kind in ("require", "assert-if") and check.leaves:
+        # require.NoError(t, err) stops the test; so does `if !assert.NoError(t, err) { return }`
+        return Anchor("check", check.stmt, S.following_statements(check.stmt), block)
     if nxt is None or nxt.type != "if_statement" or nxt.child_by_field_name("initializer") is not None:
         return None
     cond = nxt.child_by_field_name("condition")
@@ -194,38 +196,24 @@ def anchor(ctx: FileContext, c: Creation) -> Anchor | None:
     if nxt.child_by_field_name("alternative") is None:
         if _is_err_compare(ctx, cond, c.err, "!=") and always_leaves(body):
             return Anchor("check", nxt, S.following_statements(nxt), block)
-        if _is_not_no_error(ctx, cond, c.err) and always_leaves(body):
-            return Anchor("check", nxt, S.following_statements(nxt), block)
         if _is_err_compare(ctx, cond, c.err, "==") and body is not None:
             return Anchor("ok-block", nxt, S.statements(body), body)
     return None
 
 
-REQUIRE, ASSERT = "github.com/stretchr/testify/require", "github.com/stretchr/testify/assert"
-
-
-def _is_no_error(ctx: FileContext, call: Node | None, err: str, path: str) -> bool:
-    """`require.NoError(t, err)` (path REQUIRE) / `assert.NoError(t, err)` (path ASSERT)."""
-    if call is None or call.type != "call_expression" or not ctx.is_pkg_call(call, path, "NoError"):
+def _is_assert_no_error(ctx: FileContext, call: Node | None, err: str) -> bool:
+    """`assert.NoError(t, err)`: reports the failure and lets the test go on."""
+    if call is None or call.type != "call_expression" or not ctx.is_pkg_call(call, shapes.ASSERT, "NoError"):
         return False
     args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
     return len(args) >= 2 and ctx.text(args[1]) == err
-
-
-def _is_not_no_error(ctx: FileContext, cond: Node | None, err: str) -> bool:
-    """`!assert.NoError(t, err)`: the branch runs when the error is set."""
-    cond = S.unparen(cond) if cond is not None else None
-    if cond is None or cond.type != "unary_expression" or cond.child_by_field_name("operator").type != "!":
-        return False
-    inner = S.unparen(cond.child_by_field_name("operand"))
-    return _is_no_error(ctx, inner, err, ASSERT) or _is_no_error(ctx, inner, err, REQUIRE)
 
 
 def unstopping_check(ctx: FileContext, c: Creation) -> bool:
     """The statement after the creation is a bare `assert.NoError(t, err)`: the test goes on."""
     nxt = S.next_statement(c.stmt)
     return nxt is not None and nxt.type == "expression_statement" and c.err is not None \
-        and _is_no_error(ctx, nxt.named_children[0], c.err, ASSERT)
+        and _is_assert_no_error(ctx, nxt.named_children[0], c.err)
 
 
 # --- cleanups already present -------------------------------------------------------------------
@@ -571,13 +559,6 @@ def escape(ctx: FileContext, res: Resource, c: Creation) -> str | None:
     return None
 
 
-def _is_pkg_call_any(ctx: FileContext, call: Node) -> bool:
-    fn = call.child_by_field_name("function")
-    operand = fn.child_by_field_name("operand") if fn is not None and fn.type == "selector_expression" else None
-    return operand is not None and operand.type == "identifier" and any(
-        ctx.resolves_to_import(operand, p) for p in (ctx.imports.get(ctx.text(operand)),) if p)
-
-
 def _to_blank(ctx: FileContext, use: Node) -> bool:
     """`_ = x`: the value goes nowhere."""
     stmt = use.parent.parent if use.parent is not None and use.parent.type == "expression_list" else None
@@ -597,11 +578,8 @@ def _non_owning_use(ctx: FileContext, c: Creation, use: Node) -> bool:
         return False
     if any(ctx.is_pkg_call(call, path, *names) for path, names in CONSUMERS.items()):
         return True
-    if _is_pkg_call_any(ctx, call) and summaries.non_owning(types.current_unit(ctx), call):
-        return True  # fmt.Print(resp), log.Printf, errors.New, httputil.DumpResponse: reads only
-    recv = receiver(call)
-    if recv is not None and types.is_type(ctx, recv, "testing", "T", "B", "F", "TB"):
-        return True  # t.Log(resp), t.Errorf("%v", resp)
+    if lifetime.non_owning(ctx, call):
+        return True  # fmt.Print(resp), log.Printf, errors.New, httputil.DumpResponse, t.Log: reads only
     if not any(ctx.is_pkg_call(call, path, *names) for path, names in WRAPPERS.items()):
         return False
     node = call

@@ -25,6 +25,7 @@ from tree_sitter import Node
 from gofix.analysis import syntax as S
 from gofix.analysis import types as T
 from gofix.analysis.context import FunctionFacts, is_declaration, literal_usage, use_kind
+from gofix.analysis.lifetime import NON_OWNING_FUNCS, NON_OWNING_PACKAGES
 
 _DEPTH = 4
 
@@ -133,7 +134,6 @@ def _rebinds(use: Node) -> bool:
 
 def _stmt_closes(ctx: Any, decl: T.Decl, stmt: Node, name: str, member: str | None, method: str, depth: int) -> bool:
     """A top-level statement that closes the parameter whenever it runs."""
-    unit = decl.unit
     inner = stmt.named_children[0] if stmt.named_children else None
     if stmt.type == "defer_statement" and inner is not None and inner.type == "call_expression":
         fn = inner.child_by_field_name("function")
@@ -240,16 +240,17 @@ def _ancestors_within(node: Node, stop: Node):
         yield a
 
 
-# Calls that only read a value handed to them (never close or keep it).
-NON_OWNING_PACKAGES = frozenset({"fmt", "log", "log/slog", "errors", "strings", "strconv", "bytes"})
+# Calls that only read a value handed to them (never close or keep it): the lifetime layer's
+# list, plus the io readers and writers.
 NON_OWNING_FUNCS = {
-    "net/http/httputil": ("DumpResponse", "DumpRequest", "DumpRequestOut"),
+    **NON_OWNING_FUNCS,
     "io": ("ReadAll", "Copy", "CopyN", "CopyBuffer", "ReadFull", "ReadAtLeast", "WriteString"),
 }
 
 
 def non_owning(unit: T.Unit, call: Node) -> bool:
-    """call only reads the values passed to it: fmt.*, log.*, errors.*, httputil.Dump*, io.ReadAll, ..."""
+    """call (in another file of the package) only reads the values passed to it: fmt.*,
+    log.*, errors.*, httputil.Dump*, io.ReadAll, ... (judged through that file's imports)."""
     fn = call.child_by_field_name("function")
     if fn is None or fn.type != "selector_expression":
         return False

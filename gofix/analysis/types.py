@@ -647,21 +647,10 @@ class _Resolver:
         return _memo(self.ctx, ("types.local", ident.start_byte, ident.end_byte), lambda: self._local_decl(ident))
 
     def _local_decl(self, ident: Node) -> Node | None:
-        from gofix.analysis.context import is_declaration
+        from gofix.analysis.scope import binding
 
-        fn = S.outermost_function(ident)
-        if fn is None:
-            return None
-        name = self.unit.text(ident)
-        best: Node | None = None
-        for cand in self.ctx.uses(fn, name):
-            if cand.start_byte > ident.start_byte:
-                break
-            if not is_declaration(cand) and not _is_receiver_name(cand):
-                continue
-            if cand.id == ident.id or _in_scope(cand, ident):
-                best = cand
-        return best
+        b = binding(self.ctx, ident)
+        return b.ident if b is not None else None
 
     def declared(self, unit: Unit, ident: Node) -> GoType | None:
         """The type an identifier gets from the declaration it appears in."""
@@ -698,46 +687,6 @@ class _Resolver:
             if v.type == "type_assertion_expression" and index == 0:
                 return self.expr(unit, v)
         return None
-
-
-def _is_receiver_name(ident: Node) -> bool:
-    p = ident.parent
-    return p is not None and p.type == "parameter_declaration"
-
-
-def _in_scope(decl: Node, use: Node) -> bool:
-    """use (after decl in the source) sees decl: it is inside decl's scope, after decl's statement."""
-    scope, start = _scope(decl)
-    return scope is not None and S.is_within(use, scope) and use.start_byte >= start
-
-
-def _scope(decl: Node) -> tuple[Node | None, int]:
-    """The node whose extent is the scope of the declared identifier, and where it starts."""
-    p = decl.parent
-    if p is not None and p.type in ("parameter_declaration", "variadic_parameter_declaration"):
-        fn = S.enclosing(decl, S.FUNCTION_TYPES)
-        return fn, decl.end_byte
-    stmt = p
-    while stmt is not None and stmt.type not in ("short_var_declaration", "var_declaration", "range_clause",
-                                                 "receive_statement", "type_switch_statement", "const_declaration"):
-        stmt = stmt.parent
-    if stmt is None:
-        return None, 0
-    if stmt.type == "range_clause":
-        return stmt.parent, stmt.end_byte
-    if stmt.type == "receive_statement":  # case v := <-ch: the case clause
-        return stmt.parent, stmt.end_byte
-    if stmt.type == "type_switch_statement":
-        return stmt, decl.end_byte
-    holder = stmt.parent
-    if holder is not None and holder.type in ("if_statement", "for_statement", "expression_switch_statement",
-                                              "type_switch_statement", "for_clause"):
-        while holder is not None and holder.type == "for_clause":
-            holder = holder.parent
-        return holder, stmt.end_byte
-    if holder is not None and holder.type == "statement_list":
-        return holder.parent, stmt.end_byte
-    return holder, stmt.end_byte
 
 
 def _resolver(ctx: Any) -> _Resolver:
