@@ -1,17 +1,21 @@
 """`gofix bot`: fix the leaks on the base branch and open (or update) a pull request.
 
-The bot is a face over the engine, like the CLI: it drives git (GitPython) and the GitHub
-REST API (gofix.github) around `engine.run(..., fix=True)`.
+The bot is a face over the engine and the apply pipeline, like the CLI: it drives git
+(GitPython) and the GitHub REST API (gofix.github) around `engine.run` and `gofix.apply`.
 
 How one run goes:
 1. Preflight: the clone's work tree is clean, the remote exists, the token works
    (`GET /repos/{repo}`; skipped with --dry-run).
 2. The base (default: the remote's default branch) is fetched; the fixes are made in a
    temporary detached worktree at the base tip, so the user's checkout is never touched.
-3. One engine run per rule, in catalog order, one commit per rule that changed something
-   (safe fixes only unless --unsafe-fixes; timer hints only if selected explicitly; fixes
-   verified with gofix.verify when that module exists). Each commit message says what
-   changed and why, and ends with the trailer `Generated-by: gofix-bot`.
+3. One parallel, cached engine pass over the tree finds every finding; then, rule by rule
+   in catalog order, only the files with that rule's fixes are fixed (the rule's fixes
+   selected as data) and go through the apply pipeline (gofix.apply: verify -> write), one
+   commit per rule that changed something (safe fixes only unless --unsafe-fixes; timer
+   hints only if selected explicitly; fixes that could not be verified only with
+   `apply-unverified = true` in the config). Each commit message says what changed and
+   why, and ends with the trailer `Generated-by: gofix-bot`. The worktree has the same
+   path on every run, so the result cache serves the files that did not change.
 4. Nothing to fix: no branch, no pull request, exit 0.
 5. The remote branch (default `gofix/leak-fixes`) is created, or replaced with
    --force-with-lease when it exists and every commit on it since the base was made by
