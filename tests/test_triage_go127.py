@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+import time
 import urllib.request
 from pathlib import Path
 
@@ -55,6 +57,25 @@ def marker(repo: Path, tag: str) -> int:
     raise AssertionError(tag)
 
 
+def _wait_for_senders(port: int, line: int, want: int, timeout: float = 30.0) -> None:
+    """Until `want` goroutines sit at main.go:line (goroutine?debug=1, which runs no leak
+    detection), so the dumps never race the program's start."""
+    deadline = time.monotonic() + timeout
+    seen = 0
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/debug/pprof/goroutine?debug=1", timeout=30) as r:
+            text = r.read().decode()
+        seen = 0
+        for record in text.split("\n\n"):
+            m = re.search(r"^(\d+) @", record, re.M)  # the first record follows the profile's header
+            if m and re.search(rf"\tmain\.fetch\.func1\+0x[0-9a-f]+\t+\S*main\.go:{line}$", record, re.M):
+                seen += int(m.group(1))
+        if seen >= want:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"only {seen} of {want} goroutines reached main.go:{line}")
+
+
 @pytest.fixture(scope="module")
 def captured(tmp_path_factory) -> tuple[Path, dict[str, Path]]:
     go, env = _go127()
@@ -67,6 +88,7 @@ def captured(tmp_path_factory) -> tuple[Path, dict[str, Path]]:
     try:
         assert proc.stdout is not None
         port = int(proc.stdout.readline())
+        _wait_for_senders(port, marker(repo, "blocking"), LEAKED)
         dumps = {}
         # goroutine?debug=2 first: before any leak detection ran, nothing is marked (leaked)
         for name in ["goroutine-debug2", "goroutineleak-debug0", "goroutineleak-debug1", "goroutineleak-debug2",

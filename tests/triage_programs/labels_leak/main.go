@@ -1,5 +1,6 @@
 // A service that labels its requests (runtime/pprof.Do) and leaks one goroutine per
-// timed-out call: the forgotten sender. The runtime proves those goroutines leaked (no one
+// abandoned call: the forgotten sender. The caller has given up before fetch selects, and
+// the slow call answers only after fetch returned, so every call leaks (no timing luck). The runtime proves those goroutines leaked (no one
 // else can reach errc); the parked worker waits on a channel a global still reaches, so it
 // is only suspected.
 package main
@@ -19,15 +20,15 @@ import (
 
 var wake = make(chan struct{}) // reachable from a global: waiting on it is not a proven leak
 
-func slowCall() error {
-	time.Sleep(5 * time.Millisecond)
+func slowCall(answer <-chan struct{}) error {
+	<-answer
 	return errors.New("too late")
 }
 
-func fetch(ctx context.Context) error {
+func fetch(ctx context.Context, answer <-chan struct{}) error {
 	errc := make(chan error)
 	go func() { // triage:created
-		errc <- slowCall() // triage:blocking
+		errc <- slowCall(answer) // triage:blocking
 	}()
 	select {
 	case err := <-errc:
@@ -38,12 +39,14 @@ func fetch(ctx context.Context) error {
 }
 
 func handle(i int) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
-	defer cancel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the client went away: fetch's select takes ctx.Done
+	answer := make(chan struct{})
 	labels := pprof.Labels("handler", "fetch", "req", strconv.Itoa(i%3))
 	pprof.Do(ctx, labels, func(ctx context.Context) {
-		_ = fetch(ctx)
+		_ = fetch(ctx, answer)
 	})
+	close(answer) // the slow call answers now, and nobody receives
 }
 
 func main() {
@@ -58,7 +61,7 @@ func main() {
 	for i := 0; i < 30; i++ {
 		handle(i)
 	}
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(50 * time.Millisecond) // the test still waits until all 30 block on their send
 	fmt.Println(ln.Addr().(*net.TCPAddr).Port)
 	_ = http.Serve(ln, nil)
 }
