@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Iterable
@@ -119,6 +120,20 @@ def function_name(fn: Node) -> str:
     return label
 
 
+_FUNC_TEXT = re.compile(rb"func\s*(?:\(\s*\w*\s*(\*?)\s*([\w.]+)[^)]*\)\s*)?(\w+)")
+
+
+def _name_in_text(text: bytes) -> str | None:
+    """`func (r *R) Map[T any](...` -> `(*R).Map`, from the text of an ERROR node."""
+    m = _FUNC_TEXT.match(text.lstrip())
+    if m is None:
+        return None
+    star, recv, name = (g.decode("utf-8", "replace") if g else "" for g in m.groups())
+    if not recv:
+        return name
+    return f"({star}{recv}).{name}" if star else f"{recv}.{name}"
+
+
 @dataclass(frozen=True)
 class Degraded:
     """A file with a syntax error: findings are kept only inside intact functions."""
@@ -149,12 +164,14 @@ def degrade(tree: Tree) -> Degraded | None:
         return None
     intact, skipped = [], []
     for child in tree.root_node.named_children:
-        if child.type not in FUNCTIONS:
-            continue
-        if child.has_error:
-            skipped.append(function_name(child))
-        else:
-            intact.append((child.start_byte, child.end_byte))
+        if child.type in FUNCTIONS:
+            if child.has_error:
+                skipped.append(function_name(child))
+            else:
+                intact.append((child.start_byte, child.end_byte))
+        elif child.is_error:
+            # a declaration the grammar could not read at all (a generic method, for one)
+            skipped.append(_name_in_text(child.text or b"") or f"the code at line {child.start_point.row + 1}")
     if problem.what == "the file does not start with a package clause":
         intact = []  # not a Go file (or not one we can place in a package): nothing kept
     return Degraded(problem, tuple(intact), tuple(skipped))
