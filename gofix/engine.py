@@ -9,13 +9,14 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from gofix import gomod
+from gofix import gomod, safe_read
 from gofix import syntax as S
 from gofix import validity
 from gofix.context import FileContext
@@ -135,10 +136,12 @@ def discover(paths: Iterable[str | Path], exclude: tuple[str, ...] = (),
     gitignore: a walk skips what git ignores (files named in paths are always taken)."""
     for raw in paths:
         p = Path(raw)
-        if not p.exists():
-            yield FileResult(path=str(raw), error="no such file or directory")
+        try:
+            is_dir = stat.S_ISDIR(os.stat(p).st_mode)
+        except OSError as e:  # missing, a link loop, a dangling link: one line
+            yield FileResult(path=str(raw), error=safe_read.stat_error(p, e))
             continue
-        if p.is_file():
+        if not is_dir:  # a file, or a FIFO or device (read_target says which, and skips it)
             if not _excluded(p, exclude):
                 yield Target(p, explicit=True)
             continue
@@ -196,6 +199,8 @@ def _inside(p: Path, root: Path) -> bool:
         return True
     except (ValueError, OSError):
         return False
+    except RuntimeError:  # a symbolic link loop: kept, so that reading it says so in one line
+        return True
 
 
 def _excluded(p: Path, patterns: tuple[str, ...]) -> bool:
@@ -458,18 +463,10 @@ def origin(offset: int, history: list[list]) -> int | None:
 
 def read_target(target: Target, options: Options) -> tuple[bytes | None, str | None]:
     """The file's bytes, or an error message. Generated files come back as (None, None)."""
-    p = target.path
-    try:
-        size = p.stat().st_size
-        if size > options.max_file_size:
-            return None, f"file is {size} bytes, over the {options.max_file_size}-byte limit; skipped"
-        src = p.read_bytes()
-    except PermissionError:
-        return None, "permission denied"
-    except IsADirectoryError:
-        return None, "is a directory"
-    except OSError as e:
-        return None, e.strerror or str(e)
+    try:  # regular files only (a FIFO would hang, /dev/zero never ends), bounded by the limit
+        src = safe_read.read_regular(target.path, options.max_file_size)
+    except safe_read.ReadError as e:
+        return None, str(e)
     if not target.explicit and is_generated(src):
         return None, None
     return src, None

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
+from gofix.safe_read import ReadError, open_regular
 from gofix.triage.group import Aggregator
 from gofix.triage.parse import Report, parse
 
 PROGRESS_EVERY = 20_000  # lines between progress bar updates
+MAX_LINE = 1 << 20  # bytes; the longest real dump line (a frame with its arguments) is far shorter
 _GZIP = b"\x1f\x8b"
 
 
@@ -43,10 +45,11 @@ def read_dump(name: str, agg: Aggregator, report: Report, progress: bool = False
         binary: IO[bytes] = sys.stdin.buffer
         total = None
     else:
-        try:
-            binary = open(name, "rb")
-        except OSError as e:
-            raise DumpError(f"{name}: cannot read: {e.strerror or e}") from e
+        try:  # a regular file only: a FIFO would block, /dev/zero never ends; `-` streams stdin
+            binary = open_regular(name)
+        except ReadError as e:
+            hint = " (pipe it into `gofix triage -` instead)" if "FIFO" in str(e) else ""
+            raise DumpError(f"{name}: cannot read: {str(e).removesuffix('; skipped')}{hint}") from e
         try:
             import os
 
@@ -65,9 +68,8 @@ def _read_stream(binary: IO[bytes], agg: Aggregator, report: Report, total: int 
     if head == _GZIP:
         _read_profile(binary, agg, report)
         return
-    text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
     with _progress_bar(report.source, total, progress) as tick:
-        records = parse(text, report)
+        records = parse(bounded_lines(binary), report)
         if tick is None:
             for r in records:
                 agg.add(r)
@@ -79,7 +81,6 @@ def _read_stream(binary: IO[bytes], agg: Aggregator, report: Report, total: int 
                 if n % PROGRESS_EVERY == 0:
                     tick(binary, report, len(agg.groups))
             tick(binary, report, len(agg.groups))
-    text.detach()
 
 
 def _read_profile(binary: IO[bytes], agg: Aggregator, report: Report) -> None:
@@ -93,6 +94,36 @@ def _read_profile(binary: IO[bytes], agg: Aggregator, report: Report) -> None:
             agg.add(r)
     except ProfileError as e:
         raise DumpError(f"{report.source}: {e}") from e
+
+
+def bounded_lines(binary: IO[bytes], chunk: int = 1 << 20, limit: int = MAX_LINE) -> Iterator[str]:
+    """The lines of a binary stream as text (UTF-8, bad bytes replaced; split as
+    TextIOWrapper(newline="") splits them), with every line cut at `limit` bytes: memory
+    stays bounded by the chunk and the limit even on input without newlines (`/dev/zero`
+    piped into `-`). The cut line ends in a newline, so that the parser reports it as
+    unreadable and goes on; the rest of it is dropped."""
+    read = getattr(binary, "read1", binary.read)
+    rest = b""
+    dropping = False  # inside a line that was already cut
+    while True:
+        data = read(chunk)
+        if not data:
+            if rest and not dropping:
+                yield from io.StringIO(rest.decode("utf-8", "replace"), newline="")
+            return
+        if dropping:
+            nl = data.find(b"\n")
+            if nl < 0:
+                continue
+            data, dropping = data[nl + 1:], False
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        if cut:
+            yield from io.StringIO(data[:cut].decode("utf-8", "replace"), newline="")
+        rest = data[cut:]
+        if len(rest) > limit:
+            yield rest[:limit].decode("utf-8", "replace") + "\n"
+            rest, dropping = b"", True
 
 
 @contextmanager

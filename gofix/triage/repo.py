@@ -138,25 +138,33 @@ class RepoMap:
                 if i < 0:
                     break
                 if i == 0 or path[i - 1] == "/":
-                    cand = directory / path[i + len(needle):]
-                    if cand.is_file():
-                        return cand.relative_to(self.root).as_posix()
+                    rel = self._contained(directory / path[i + len(needle):])
+                    if rel is not None:
+                        return rel
                 start = i + 1
         return None
 
     def _under_root(self, path: str) -> str | None:
         assert self.root is not None
-        p = Path(path)
-        if not p.is_absolute():
+        if not path.startswith("/"):
+            return None
+        return self._contained(Path(path))
+
+    def _contained(self, cand: Path) -> str | None:
+        """cand's path relative to the root, if cand is a regular file that stays inside the
+        root once `..` are collapsed and links followed; None otherwise (never read)."""
+        assert self.root is not None
+        lexical = Path(os.path.normpath(cand))
+        try:
+            real = lexical.resolve(strict=True)
+            real_rel = real.relative_to(self.root)
+        except (ValueError, OSError, RuntimeError):
             return None
         try:
-            rel = p.relative_to(self.root)
+            rel = lexical.relative_to(self.root)  # the name the checkout knows it by
         except ValueError:
-            try:
-                rel = p.resolve().relative_to(self.root)
-            except (ValueError, OSError):
-                return None
-        return rel.as_posix() if (self.root / rel).is_file() else None
+            rel = real_rel  # the build path was a link to the checkout
+        return rel.as_posix() if real.is_file() else None
 
     def _by_suffix(self, path: str, pkg: str) -> str | None:
         """The repository file sharing the longest tail of path components (a checkout built
@@ -176,8 +184,8 @@ class RepoMap:
                 best, best_len, tie = c, n, False
             elif n == best_len:
                 tie = True
-        if best is None or tie:
-            return None
+        if best is None or tie or self._contained(self.root / best) != best:
+            return None  # ambiguous, or a link inside the checkout to a file outside it
         if best_len == 1:
             parent = best.rsplit("/", 2)[-2] if "/" in best else ""
             if pkg != "main" and parent != pkg.rsplit("/", 1)[-1]:
