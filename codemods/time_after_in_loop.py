@@ -81,6 +81,7 @@ from gofix.analysis import (
 )
 from gofix.analysis import syntax as S
 from gofix.analysis.flow import always_leaves
+from gofix.analysis.options import Choice
 from gofix.analysis.scope import binding, declared_at, is_declaration, shadowed
 
 ID = "time-after-in-loop"
@@ -447,4 +448,5 @@ RULE = Rule(
     find=find,
     triggers=(b"After(",),
     timer_rule=True,
+    options={"style": Choice(("timer", "context"), default="timer")},
 )

@@ -239,8 +239,11 @@ def _commit_message(rule: Any, fixes: list[tuple[str, Finding]], files: list[str
     return "\n".join(lines) + "\n"
 
 
-def project_for(cfg: BotConfig):
-    """The bot's inputs as a gofix.project.Project (config resolved per file, result cache on)."""
+def project_for(cfg: BotConfig, root: Path | None = None):
+    """The bot's inputs as a gofix.project.Project (config resolved per file, result cache on).
+    With root (the worktree), config files are the repository's own: none above root, and
+    one that resolves outside the repository (a link out of the clone, a --config elsewhere)
+    is refused before it is read, so that none of its content can reach a log or a PR."""
     from gofix.project import Project, Settings
 
     def split(v: str | None) -> tuple[str, ...] | None:
@@ -254,6 +257,7 @@ def project_for(cfg: BotConfig):
         exclude=tuple(cfg.exclude or ()),
         rule_options=Settings.parse_rule_options(cfg.option),
         config=cfg.config,
+        config_roots=(root, Path(cfg.path)) if root is not None else (),
         cache_dir=cfg.cache_dir,
     ))
 
@@ -274,7 +278,7 @@ def make_fixes(wt: Any, root: Path, cfg: BotConfig, author: tuple[str, str],
 
     paths = [root]
     try:
-        project = project_for(cfg)
+        project = project_for(cfg, root)
         results, errors = engine.run(paths, project, fix=False)
     except (SettingsError, ConfigError) as e:
         raise BotError(str(e)) from None

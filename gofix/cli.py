@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from gofix import engine, output
-from gofix.config import ConfigError
+from gofix.config import MAX_FILE_SIZE_LIMIT, ConfigError
 from gofix.engine import Options
 from gofix.model import FileResult, Severity
 from gofix.project import Project, Settings, SettingsError
@@ -87,15 +87,62 @@ PathsArg = Annotated[Optional[list[str]], typer.Argument(
 SelectOpt = Annotated[Optional[str], typer.Option("--select", help="Comma-separated rule ids to run (default: all).")]
 IgnoreOpt = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated rule ids to skip.")]
 UnsafeOpt = Annotated[bool, typer.Option("--unsafe-fixes", help="Also apply fixes marked unsafe (may change behaviour).")]
-GoVersionOpt = Annotated[Optional[str], typer.Option("--go-version", help="Go version to assume (e.g. 1.22), instead of the nearest go.mod's go line.")]
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity mask where there is one)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _jobs(n: int) -> int:
+    """--jobs capped at the CPU count (0 stays 0: one per core)."""
+    return min(n, cpu_count())
+
+
+def _jobs_callback(value: int) -> int:
+    capped = _jobs(value)
+    if capped != value:
+        eprint(f"gofix: note: --jobs {value} capped at {capped}, the number of CPUs")
+    return capped
+
+
+def _go_version_callback(value: str | None) -> str | None:
+    if value is not None:
+        from gofix.gomod import parse_version
+
+        try:
+            parse_version(value)
+        except ValueError as e:
+            raise typer.BadParameter(str(e)) from None
+    return value
+
+
+def _option_callback(values: list[str] | None) -> list[str] | None:
+    """Each RULE.KEY=VALUE checked against the options the rule declares (gofix.analysis.options)."""
+    if values:
+        from codemods import RULES  # imports every rule: only when --option is given
+        from gofix.analysis.options import parse_assignment
+
+        for item in values:
+            try:
+                parse_assignment(RULES, item)
+            except ValueError as e:
+                raise typer.BadParameter(str(e)) from None
+    return values
+
+
+GoVersionOpt = Annotated[Optional[str], typer.Option("--go-version", callback=_go_version_callback, help="Go version to assume (e.g. 1.22), instead of the nearest go.mod's go line.")]
 ExcludeOpt = Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of paths to skip (repeatable).")]
-OptionOpt = Annotated[Optional[list[str]], typer.Option("--option", help="Rule option RULE.KEY=VALUE, e.g. time-after-in-loop.style=context (repeatable).")]
+OptionOpt = Annotated[Optional[list[str]], typer.Option("--option", callback=_option_callback, help="Rule option RULE.KEY=VALUE, e.g. time-after-in-loop.style=context (repeatable; checked against the options the rule declares, see `gofix rules RULE`).")]
 ProgressOpt = Annotated[bool, typer.Option("--no-progress", help="Never show a progress bar.")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Use this config file for every path (default: each file's nearest .gofix.toml or gofix.toml above it).")]
 IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore every config file (.gofix.toml, gofix.toml).")]
 ApplyUnverifiedOpt = Annotated[Optional[bool], typer.Option("--apply-unverified/--no-apply-unverified", help="Also apply fixes that verification could not check (no go.mod, dependencies not available offline, timeouts); default: left out, or the config's apply-unverified.", show_default=False)]
-MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-file-size", help="Skip files larger than this many bytes (default 4 MiB).")]
-JobsOpt = Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: one per core; 1: no parallelism).")]
+MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-file-size", min=1, max=MAX_FILE_SIZE_LIMIT, help="Skip files larger than this many bytes (default 4 MiB; at most 1 GiB).")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=0, callback=_jobs_callback, help="Worker processes (default: one per core; 1: no parallelism; at most the number of CPUs).")]
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Result cache directory (default: $GOFIX_CACHE_DIR or ~/.cache/gofix).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
 SinceOpt = Annotated[Optional[str], typer.Option("--since", metavar="REF", help="Only findings (and fixes) on lines changed since the merge base of REF and HEAD (e.g. origin/main).")]

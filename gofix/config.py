@@ -20,12 +20,17 @@ Command-line options override the file. Each file gets the config nearest above 
 
 from __future__ import annotations
 
+import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gofix.safe_read import ReadError, read_regular
+
 CONFIG_NAMES = (".gofix.toml", "gofix.toml")
+MAX_FILE_SIZE_LIMIT = 1 << 30
+MAX_CONFIG_SIZE = 1 << 20  # a config file is a few lines
 _TOP_KEYS = {"select", "ignore", "exclude", "unsafe-fixes", "max-file-size", "rules", "resources", "go-version",
              "apply-unverified"}
 
@@ -48,13 +53,20 @@ class Config:
     resources: dict[str, str] = field(default_factory=dict)
 
 
-def find_config(start: Path) -> Path | None:
-    start = start.resolve()
+def find_config(start: Path, stop: Path | None = None) -> Path | None:
+    """The nearest config file at or above start; with stop, no higher than that directory."""
+    from gofix.safe_read import resolve_or_absolute
+
+    start = resolve_or_absolute(start)
+    top = resolve_or_absolute(stop) if stop is not None else None
     d = start if start.is_dir() else start.parent
     for p in [d, *d.parents]:
         for name in CONFIG_NAMES:
-            if (p / name).is_file():
+            # bounded (the bot): any entry of the name counts, so that a link out of the tree is refused
+            if (os.path.lexists(p / name) if top is not None else (p / name).is_file()):
                 return p / name
+        if p == top:
+            break
     return None
 
 
@@ -62,10 +74,10 @@ def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_regular(path, MAX_CONFIG_SIZE).decode("utf-8"))
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from e
-    except (OSError, UnicodeDecodeError) as e:
+    except (ReadError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: cannot read: {e}") from e
     from codemods import RULE_IDS
 
@@ -98,12 +110,19 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"{path}: key 'apply-unverified' must be true or false")
         cfg.apply_unverified = data["apply-unverified"]
     if "max-file-size" in data:
-        if not isinstance(data["max-file-size"], int) or data["max-file-size"] <= 0:
-            raise ConfigError(f"{path}: key 'max-file-size' must be a positive integer (bytes)")
-        cfg.max_file_size = data["max-file-size"]
+        v = data["max-file-size"]
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 < v <= MAX_FILE_SIZE_LIMIT:
+            raise ConfigError(f"{path}: key 'max-file-size' must be a positive integer (bytes) of at most {MAX_FILE_SIZE_LIMIT}")
+        cfg.max_file_size = v
     if "go-version" in data:
         if not isinstance(data["go-version"], str):
             raise ConfigError(f"{path}: key 'go-version' must be a string such as \"1.22\"")
+        from gofix.gomod import parse_version
+
+        try:
+            parse_version(data["go-version"])
+        except ValueError as e:
+            raise ConfigError(f"{path}: key 'go-version': {e}") from None
         cfg.go_version = data["go-version"]
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
@@ -113,7 +132,16 @@ def load_config(path: Path | None) -> Config:
             raise ConfigError(f"{path}: key 'rules.{rid}': unknown rule")
         if not isinstance(opts, dict):
             raise ConfigError(f"{path}: key 'rules.{rid}' must be a table")
-        cfg.rule_options[rid] = dict(opts)
+        from codemods import RULES
+        from gofix.analysis.options import parse_option
+
+        checked = {}
+        for key, raw in opts.items():  # against the options the rule declares
+            try:
+                checked[key] = parse_option(RULES, rid, key, raw)
+            except ValueError as e:
+                raise ConfigError(f"{path}: key 'rules.{rid}.{key}': {e}") from None
+        cfg.rule_options[rid] = checked
     res = data.get("resources", {})
     if not isinstance(res, dict):
         raise ConfigError(f"{path}: key 'resources' must be a table of \"import/path.Func\" = \"Close\"")

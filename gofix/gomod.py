@@ -42,11 +42,17 @@ class ModuleInfo:
         return v >= NEW_TIMERS and not self.async_timers
 
 
+MAX_MINOR = 999
+
+
 def parse_version(text: str) -> GoVersion:
     m = re.fullmatch(r"(?:go)?(\d+)\.(\d+)(?:\.\d+)?(?:rc\d+|beta\d+)?", text.strip())
     if not m:
         raise ValueError(f"not a Go version: {text!r} (expected e.g. 1.22 or 1.23.4)")
-    return int(m.group(1)), int(m.group(2))
+    major, minor = int(m.group(1)), int(m.group(2))
+    if major != 1 or minor > MAX_MINOR:  # Go 1 is the only major version; no 1.1000 for centuries
+        raise ValueError(f"not a Go version: {text!r} (expected 1.N with N at most {MAX_MINOR}, e.g. 1.22)")
+    return major, minor
 
 
 def _read_mod(path: Path) -> tuple[str | None, GoVersion | None, bool]:

@@ -39,6 +39,9 @@ class Settings:
     max_file_size: int | None = None
     apply_unverified: bool | None = None  # apply fixes verification could not check
     config: Path | None = None  # this config file for every path
+    # When set (the bot), config files are looked for only up to the first of these (the
+    # repository), and one that resolves outside all of them is refused unread.
+    config_roots: tuple[Path, ...] = ()
     isolated: bool = False  # no config file at all
     jobs: int = 0  # worker processes; 0: one per core
     cache_dir: str | None = None  # None: no cache
@@ -46,13 +49,17 @@ class Settings:
     @staticmethod
     def parse_rule_options(items: list[str] | tuple[str, ...] | None) -> tuple[tuple[str, str, Any], ...]:
         """`RULE.KEY=VALUE` strings (the --option flag) as rule_options."""
+        if not items:
+            return ()
+        from codemods import RULES  # imports every rule: only when options are given
+        from gofix.analysis.options import parse_assignment
+
         out = []
-        for item in items or ():
-            key, sep, value = item.partition("=")
-            rid, dot, name = key.partition(".")
-            if not sep or not dot or not name:
-                raise SettingsError(f"--option {item!r}: expected RULE.KEY=VALUE")
-            out.append((rid, name, value))
+        for item in items:
+            try:  # against the options the rule declares: unknown keys and values are errors
+                out.append(parse_assignment(RULES, item))
+            except ValueError as e:
+                raise SettingsError(f"--option: {e}") from None
         return tuple(out)
 
 
@@ -108,12 +115,25 @@ class Project:
         if s.isolated:
             return None
         if s.config is not None:
-            return Path(s.config).resolve()
+            return self._contained(Path(s.config)) if s.config_roots else Path(s.config).resolve()
         p = Path(os.path.abspath(path))
         directory = str(p if p.is_dir() else p.parent)
         if directory not in self._by_dir:
-            self._by_dir[directory] = find_config(Path(directory))
+            found = find_config(Path(directory), stop=s.config_roots[0] if s.config_roots else None)
+            self._by_dir[directory] = self._contained(found) if found is not None and s.config_roots else found
         return self._by_dir[directory]
+
+    def _contained(self, cfg: Path) -> Path:
+        """cfg resolved, if it stays inside config_roots; ConfigError (naming only the file,
+        never its content, which is not read) otherwise."""
+        roots = [r.resolve() for r in self.settings.config_roots]
+        try:
+            real = cfg.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise ConfigError(f"config file {cfg.name}: cannot be resolved (missing, or a link loop); refused") from None
+        if not any(real == r or r in real.parents for r in roots):
+            raise ConfigError(f"config file {cfg.name} resolves outside the repository; refused (not read)")
+        return real
 
     def resolved(self, path: str | Path) -> Resolved:
         cfg_path = self.config_path(path)

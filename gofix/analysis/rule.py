@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gofix.analysis.context import FileContext
@@ -34,6 +34,9 @@ class Rule:
     # (one of them must occur) or a compiled bytes regex (it must match somewhere). Like
     # triggers, they must be necessary conditions of a finding.
     requires: tuple[tuple[bytes, ...] | re.Pattern[bytes], ...] = ()
+    # The options the rule reads (ctx.option), name -> spec (gofix.analysis.options:
+    # Choice, Flag, Integer): `--option` and `[rules.<id>]` are checked against them.
+    options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def triggers_for(self, options: Any) -> tuple[bytes, ...]:
         """The static triggers plus those the options add."""

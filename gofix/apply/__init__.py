@@ -117,8 +117,13 @@ def apply(results: list[FileResult], options, policy: Policy = Policy()) -> Outc
             elif f.verified is None and (f.rule, f.start_byte) not in applied:
                 out.unverified += 1
                 out.messages.append(f"{where}: fix not applied: {f.fix.title} [{f.rule}]: {f.verify_reason}")
+    import os
+
     from gofix import validity
-    from gofix.writer import WriteError, write_atomic
+    from gofix.writer import WriteError, remove_stale_temps, write_atomic
+
+    if policy.write:  # temporary files of an earlier gofix killed mid-write, next to the files found
+        remove_stale_temps({os.path.dirname(os.path.abspath(locate(r))) for r in out.results})
 
     # never write what go/parser rejects (gofix.validity: gofmt once per changed file)
     out.results = validity.refuse_invalid(out.results, lambda m: out.messages.append(m))
