@@ -22,8 +22,11 @@ each file's nearest config file, as `gofix check` resolves it).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
+import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types as T
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidRequest, JsonRpcParseError
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import to_fs_path
@@ -331,6 +335,16 @@ class GofixProtocol(LanguageServerProtocol):
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None
 
+    def handle_message(self, message):
+        """After shutdown the LSP specification wants every request but exit answered with
+        InvalidRequest; pygls drops them unanswered, and a client waiting on one hangs."""
+        if self._shutdown and getattr(message, "method", "") != T.EXIT and \
+                getattr(message, "id", None) is not None and hasattr(message, "method"):
+            self._send_response(message.id, None, JsonRpcInvalidRequest(
+                message="Invalid Request: the server is shut down").to_response_error())
+            return
+        super().handle_message(message)
+
     @lsp_method(T.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: T.DidOpenTextDocumentParams):
         yield from self._user(T.TEXT_DOCUMENT_DID_OPEN, params)
@@ -363,6 +377,72 @@ class GofixServer(LanguageServer):
         self.versioned_edits = True  # the client takes documentChanges
         self._logged: set[str] = set()
         self._shown: set[str] = set()
+        self.exit_code: int | None = None  # set by exit: 0 after shutdown, else 1
+
+    def start_io(self, stdin=None, stdout=None) -> None:
+        """Serve stdin/stdout with gofix.lsp_frames' reader (which resynchronises after a
+        bad frame) instead of pygls' (which loses the messages after one)."""
+        from pygls.io_ import StdoutWriter
+
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        stdin = stdin or sys.stdin.buffer
+        read = getattr(stdin, "read1", stdin.read)
+
+        async def chunks():
+            return await asyncio.get_running_loop().run_in_executor(self.thread_pool, read, 65536)
+
+        try:
+            asyncio.run(self._serve_frames(chunks))
+        except BrokenPipeError:
+            log.error("the client closed the connection")
+        except SystemExit as e:  # pygls' exit handler: the status the specification wants
+            self.exit_code = e.code if isinstance(e.code, int) else 1
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.shutdown()
+
+    def _answer_unstructured(self, body: bytes, error: JsonRpcException) -> None:
+        """A request whose params do not fit its method gets the error (pygls raises before
+        it knows the id, and the client would wait forever); after shutdown, InvalidRequest."""
+        try:
+            raw = json.loads(body)
+        except ValueError:
+            return
+        if not isinstance(raw, dict) or "method" not in raw or raw.get("id") is None:
+            return  # a notification or a response: nobody waits for an answer
+        if self.protocol._shutdown and raw.get("method") != T.EXIT:
+            error = JsonRpcInvalidRequest(message="Invalid Request: the server is shut down")
+        self.protocol._send_response(raw["id"], None, error.to_response_error())
+
+    async def _serve_frames(self, chunk) -> None:
+        from gofix.lsp_frames import Bad, Frames
+
+        frames = Frames()
+        while not self._stop_event.is_set():
+            data = await chunk()
+            if not data:
+                break  # end of input
+            for item in frames.feed(data):
+                if isinstance(item, Bad):
+                    log.warning("bad frame skipped: %s", item.reason)
+                    # JSON-RPC: a message that cannot be parsed is answered with id null
+                    self.protocol._send_response(None, None, JsonRpcParseError(
+                        message=f"Parse error: {item.reason}").to_response_error())
+                    continue
+                try:
+                    message = json.loads(item, object_hook=self.protocol.structure_message)
+                except JsonRpcException as e:  # valid JSON, not a valid message: answer it
+                    self._answer_unstructured(item, e)
+                    continue
+                try:
+                    self.protocol.handle_message(message)
+                except (SystemExit, KeyboardInterrupt):
+                    raise
+                except Exception as e:
+                    log.exception("cannot handle a message")
+                    self.report_server_error(e, JsonRpcException)
 
     # -- plumbing --
 
@@ -688,6 +768,7 @@ def create_server() -> GofixServer:
     @server.feature(T.EXIT)
     def exit_(ls: GofixServer, params: Any) -> None:
         ls.stop_work()
+        ls.exit_code = 0 if ls.protocol._shutdown else 1
         if ls.tcp:  # pygls' sys.exit inside the socket callback would print a traceback
             logging.shutdown()
             os._exit(0 if ls.protocol._shutdown else 1)
@@ -708,3 +789,7 @@ def serve(tcp: tuple[str, int] | None = None, log_file: str | None = None) -> No
         server.start_tcp(*tcp)
     else:
         server.start_io()
+    # exit after shutdown: 0; exit without shutdown, or the input ending without either: 1
+    code = server.exit_code if server.exit_code is not None else (0 if server.protocol._shutdown else 1)
+    logging.shutdown()
+    sys.exit(code)
