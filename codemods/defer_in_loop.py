@@ -100,6 +100,8 @@ def find(ctx: FileContext) -> list[Finding]:
 
 def _check(ctx: FileContext, stmt: Node) -> Finding | None:
     fn = S.enclosing_function(stmt)
+    if fn is None:
+        return None  # a statement outside any function (tree-sitter accepts it, Go does not)
     loop = S.innermost_loop(stmt, stop=fn)
     if loop is None:
         return None  # not in a loop of this function

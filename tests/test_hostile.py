@@ -436,14 +436,26 @@ def test_triage_paths_outside_the_repository_are_unmapped_and_never_read(tmp_pat
 # --- a rule handed a statement outside any function --------------------------------------------
 
 
-def test_top_level_statements_crash_no_rule():
-    src = b"package p\n\nfor _, f := range files {\n\tdefer f.Close()\n}\n"
+@pytest.mark.parametrize("src", [
+    b"package p\n\nfor _, f := range files {\n\tdefer f.Close()\n}\n",
+    b"package p\n\nfunc g() {}\n\nfor _, f := range files {\n\tdefer f.Close()\n}\n",
+    b"package p\n\nctx, _ := context.WithCancel(ctx)\ngo func() { ch <- 1 }()\nfor { select { case <-time.After(d): } }\n",
+])
+def test_statements_outside_functions_crash_no_rule(src):
+    """tree-sitter-go accepts statements at the top level; every rule must survive them
+    (the engine hides a rule's crash on a tree with a syntax error, so call each directly)."""
     from codemods import RULES
+    from gofix.analysis import FileContext, Package
+    from gofix.analysis import syntax as S
     from gofix.gomod import ModuleInfo
 
-    res, errors = engine.analyze("x.go", src, ModuleInfo(None, None, (1, 22), False), engine.Options())
-    assert not errors, errors
-    assert all(r.find is not None for r in RULES)
+    tree = S.parse(src)
+    module = ModuleInfo(None, None, (1, 22), False)
+    ctx = FileContext("x.go", src, tree, module, {}, package=Package.in_memory("x.go", src, {}, tree), nolint={})
+    for rule in RULES:
+        rule.find(ctx)  # raises: the test fails naming the rule
+    res, errors = engine.analyze("x.go", src, module, engine.Options())
+    assert not errors and res.error is not None and "syntax" in res.error
 
 
 # --- options validated when parsed ---------------------------------------------------------------
@@ -518,28 +530,36 @@ def test_every_rule_option_is_declared_by_its_rule():
 # --- the bot and config files outside the repository ---------------------------------------------
 
 
-def test_bot_refuses_a_config_link_out_of_the_clone(tmp_path):
+def _bot_project(root: Path):
     from gofix import bot
 
+    return bot.project_for(bot.BotConfig(path=root), root)
+
+
+def test_bot_refuses_a_config_link_out_of_the_clone(tmp_path):
+    from gofix.config import ConfigError
+
     root = tmp_path / "clone"
-    root.mkdir()
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "x.go").write_bytes(BOTH)
     secret = tmp_path / "secret.toml"
     secret.write_text('password_is_hunter2 = "x"\n')
-    (root / ".gofix.toml").symlink_to(secret)
-    with pytest.raises(bot.BotError) as e:
-        bot.repo_config(root)
-    assert "outside the repository" in str(e.value) and "hunter2" not in str(e.value)
+    for place in (root / ".gofix.toml", root / "sub" / "gofix.toml"):
+        place.symlink_to(secret)
+        with pytest.raises(ConfigError) as e:
+            _bot_project(root).config_path(root / "sub" / "x.go")
+        assert "outside the repository" in str(e.value) and "hunter2" not in str(e.value)
+        place.unlink()
 
 
 def test_bot_ignores_config_files_above_the_clone(tmp_path):
-    from gofix import bot
-
     (tmp_path / ".gofix.toml").write_text('select = ["lost-cancel"]\n')
     root = tmp_path / "clone"
     root.mkdir()
-    assert bot.repo_config(root) is None
+    (root / "x.go").write_bytes(BOTH)
+    assert _bot_project(root).config_path(root / "x.go") is None
     (root / "gofix.toml").write_text('select = ["unclosed-body"]\n')
-    assert bot.repo_config(root) == root / "gofix.toml"
+    assert _bot_project(root).config_path(root / "x.go") == (root / "gofix.toml").resolve()
 
 
 # --- the language server: shutdown/exit, bad frames ------------------------------------------------
