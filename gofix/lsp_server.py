@@ -416,6 +416,25 @@ class GofixServer(LanguageServer):
             error = JsonRpcInvalidRequest(message="Invalid Request: the server is shut down")
         self.protocol._send_response(raw["id"], None, error.to_response_error())
 
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serve one TCP client at a time with the same frame reader as stdio."""
+        self._stop_event = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.protocol.set_writer(writer)  # type: ignore[arg-type]
+            await self._serve_frames(lambda: reader.read(65536))
+            self.shutdown()
+
+        async def main() -> None:
+            self._server = await asyncio.start_server(connection, host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        try:
+            asyncio.run(main())
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            pass
+
     async def _serve_frames(self, chunk) -> None:
         from gofix.lsp_frames import Bad, Frames
 

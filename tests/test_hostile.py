@@ -661,3 +661,40 @@ def test_frames_split_anywhere_with_extra_headers_and_bodies_that_quote_headers(
         out = [x for i in range(0, len(wire), step) for x in f.feed(wire[i:i + step])]
         assert not [x for x in out if isinstance(x, Bad)], step
         assert [json.loads(x)["id"] for x in out] == [0, 1, 2, 3], step
+
+
+def test_lsp_over_tcp_recovers_after_a_bad_frame_too():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "gofix", "lsp", "--tcp", f"127.0.0.1:{port}"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=5)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
+                time.sleep(0.1)
+        body = json.dumps({"jsonrpc": "2.0", "id": 99, "method": "x"}).encode()
+        conn.sendall(frame(INIT) + b"Content-Length: 4\r\n\r\n" + body
+                     + frame(request(10, "workspace/executeCommand", {"command": "nope"}))
+                     + frame(request(20, "shutdown", None)))
+        data, got = b"", {}
+        conn.settimeout(TIMEOUT)
+        while 20 not in got:
+            chunk = conn.recv(65536)
+            assert chunk, got
+            data += chunk
+            got = responses([json.loads(b) for b in re.findall(rb"\r\n\r\n(\{.*?\})(?=Content-Length|$)", data)])
+        assert 10 in got
+        conn.sendall(frame(notify("exit")))
+        assert server.wait(timeout=TIMEOUT) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.wait()
