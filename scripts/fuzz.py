@@ -13,10 +13,14 @@ invalid UTF-8). Each input goes through the engine as `gofix fix --unsafe-fixes`
 
 - crash: the engine raised, or a rule reported an internal error;
 - hang: one input took more than --hang seconds (10);
-- unparsable output: gofix rewrote the file and `gofmt -e` rejects the result; split into
-  outputs of inputs gofmt accepted (gofix broke valid Go) and of inputs gofmt already
-  rejected (gofix rewrote a file Go cannot parse);
-- non-idempotent: fixing the fixed output changes it again.
+- unparsable output: the engine rewrote the file and `gofmt -e` rejects the result; split
+  into outputs of inputs gofmt accepted (gofix broke valid Go) and of inputs gofmt already
+  rejected (gofix rewrote a file Go cannot parse), and counted again when gofix's own
+  write guard without gofmt (gofix.validity's tree check) would let it through (with gofmt
+  on PATH the guard also runs `gofmt -e` before every write, so nothing of these is written);
+- non-idempotent: fixing the fixed output changes it again;
+- rule crash on a broken tree (counted apart, not a failure of the run): a rule raises when
+  called directly on an input with a syntax error, which the engine keeps to itself.
 
 Bounded by --count inputs and --time seconds, whichever comes first. Prints a summary
 (also written as JSON to --out, with every failing input saved there for reproduction).
@@ -157,6 +161,44 @@ def _init() -> None:
     signal.signal(signal.SIGALRM, alarm)
 
 
+def _tree_ok(src: bytes) -> bool:
+    """Whether gofix's own write guard, without gofmt (gofix.validity's tree check), lets
+    src be written; True where that guard does not exist (before it landed)."""
+    try:
+        from gofix import validity
+        from gofix.analysis.syntax import parse
+    except ImportError:
+        return True
+    return validity.syntax_problem(parse(src)) is None
+
+
+def _hidden_crash(src: bytes) -> str | None:
+    """A rule that raises on src when called directly. The engine keeps a rule's crash on a
+    tree with a syntax error to itself (the file's error says why), so the fix path alone
+    would never show these; they are counted apart, as bugs for the rule's owner."""
+    try:
+        from codemods import RULES
+        from gofix.analysis import FileContext, Package
+        from gofix.analysis import syntax as S
+        from gofix import validity
+    except ImportError:
+        return None
+    tree = S.parse(src)
+    if validity.syntax_problem(tree) is None:
+        return None  # a valid tree: the engine reports a crash there itself
+    try:
+        ctx = FileContext("x.go", src, tree, _MODULE, {}, package=Package.in_memory("x.go", src, {}, tree),
+                          nolint={})
+    except Exception:  # noqa: BLE001: not a valid context: nothing to ask the rules
+        return None
+    for rule in RULES:
+        try:
+            rule.find(ctx)
+        except Exception as e:  # noqa: BLE001
+            return f"{rule.id}: {type(e).__name__}: {e}"
+    return None
+
+
 def check_one(item: tuple[int, bytes]) -> dict:
     """Fix one input and fix the result again; what went wrong (nothing: {})."""
     from gofix import engine
@@ -171,8 +213,13 @@ def check_one(item: tuple[int, bytes]) -> dict:
         crashed = [e for e in errors if "internal error" in e]
         if crashed:
             out["crash"] = crashed[0]
+        elif res.error and "syntax error" in res.error:
+            hidden = _hidden_crash(src)
+            if hidden:
+                out["hidden_crash"] = hidden
         if res.fixed is not None and res.fixed != src:
             out["fixed"] = res.fixed
+            out["tree_ok"] = _tree_ok(res.fixed)
             again, errs2 = engine.compute(path, res.fixed, _MODULE, _OPTIONS, True)
             if again.fixed is not None and again.fixed != res.fixed:
                 out["non_idempotent"] = True
@@ -223,7 +270,8 @@ def main() -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="gofix-fuzz-gofmt-"))
     counts = {"inputs": 0, "rewritten": 0, "crash": 0, "hang": 0, "non_idempotent": 0,
-              "unparsable_output_of_valid_input": 0, "unparsable_output_of_invalid_input": 0}
+              "unparsable_output_of_valid_input": 0, "unparsable_output_of_invalid_input": 0,
+              "unparsable_output_past_the_tree_guard": 0, "rule_crash_on_broken_tree": 0}
     examples: dict[str, list[str]] = {}
     deadline = time.monotonic() + args.time
     slowest = 0.0
@@ -245,22 +293,24 @@ def main() -> int:
             inputs[n] = src
             yield n, src
 
-    batch: dict[str, tuple[int, bytes, bytes]] = {}
+    batch: dict[str, tuple[int, bytes, bytes, bool]] = {}
 
     def flush() -> None:
         if not batch or gofmt is None:
             batch.clear()
             return
         blobs = {}
-        for name, (n, src, fixed) in batch.items():
+        for name, (n, src, fixed, _) in batch.items():
             blobs[f"in{n}.go"] = src
             blobs[f"out{n}.go"] = fixed
         bad = gofmt_rejects(gofmt, blobs, tmp)
-        for name, (n, src, fixed) in batch.items():
+        for name, (n, src, fixed, tree_ok) in batch.items():
             if f"out{n}.go" in bad:
                 kind = ("unparsable_output_of_invalid_input" if f"in{n}.go" in bad
                         else "unparsable_output_of_valid_input")
                 save(kind, n, src)
+                if tree_ok:
+                    save("unparsable_output_past_the_tree_guard", n, src)
         batch.clear()
 
     started = time.monotonic()
@@ -275,11 +325,13 @@ def main() -> int:
                 save("crash", n, src, res["crash"])
             if res.get("hang"):
                 save("hang", n, src)
+            if "hidden_crash" in res:
+                save("rule_crash_on_broken_tree", n, src, res["hidden_crash"])
             if res.get("non_idempotent"):
                 save("non_idempotent", n, src)
             if "fixed" in res:
                 counts["rewritten"] += 1
-                batch[str(n)] = (n, src, res["fixed"])
+                batch[str(n)] = (n, src, res["fixed"], res.get("tree_ok", True))
                 if len(batch) >= 200:
                     flush()
             if counts["inputs"] % 1000 == 0:
