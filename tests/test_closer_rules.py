@@ -741,3 +741,52 @@ def test_every_fixless_finding_says_why(rid):
                 seen += 1
                 assert "no automatic fix: " in f.message, f"{inp.name}:{f.start.line}: {f.message}"
     assert seen, f"{rid}: no fix-less finding in its goldens"
+
+
+USE_GO = b"""package p
+
+func (s *Server) Status(u string) (int, error) {
+	resp, err := s.web.Get(u)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}
+"""
+HTTP_SERVER = b"""package p
+
+import "net/http"
+
+type Server struct{ web *http.Client }
+"""
+KV_SERVER = b"""package p
+
+type Server struct{ web *kv }
+
+type kv struct{}
+
+type result struct{ StatusCode int }
+
+func (*kv) Get(string) (*result, error) { return &result{}, nil }
+"""
+
+
+def test_a_change_in_another_file_of_the_package_reaches_the_cached_result(tmp_path):
+    """The receiver's type is declared in server.go: the result for use.go depends on it, so
+    the package fingerprint must be part of use.go's cache key."""
+    (tmp_path / "use.go").write_bytes(USE_GO)
+    (tmp_path / "server.go").write_bytes(HTTP_SERVER)
+    cache = tmp_path.parent / f"{tmp_path.name}-cache"
+
+    def findings() -> list[str]:
+        r = CliRunner().invoke(app, ["check", "--format", "json", "--select", "unclosed-body",
+                                     "--cache-dir", str(cache), str(tmp_path)])
+        found, _ = json.JSONDecoder().raw_decode(r.output.lstrip())  # a summary line may follow
+        return [f["path"] for f in found]
+
+    first = findings()
+    assert first and "use.go" in str(first), first
+    (tmp_path / "server.go").write_bytes(KV_SERVER)
+    assert findings() == [], "a stale cached finding survived the change of server.go"
+    (tmp_path / "server.go").write_bytes(HTTP_SERVER)
+    assert "use.go" in str(findings())
