@@ -104,38 +104,17 @@ def selector_calls(ctx: FileContext, names: tuple[str, ...] | frozenset[str]) ->
 
 def creation(ctx: FileContext, call: Node, has_error: bool | None, blank: bool = False) -> Creation | None:
     """The assignment that stores call's results, when it is `x[, err] := call` (or `=`, `var`)."""
-    rhs = call.parent
-    if rhs is None or rhs.type != "expression_list" or rhs.named_child_count != 1:
-        return None
-    holder = rhs.parent
-    if holder is None:
-        return None
-    if holder.type == "var_spec":
-        decl = holder.parent
-        if decl is None or decl.type != "var_declaration" or decl.named_child_count != 1:
-            return None  # a grouped var ( ... ) block: leave it to a human
-        stmt, left, defines = decl, list(holder.children_by_field_name("name")), True
-    elif holder.type in ("short_var_declaration", "assignment_statement"):
-        if holder.child_by_field_name("right") is None or holder.child_by_field_name("right").id != rhs.id:
-            return None
-        if holder.type == "assignment_statement" and not any(c.type == "=" for c in holder.children):
-            return None
-        lhs = holder.child_by_field_name("left")
-        stmt, left, defines = holder, list(lhs.named_children) if lhs is not None else [], holder.type == "short_var_declaration"
-    else:
+    a = shapes.assignment_of(ctx, call)
+    if a is None or a.op not in (":=", "=", "var") or len(a.rhs) != 1 or a.function is None:
         return None
     want = {True: (2,), False: (1,), None: (1, 2)}[has_error]
-    if len(left) not in want or any(n.type != "identifier" for n in left):
+    if len(a.lhs) not in want or any(n.type != "identifier" for n in a.lhs):
         return None
-    var = ctx.text(left[0])
+    var = ctx.text(a.lhs[0])
     if var == "_" and not blank:
         return None
-    fn = S.enclosing_function(call)
-    if fn is None:
-        return None
-    err = ctx.text(left[1]) if len(left) == 2 else None
-    return Creation(stmt, var, err, defines, fn)
-
+    err = ctx.text(a.lhs[1]) if len(a.lhs) == 2 else None
+    return Creation(a.stmt, var, err, a.defines, a.function)
 
 def receiver(call: Node) -> Node | None:
     """x in x.Method(...)."""

@@ -20,6 +20,18 @@ func (c *kvClient) Get(ctx context.Context, key string) (*GetResponse, error) {
 }
 
 type Server struct {
-	kv  *kvClient
-	web *http.Client
+	kv   *kvClient
+	web  *http.Client
+	last *http.Response
 }
+
+// closeBody (in this other file) closes the body on every path: a call to it is a close.
+func closeBody(resp *http.Response) {
+	if resp == nil {
+		return
+	}
+	_ = resp.Body.Close()
+}
+
+// remember keeps the response: whoever reads s.last owns its body.
+func (s *Server) remember(resp *http.Response) { s.last = resp }
