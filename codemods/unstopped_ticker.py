@@ -70,7 +70,8 @@ from gofix.analysis import (
 )
 from gofix.analysis import syntax as S
 from gofix.analysis.flow import loop_exits, never_returns, paths_missing
-from gofix.analysis.scope import is_declaration
+from gofix.analysis.scope import binding, is_declaration
+from gofix.analysis.shapes import assignment_of
 
 ID = "unstopped-ticker"
 
@@ -167,28 +168,12 @@ def _note(ctx: FileContext) -> str:
 # --- t := time.NewTicker(d) / time.NewTimer(d) -------------------------------------------------------
 
 
-def _assignment(call: Node) -> tuple[Node | None, Node | None, bool]:
+def _assignment(ctx: FileContext, call: Node) -> tuple[Node | None, Node | None, bool]:
     """(statement, assigned identifier, defines) for `t := call`, `var t = call`, `t = call`."""
-    rhs = call.parent
-    if rhs is None or rhs.type != "expression_list" or rhs.named_child_count != 1:
+    a = assignment_of(ctx, call)
+    if a is None or len(a.rhs) != 1 or len(a.lhs) != 1 or a.op not in (":=", "=", "var"):
         return None, None, False
-    parent = rhs.parent
-    if parent is None:
-        return None, None, False
-    if parent.type == "var_spec":
-        names = parent.children_by_field_name("name")
-        decl = parent.parent
-        if len(names) != 1 or decl is None or decl.type != "var_declaration" or decl.named_child_count != 1:
-            return None, None, False
-        return decl, names[0], True
-    if parent.type not in ("short_var_declaration", "assignment_statement"):
-        return None, None, False
-    if parent.type == "assignment_statement" and not any(c.type == "=" for c in parent.children):
-        return None, None, False
-    left = parent.child_by_field_name("left")
-    if left is None or left.named_child_count != 1 or parent.child_by_field_name("right").id != rhs.id:
-        return None, None, False
-    return parent, left.named_children[0], parent.type == "short_var_declaration"
+    return a.stmt, a.lhs[0], a.defines
 
 
 def _variable(ctx: FileContext, fn: Node, call: Node, kind: str) -> Finding | None:
@@ -197,7 +182,7 @@ def _variable(ctx: FileContext, fn: Node, call: Node, kind: str) -> Finding | No
     if parent is not None and parent.type == "expression_statement" and kind == "NewTicker":
         return ctx.finding(ID, call, "the ticker created by time.NewTicker is discarded, so it can never be "
                            "stopped and ticks forever; remove the call or keep the ticker and stop it" + _note(ctx))
-    stmt, var, defines = _assignment(call)
+    stmt, var, defines = _assignment(ctx, call)
     if stmt is None or var is None or var.type != "identifier":
         return None  # stored in a field, passed, returned...: someone else owns it
     name = ctx.text(var)
@@ -206,7 +191,7 @@ def _variable(ctx: FileContext, fn: Node, call: Node, kind: str) -> Finding | No
             return None
         return ctx.finding(ID, call, "the ticker created by time.NewTicker is discarded, so it can never be "
                            "stopped and ticks forever; remove the call or keep the ticker and stop it" + _note(ctx))
-    if not defines and not _declared_locally(ctx, fn, name, stmt):
+    if not defines and not _declared_locally(ctx, fn, var):
         return None  # a package variable, a named result or a parameter: not ours
     region = _scope_end(stmt, defines, fn)
     uses = [u for u in ctx.uses(fn, name, stmt.end_byte) if u.start_byte < region]
@@ -261,13 +246,11 @@ def _declares_value(ident: Node) -> bool:
         and p.parent.type == "short_var_declaration"
 
 
-def _declared_locally(ctx: FileContext, fn: Node, name: str, stmt: Node) -> bool:
-    """Whether `name` is declared by a statement of fn's body before stmt (not a parameter or result)."""
-    body = fn.child_by_field_name("body")
-    return body is not None and any(
-        is_declaration(u) and u.start_byte < stmt.start_byte and S.is_within(u, body)
-        and S.enclosing_function(u).id == fn.id
-        for u in ctx.uses(fn, name))
+def _declared_locally(ctx: FileContext, fn: Node, var: Node) -> bool:
+    """Whether the variable var refers to is a local of fn (not a parameter or result, not a
+    package variable, not a variable of an outer function)."""
+    b = binding(ctx, var)
+    return b is not None and b.kind not in ("param", "result", "receiver") and b.function.id == fn.id
 
 
 def _scope_end(stmt: Node, defines: bool, fn: Node) -> int:

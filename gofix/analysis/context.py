@@ -288,6 +288,9 @@ class FileContext:
             return False
         if name in self.package_level_names:
             return False
+        outer = S.outermost_function(ident)
+        if outer is None or not any(is_declaration(u) for u in self.facts(outer).uses.get(name, ())):
+            return True  # the function declares no such name: no need to work out scopes
         from gofix.analysis.scope import declared_at
 
         return declared_at(self, name, ident) is None

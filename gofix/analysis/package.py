@@ -93,6 +93,8 @@ class PackageFile:
 
     @cached_property
     def digest(self) -> str:
+        if self.package._digest_hook is not None and self is not self.package.current:
+            return self.package._digest_hook(self)
         return hashlib.sha256(self.src).hexdigest()
 
     @property
@@ -135,13 +137,15 @@ class Package:
     def __init__(self, name: str | None, directory: str, current_path: str, current_src: bytes,
                  current_tree: Tree | None, siblings: Callable[[], list[tuple[str, bytes | None]]],
                  load: Callable[[str], bytes | None] | None = None,
-                 parse: Callable[[PackageFile], Tree] | None = None) -> None:
+                 parse: Callable[[PackageFile], Tree] | None = None,
+                 digest: Callable[[PackageFile], str] | None = None) -> None:
         self.name = name
         self.directory = directory
         self.used = False  # a rule looked at the other files (their bytes decide the result)
         self._siblings = siblings
         self._load = load
         self._parse_hook = parse
+        self._digest_hook = digest
         self.current = PackageFile(self, current_path, current_src, current_tree)
         self._files: list[PackageFile] | None = None
         self._decls: dict[str, list[Decl]] | None = None
@@ -159,7 +163,7 @@ class Package:
         def siblings() -> list[tuple[str, bytes | None]]:
             return [(p, None) for p in reader.listing(directory) if os.path.basename(p) != me]
 
-        return cls(package_clause(src), directory, path, src, tree, siblings, reader.read, reader.parse)
+        return cls(package_clause(src), directory, path, src, tree, siblings, reader.read, reader.parse, reader.digest)
 
     @classmethod
     def in_memory(cls, path: str, src: bytes, others: Mapping[str, bytes], tree: Tree | None = None) -> Package:
@@ -257,6 +261,7 @@ class DiskFiles:
     def __init__(self, capacity: int = 512) -> None:
         self.capacity = capacity
         self._files: OrderedDict[tuple, tuple[bytes, Tree | None]] = OrderedDict()
+        self._digests: dict[tuple, str] = {}
         self._listings: dict[str, tuple[float, list[str]]] = {}
 
     def listing(self, directory: str) -> list[str]:
@@ -312,6 +317,19 @@ class DiskFiles:
         if key is not None and hit is not None and hit[0] == f.src:
             self._remember(key, f.src, tree)
         return tree
+
+    def digest(self, f: PackageFile) -> str:
+        """sha256 of f's bytes, remembered by stat (hashing a package per file costs)."""
+        key = self._key(f.path)
+        hit = self._files.get(key) if key is not None else None
+        if hit is not None and hit[0] == f.src and key in self._digests:
+            return self._digests[key]
+        value = hashlib.sha256(f.src).hexdigest()
+        if hit is not None and hit[0] == f.src:
+            self._digests[key] = value
+            if len(self._digests) > 4 * self.capacity:
+                self._digests.clear()
+        return value
 
     def _remember(self, key: tuple, data: bytes, tree: Tree | None) -> None:
         self._files[key] = (data, tree)

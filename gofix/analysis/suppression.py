@@ -112,11 +112,25 @@ class Suppressions:
         return False
 
 
+def _may_apply(src: bytes, pos: int) -> bool:
+    """A cheap necessary condition: the line holding byte pos, or the line above, mentions
+    `lint` or `gofix` after a `//`. (A directive kind that reaches further, such as a
+    file-level one, must widen this test.)"""
+    start = src.rfind(b"\n", 0, pos) + 1
+    above = src.rfind(b"\n", 0, max(start - 1, 0)) + 1 if start > 0 else start
+    end = src.find(b"\n", pos)
+    text = src[above : len(src) if end < 0 else end]
+    return b"//" in text and (b"lint" in text or b"gofix" in text)
+
+
 def suppressed(ctx, rule_id: str, at, aliases: Mapping[str, tuple[str, ...]] | None = None) -> bool:
     """Whether a finding of rule_id at `at` (a Node, or a Finding) is suppressed in ctx's file.
 
     The rule's linter aliases come from `aliases` or the context's table (the engine fills
     it with the active rules' `Rule.nolint`)."""
+    start = at.start_byte
+    if not _may_apply(ctx.src, start):
+        return False  # no directive-like text on the finding's line or the line above
     sup = ctx.memo(("gofix.analysis.suppression",), lambda: Suppressions.of(ctx.src, ctx.root))
     table = aliases if aliases is not None else ctx.nolint
     names = tuple(table.get(rule_id, ()))
