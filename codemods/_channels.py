@@ -1,10 +1,7 @@
 """Shared helpers of the channel and goroutine rules (forgotten-sender,
 unclosed-range-channel, wg-add-in-goroutine). Private to codemods/.
 
-- `binding` resolves an identifier to the identifier that declares it, by Go's block
-  scoping (a `:=` is in scope after its statement, a parameter in its function body, an
-  `if`/`for`/`switch` initializer in that statement, a `case v := <-ch` in its clause).
-- `references` lists every identifier that refers to one declaration.
+- `binding`, `references`: gofix.analysis.scope, by declaring identifier.
 - `channel_uses` classifies how each reference treats a channel.
 - `goroutine_literal`, `loops_between`: the "started once" and "executed once" facts.
 - `one_line_insert`: adding a statement to a gofmt one-line function literal body.
@@ -13,128 +10,25 @@ unclosed-range-channel, wg-add-in-goroutine). Private to codemods/.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from tree_sitter import Node
 
-from gofix import syntax as S
-from gofix.context import FileContext, literal_usage, use_kind
-from gofix.context import is_declaration as _is_declaration
-
-_SCOPE_STATEMENTS = frozenset(
-    {
-        "if_statement",
-        "for_statement",
-        "expression_switch_statement",
-        "type_switch_statement",
-        "communication_case",
-        "expression_case",
-        "type_case",
-        "default_case",
-    }
-)
-
-
-def is_declaration(ident: Node) -> bool:
-    """gofix.context.is_declaration, except for the operand of `range`: tree-sitter puts
-    it directly under range_clause (the declared names sit in an expression_list), and
-    the shared helper takes every direct child of range_clause for a declaration."""
-    if ident.parent is not None and ident.parent.type == "range_clause":
-        return False
-    return _is_declaration(ident)
-
-
-# --- scopes -------------------------------------------------------------------------------
-
-
-def _scope(decl: Node) -> tuple[int, int] | None:
-    """The byte range in which the declaration `decl` (an identifier) is visible, or None
-    for declarations that are not local (function names, package level)."""
-    p = decl.parent
-    if p is None:
-        return None
-    if p.type in ("parameter_declaration", "variadic_parameter_declaration"):
-        fn = S.enclosing_function(decl)
-        body = S.function_body(fn) if fn is not None else None
-        return (body.start_byte, body.end_byte) if body is not None else None
-    if p.type == "type_switch_statement":  # switch v := x.(type)
-        return (decl.end_byte, p.end_byte)
-    stmt = None
-    for a in S.ancestors(decl):
-        if a.type in ("short_var_declaration", "var_declaration", "const_declaration", "range_clause",
-                      "receive_statement"):
-            stmt = a
-            break
-        if a.type in S.FUNCTION_TYPES or a.type == "block":
-            return None
-    if stmt is None:
-        return None
-    holder = stmt.parent
-    if holder is None:
-        return None
-    if holder.type == "statement_list":
-        return (stmt.end_byte, holder.end_byte)
-    if holder.type == "for_clause":
-        holder = holder.parent
-    if holder is not None and (holder.type in _SCOPE_STATEMENTS):
-        return (stmt.end_byte, holder.end_byte)
-    return None
-
+from gofix.analysis import scope
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext, literal_usage, use_kind
+from gofix.analysis.scope import is_declaration
 
 def binding(ctx: FileContext, ident: Node) -> Node | None:
-    """The identifier that declares the variable `ident` refers to, or None when it is
-    not declared in an enclosing function (package level, builtin, undefined).
-
-    A `:=` that redeclares a name already declared in the same scope is an assignment:
-    its left-hand identifier binds to the earlier declaration.
-    """
-    fn = S.outermost_function(ident)
-    if fn is None:
-        return None
-    if is_declaration(ident):
-        if _scope(ident) is None:
-            return None
-        return _redeclared(ctx, fn, ident) or ident
-    best: Node | None = None
-    best_start = -1
-    for d in ctx.facts(fn).uses.get(ctx.text(ident), []):
-        if not is_declaration(d):
-            continue
-        sc = _scope(d)
-        if sc is None or not (sc[0] <= ident.start_byte < sc[1]) or sc[0] <= best_start:
-            continue
-        best, best_start = d, sc[0]
-    if best is None:
-        return None
-    return _redeclared(ctx, fn, best) or best
-
-
-def _redeclared(ctx: FileContext, fn: Node, ident: Node) -> Node | None:
-    """For the left-hand side of `:=`, an earlier declaration in the same scope (reuse)."""
-    stmt = ident.parent.parent if ident.parent is not None else None
-    if stmt is None or stmt.type != "short_var_declaration":
-        return None
-    sc = _scope(ident)
-    for d in ctx.facts(fn).uses.get(ctx.text(ident), []):
-        if d.id == ident.id or d.start_byte >= ident.start_byte or not is_declaration(d):
-            continue
-        dsc = _scope(d)
-        if dsc is not None and sc is not None and dsc[1] == sc[1] and dsc[0] <= ident.start_byte:
-            return d
-    return None
+    """The identifier that declares the variable `ident` refers to (scope.binding), or None
+    when it is not declared in an enclosing function (package level, builtin, undefined). A
+    `:=` that redeclares a name of the same block binds to the earlier declaration."""
+    b = scope.binding(ctx, ident)
+    return b.ident if b is not None else None
 
 
 def references(ctx: FileContext, decl: Node) -> list[Node]:
     """Every identifier in decl's outermost function that refers to decl (decl included)."""
-    fn = S.outermost_function(decl)
-    if fn is None:
-        return []
-    out = []
-    for u in ctx.facts(fn).uses.get(ctx.text(decl), []):
-        b = binding(ctx, u)
-        if b is not None and b.id == decl.id:
-            out.append(u)
-    return out
+    return scope.references(ctx, decl)
 
 
 def declared_within(ctx: FileContext, ident: Node, region: Node) -> bool:
@@ -373,14 +267,9 @@ def trailing_comments(ctx: FileContext) -> dict[int, Node]:
     return out
 
 
-@lru_cache(maxsize=4)
-def _lines(src: bytes) -> list[bytes]:
-    return src.split(b"\n")
-
-
 def row_indent(ctx: FileContext, row: int) -> bytes | None:
     """The leading whitespace of line `row` (0-based), None past the end."""
-    lines = _lines(ctx.src)
+    lines = ctx.memo(("codemods._channels.lines",), lambda: ctx.src.split(b"\n"))
     if not 0 <= row < len(lines):
         return None
     line = lines[row]

@@ -1,50 +1,35 @@
-"""Shared syntax facts for the report-only rules (defer-in-loop, no-ctx-request, ...).
+"""Shared facts of the report rules (defer-in-loop, no-ctx-request, ...), on gofix.analysis.
 
-Without type information, "x is an *http.Client" and "ctx is the function's context" are
-decided from declarations in the file:
+Scope and types come from the analysis layer (`scope.binding`, `types.type_of`); what is
+left here is the vocabulary these rules share on top of it:
 
-- `declaration_of(ctx, ident)` resolves an identifier use to the identifier that declares
-  it (parameters, `:=`, `var`, range, receive, type switch), honouring Go's block scopes and
-  shadowing; None for package-level names and unknowns.
-- `type_of(ctx, expr)` names the (import path, type name) of an expression when the file
-  says so: a parameter, `var` or struct field typed `*sql.DB` (any import alias), a
-  composite literal `&http.Client{...}`, `new(http.Client)`, `http.DefaultClient`,
-  `sql.Open(...)`, `db.Begin()`/`BeginTx` (a `*sql.Tx`), `db.Prepare(...)`/`tx.Stmt(...)`
-  (a `*sql.Stmt`), and variables assigned from any of these. Pointer and value are not
-  told apart (their method sets agree for our purposes).
+- `declaration_of(ctx, ident)`: the identifier that declares the variable ident means
+  (scope.binding), or None for package-level names and unknowns.
 - `available_context(ctx, node)` is the context a call at `node` could use: the nearest
   function's `context.Context` parameter, else the `*http.Request` parameter of a handler
   (`r.Context()`, when the function also has an `http.ResponseWriter` parameter).
   Function literals invoked in place are looked through; a `go` statement, a `defer`, or a
   literal that is passed, stored or returned is a boundary (its code may run after the
   function returned, when that context is cancelled).
+- `leaves_loop_after`, `display`, `prepend_argument`: loops, messages and edits.
 """
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from gofix import syntax as S
-from gofix.context import FileContext, is_declaration, literal_usage
-from gofix.model import Edit
+from gofix.analysis import scope
+from gofix.analysis import syntax as S
+from gofix.analysis import types
+from gofix.analysis.context import FileContext, literal_usage
+from gofix.analysis.model import Edit
 
 HTTP = "net/http"
 SQL = "database/sql"
 CONTEXT = "context"
 
-_SCOPE_TYPES = frozenset(
-    {"block", "for_statement", "if_statement", "expression_switch_statement", "type_switch_statement"}
-    | S.CASE_TYPES
-    | S.FUNCTION_TYPES
-)
-_DECL_HOLDERS = frozenset(
-    {"short_var_declaration", "var_spec", "const_spec", "range_clause", "receive_statement",
-     "parameter_declaration", "variadic_parameter_declaration", "type_switch_statement",
-     "assignment_statement"}
-)
 CONTEXT_DERIVERS = ("WithCancel", "WithTimeout", "WithDeadline", "WithValue", "WithCancelCause",
                     "WithTimeoutCause", "WithDeadlineCause")
 
@@ -67,249 +52,37 @@ def function_chain(node: Node) -> list[Node]:
     return [a for a in S.ancestors(node) if a.type in S.FUNCTION_TYPES]
 
 
-def _holder(decl: Node) -> Node:
+def declaration_of(ctx: FileContext, ident: Node, name: str | None = None) -> Node | None:
+    """The identifier that declares the variable `ident` refers to (or `name`, as if written
+    at ident's position), or None when it is declared at package level or not at all."""
+    b = scope.binding(ctx, ident) if name is None else scope.declared_at(ctx, name, ident)
+    return b.ident if b is not None else None
+
+
+def declaring_statement(decl: Node) -> Node:
+    """The statement (or spec) that holds a declaring identifier."""
     p = decl.parent
     if p is not None and p.type == "expression_list" and p.parent is not None:
         return p.parent
     return p if p is not None else decl
 
 
-def _scope_of(decl: Node) -> Node | None:
-    holder = _holder(decl)
-    for a in S.ancestors(holder):
-        if a.type in _SCOPE_TYPES:
-            return a
-    return None
-
-
-def declaration_of(ctx: FileContext, ident: Node, name: str | None = None) -> Node | None:
-    """The identifier that declares the variable `ident` refers to (or `name`, as if used at
-    ident's position), or None when it is declared at package level or not at all."""
-    name = name if name is not None else ctx.text(ident)
-    fn = S.outermost_function(ident) or (ident if ident.type in S.FUNCTION_TYPES else None)
-    if fn is None:
-        return None
-    best: Node | None = None
-    best_scope: Node | None = None
-    for d in ctx.uses(fn, name):
-        if not is_declaration(d):
-            continue
-        if d.start_byte > ident.start_byte:
-            continue
-        holder = _holder(d)
-        if holder.type not in ("parameter_declaration", "variadic_parameter_declaration") and \
-                S.is_within(ident, holder) and d.id != ident.id:
-            continue  # `x := x + 1`: the right side still sees the outer x
-        scope = _scope_of(d)
-        if scope is None or not S.is_within(ident, scope):
-            continue
-        if best_scope is None or S.is_within(scope, best_scope):
-            best, best_scope = d, scope
-    return best
-
-
-def is_parameter(decl: Node | None) -> bool:
-    return decl is not None and decl.parent is not None and decl.parent.type in (
-        "parameter_declaration", "variadic_parameter_declaration")
-
-
-def package_var_spec(ctx: FileContext, name: str) -> tuple[Node, int] | None:
-    """The top-level var_spec declaring `name`, and the name's index in it."""
-    for decl in ctx.root.named_children:
-        if decl.type != "var_declaration":
-            continue
-        for spec in S.walk(decl):
-            if spec.type != "var_spec":
-                continue
-            for i, n in enumerate(spec.children_by_field_name("name")):
-                if ctx.text(n) == name:
-                    return spec, i
-    return None
-
-
 # --- types -------------------------------------------------------------------------------------
 
-TypeName = tuple[str, str]  # (import path, type name), e.g. ("database/sql", "DB")
 
-
-def named_type(ctx: FileContext, typ: Node | None) -> TypeName | None:
-    """(path, Name) for a type node `pkg.Name` or `*pkg.Name` whose pkg is an import."""
-    if typ is None:
-        return None
-    while typ.type in ("pointer_type", "parenthesized_type") and typ.named_children:
-        typ = typ.named_children[0]
-    if typ.type != "qualified_type":
-        return None
-    pkg, name = typ.child_by_field_name("package"), typ.child_by_field_name("name")
-    if pkg is None or name is None:
-        return None
-    path = ctx.imports.get(ctx.text(pkg))
-    if path is None or ctx.text(pkg) in ctx.package_level_names:
-        return None
-    return path, ctx.text(name)
+def named_type(ctx: FileContext, typ: Node | None) -> types.GoType | None:
+    """The GoType a type node denotes (`*sql.DB`, `http.ResponseWriter`), or None."""
+    return types.type_of_type(ctx, typ) if typ is not None else None
 
 
 def is_type(ctx: FileContext, typ: Node | None, path: str, name: str) -> bool:
-    return named_type(ctx, typ) == (path, name)
+    """The type node denotes path's `name` or a pointer to it."""
+    t = named_type(ctx, typ)
+    return t is not None and t.is_(path, name)
 
 
-_RESULTS: dict[tuple[TypeName | None, str], TypeName] = {
-    # (receiver type or None for a package function of the path in the key) -> first result
-    ((SQL, ""), "Open"): (SQL, "DB"),
-    ((SQL, ""), "OpenDB"): (SQL, "DB"),
-    ((SQL, "DB"), "Begin"): (SQL, "Tx"),
-    ((SQL, "DB"), "BeginTx"): (SQL, "Tx"),
-    ((SQL, "Conn"), "BeginTx"): (SQL, "Tx"),
-    ((SQL, "DB"), "Conn"): (SQL, "Conn"),
-    ((SQL, "DB"), "Prepare"): (SQL, "Stmt"),
-    ((SQL, "DB"), "PrepareContext"): (SQL, "Stmt"),
-    ((SQL, "Tx"), "Prepare"): (SQL, "Stmt"),
-    ((SQL, "Tx"), "PrepareContext"): (SQL, "Stmt"),
-    ((SQL, "Conn"), "PrepareContext"): (SQL, "Stmt"),
-    ((SQL, "Tx"), "Stmt"): (SQL, "Stmt"),
-    ((SQL, "Tx"), "StmtContext"): (SQL, "Stmt"),
-    (("crypto/tls", ""), "Client"): ("crypto/tls", "Conn"),
-    (("crypto/tls", ""), "Server"): ("crypto/tls", "Conn"),
-    (("crypto/tls", ""), "Dial"): ("crypto/tls", "Conn"),
-    (("crypto/tls", ""), "DialWithDialer"): ("crypto/tls", "Conn"),
-    **{((CONTEXT, ""), name): (CONTEXT, "Context") for name in (
-        "Background", "TODO", "WithoutCancel", "WithCancel", "WithTimeout", "WithDeadline", "WithValue",
-        "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")},
-}
-
-
-def type_of(ctx: FileContext, expr: Node | None, depth: int = 0) -> TypeName | None:
-    """The named type of expr as far as the file shows it (see the module docstring)."""
-    if expr is None or depth > 8:
-        return None
-    expr = S.unparen(expr)
-    t = expr.type
-    if t == "unary_expression":
-        op = expr.child_by_field_name("operator")
-        if op is not None and op.type == "&":
-            return type_of(ctx, expr.child_by_field_name("operand"), depth + 1)
-        return None
-    if t == "composite_literal":
-        return named_type(ctx, expr.child_by_field_name("type"))
-    if t == "call_expression":
-        return _call_result(ctx, expr, 0, depth)
-    if t == "selector_expression":
-        operand = expr.child_by_field_name("operand")
-        fld = expr.child_by_field_name("field")
-        if operand is None or fld is None:
-            return None
-        if operand.type == "identifier" and ctx.resolves_to_import(operand, HTTP) and ctx.text(fld) == "DefaultClient":
-            return HTTP, "Client"
-        if operand.type == "identifier" and ctx.imports.get(ctx.text(operand)) and declaration_of(ctx, operand) is None \
-                and ctx.text(operand) not in ctx.package_level_names:
-            return None  # another package's variable
-        return struct_field_type(ctx, ctx.text(fld))
-    if t == "identifier":
-        decl = declaration_of(ctx, expr)
-        if decl is not None:
-            return _declared_type(ctx, decl, depth + 1)
-        spec = package_var_spec(ctx, ctx.text(expr))
-        if spec is not None:
-            return _spec_type(ctx, spec[0], spec[1], depth + 1)
-    return None
-
-
-def _call_result(ctx: FileContext, call: Node, index: int, depth: int) -> TypeName | None:
-    if index != 0:
-        return None
-    fn = call.child_by_field_name("function")
-    if fn is None:
-        return None
-    fn = S.unparen(fn)
-    if fn.type == "identifier" and ctx.text(fn) == "new":
-        args = call.child_by_field_name("arguments")
-        arg = args.named_children[0] if args is not None and args.named_children else None
-        return _type_argument(ctx, arg)
-    if fn.type != "selector_expression":
-        return None
-    name = ctx.call_name(call)
-    operand = fn.child_by_field_name("operand")
-    if operand is not None and operand.type == "identifier":
-        path = ctx.imports.get(ctx.text(operand))
-        if path is not None and ctx.resolves_to_import(operand, path):
-            return _RESULTS.get(((path, ""), name))
-    recv = type_of(ctx, fn.child_by_field_name("operand"), depth + 1)
-    if recv is None:
-        return None
-    return _RESULTS.get((recv, name))
-
-
-def _type_argument(ctx: FileContext, arg: Node | None) -> TypeName | None:
-    """The type named by new's argument (parsed as a type or as a selector expression)."""
-    if arg is None:
-        return None
-    if arg.type in ("qualified_type", "pointer_type"):
-        return named_type(ctx, arg)
-    if arg.type == "selector_expression":
-        operand, fld = arg.child_by_field_name("operand"), arg.child_by_field_name("field")
-        if operand is not None and fld is not None and operand.type == "identifier":
-            path = ctx.imports.get(ctx.text(operand))
-            if path is not None and ctx.resolves_to_import(operand, path):
-                return path, ctx.text(fld)
-    return None
-
-
-def _declared_type(ctx: FileContext, decl: Node, depth: int) -> TypeName | None:
-    holder = _holder(decl)
-    if holder.type in ("parameter_declaration", "variadic_parameter_declaration"):
-        return named_type(ctx, holder.child_by_field_name("type"))
-    if holder.type == "var_spec":
-        names = list(holder.children_by_field_name("name"))
-        return _spec_type(ctx, holder, next(i for i, n in enumerate(names) if n.id == decl.id), depth)
-    if holder.type in ("short_var_declaration", "assignment_statement"):
-        left = holder.child_by_field_name("left")
-        right = holder.child_by_field_name("right")
-        if left is None or right is None:
-            return None
-        idx = next((i for i, n in enumerate(left.named_children) if n.id == decl.id), None)
-        return _value_type(ctx, right, idx, len(left.named_children), depth)
-    return None
-
-
-def _spec_type(ctx: FileContext, spec: Node, idx: int, depth: int) -> TypeName | None:
-    typ = spec.child_by_field_name("type")
-    if typ is not None:
-        return named_type(ctx, typ)
-    value = spec.child_by_field_name("value")
-    if value is None:
-        return None
-    return _value_type(ctx, value, idx, len(list(spec.children_by_field_name("name"))), depth)
-
-
-def _value_type(ctx: FileContext, values: Node, idx: int | None, n_left: int, depth: int) -> TypeName | None:
-    if idx is None:
-        return None
-    vals = [v for v in values.named_children if v.type != "comment"] if values.type == "expression_list" else [values]
-    if len(vals) == n_left:
-        return type_of(ctx, vals[idx], depth)
-    if len(vals) == 1 and S.unparen(vals[0]).type == "call_expression":
-        return _call_result(ctx, S.unparen(vals[0]), idx, depth)
-    return None
-
-
-_FIELD_TYPES: weakref.WeakKeyDictionary[FileContext, dict[str, set[TypeName | None]]] = weakref.WeakKeyDictionary()
-
-
-def struct_field_type(ctx: FileContext, field: str) -> TypeName | None:
-    """The type of struct fields named `field` in this file, when every such field agrees."""
-    table = _FIELD_TYPES.get(ctx)
-    if table is None:
-        table = {}
-        for n in ctx.nodes_of_type("field_declaration"):
-            if n.type == "field_declaration":
-                typ = named_type(ctx, n.child_by_field_name("type"))
-                for f in n.children_by_field_name("name"):
-                    table.setdefault(ctx.text(f), set()).add(typ)
-        _FIELD_TYPES[ctx] = table
-    found = table.get(field, set())
-    if len(found) == 1:
-        return next(iter(found))
-    return None
+def type_of(ctx: FileContext, expr: Node | None) -> types.GoType | None:
+    return types.type_of(ctx, expr) if expr is not None else None
 
 
 # --- the context a call could use -------------------------------------------------------------
@@ -412,7 +185,7 @@ def _refers_to(ctx: FileContext, at: Node, name: str, param: Node, allow_derived
         return True
     if not allow_derived or depth > 8:
         return False
-    holder = _holder(decl)
+    holder = declaring_statement(decl)
     if holder.type not in ("short_var_declaration", "assignment_statement"):
         return False
     left, right = holder.child_by_field_name("left"), holder.child_by_field_name("right")

@@ -49,11 +49,11 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from codemods._report import CONTEXT, available_context, import_uses, usable_expression
-from gofix import syntax as S
-from gofix.context import FileContext
-from gofix.edits import remove_import, replace_node
-from gofix.model import Applicability, Finding, Fix, Severity
-from gofix.rules import Rule
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext
+from gofix.analysis.edits import remove_import, replace_node
+from gofix.analysis.model import Applicability, Finding, Fix, Severity
+from gofix.analysis.rule import Rule
 
 ID = "background-context-io"
 

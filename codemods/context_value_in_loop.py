@@ -43,10 +43,10 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from codemods._report import CONTEXT, declaration_of, display, leaves_loop_after
-from gofix import syntax as S
-from gofix.context import FileContext, use_kind
-from gofix.model import Finding, Severity
-from gofix.rules import Rule
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext, use_kind
+from gofix.analysis.model import Finding, Severity
+from gofix.analysis.rule import Rule
 
 ID = "context-value-in-loop"
 

@@ -75,10 +75,10 @@ import re
 from tree_sitter import Node
 
 from codemods._report import declaration_of, display, leaves_loop_after
-from gofix import syntax as S
-from gofix.context import FileContext, is_declaration, use_kind
-from gofix.model import Finding, Severity
-from gofix.rules import Rule
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext, is_declaration, use_kind
+from gofix.analysis.model import Finding, Severity
+from gofix.analysis.rule import Rule
 
 ID = "defer-in-loop"
 CLEANUP_METHODS = frozenset(

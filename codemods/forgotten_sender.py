@@ -58,10 +58,10 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from codemods import _channels as C
-from gofix import syntax as S
-from gofix.context import FileContext
-from gofix.model import Applicability, Edit, Finding, Fix, Severity
-from gofix.rules import GO_FUNC_LITERAL, Rule
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext
+from gofix.analysis.model import Applicability, Edit, Finding, Fix, Severity
+from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "forgotten-sender"
 

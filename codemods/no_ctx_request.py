@@ -96,11 +96,11 @@ from codemods._report import (
     prepend_argument,
     type_of,
 )
-from gofix import syntax as S
-from gofix.context import FileContext, is_declaration, literal_usage, use_kind
-from gofix.edits import replace_node
-from gofix.model import Applicability, Edit, Finding, Fix, Severity
-from gofix.rules import Rule
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext, is_declaration, literal_usage, use_kind
+from gofix.analysis.edits import replace_node
+from gofix.analysis.model import Applicability, Edit, Finding, Fix, Severity
+from gofix.analysis.rule import Rule
 
 ID = "no-ctx-request"
 NET, TLS, EXEC, HTTPTEST = "net", "crypto/tls", "os/exec", "net/http/httptest"
@@ -358,7 +358,7 @@ def _api(ctx: FileContext, call: Node) -> tuple[Api, str] | None:
         if path is not None and (path, name) in PACKAGE_CALLS and ctx.is_pkg_call(call, path, name):
             return PACKAGE_CALLS[(path, name)], f"{_shown_pkg(path)}.{name}"
     recv = type_of(ctx, operand)
-    api = METHODS.get(recv, {}).get(name) if recv is not None else None
+    api = METHODS.get((recv.path, recv.base), {}).get(name) if recv is not None else None
     if api is None:
         return None  # unknown receiver: never a guess
     return api, f"{display(ctx, operand, 40)}.{name}"
@@ -457,8 +457,9 @@ def _template_gets_context(ctx: FileContext, fn: Node, text: str) -> bool:
     return False
 
 
-def _is_context(ctx: FileContext, arg: Node) -> bool:
-    return type_of(ctx, arg) == (CONTEXT, "Context")
+def _is_context(ctx: FileContext, expr: Node) -> bool:
+    t = type_of(ctx, expr)
+    return t is not None and t.is_(CONTEXT, "Context")
 
 
 def _assigned_to(ctx: FileContext, use: Node) -> Node | None:
@@ -511,7 +512,7 @@ def _usable_param(ctx: FileContext, call: Node, param: Node | None, context_ok: 
     decl = declaration_of(ctx, call, ctx.text(param))
     if decl is not None and decl.id == param.id:
         return None
-    if context_ok and decl is not None and type_of(ctx, decl) == (CONTEXT, "Context"):
+    if context_ok and decl is not None and _is_context(ctx, decl):
         return None  # `ctx, cancel := context.WithTimeout(ctx, d)`: a context declared here
     return f"{ctx.text(param)} is re-declared here"
 
@@ -525,7 +526,7 @@ def _local_context(ctx: FileContext, fn: Node, call: Node) -> str | None:
             if d.start_byte >= call.start_byte or not is_declaration(d) or S.enclosing_function(d).id != fn.id:
                 continue
             seen = declaration_of(ctx, call, name)
-            if seen is None or seen.id != d.id or type_of(ctx, d) != (CONTEXT, "Context"):
+            if seen is None or seen.id != d.id or not _is_context(ctx, d):
                 continue
             if best is None or d.start_byte > best.start_byte:
                 best = d
@@ -546,14 +547,14 @@ def context_source(ctx: FileContext, call: Node) -> tuple[Source | None, str]:
             if is_type(ctx, typ, CONTEXT, "Context"):
                 why = _usable_param(ctx, call, name, True)
                 return Source(ctx.text(name) if why is None else None, why), ""
-        types = [named_type(ctx, typ) for _, typ in params]
-        if (HTTP, "ResponseWriter") in types:
+        if any(is_type(ctx, typ, HTTP, "ResponseWriter") for _, typ in params):
             for name, typ in params:
                 if typ is not None and typ.type == "pointer_type" and is_type(ctx, typ, HTTP, "Request"):
                     why = _usable_param(ctx, call, name, False)
                     return Source(f"{ctx.text(name)}.Context()" if why is None else None, why), ""
         for name, typ in params:
-            if named_type(ctx, typ) in _TESTING:
+            t = named_type(ctx, typ)
+            if t is not None and (t.path, t.base) in _TESTING:
                 if ctx.module.go_version is None or ctx.module.go_version < (1, 24):
                     note = f"{ctx.text(name) if name is not None else 't'}.Context() needs Go >= 1.24"
                     break

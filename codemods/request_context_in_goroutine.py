@@ -48,10 +48,10 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from codemods._report import CONTEXT, CONTEXT_DERIVERS, declaration_of, function_chain, request_param
-from gofix import syntax as S
-from gofix.context import FileContext, use_kind
-from gofix.model import Finding, Severity
-from gofix.rules import Rule
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext, use_kind
+from gofix.analysis.model import Finding, Severity
+from gofix.analysis.rule import Rule
 
 ID = "request-context-in-goroutine"
 

@@ -55,11 +55,11 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from codemods import _channels as C
-from gofix import syntax as S
-from gofix.context import FileContext, literal_usage
-from gofix.edits import insert_at_block_start
-from gofix.model import Applicability, Edit, Finding, Fix, Severity
-from gofix.rules import GO_FUNC_LITERAL, Rule
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext, literal_usage
+from gofix.analysis.edits import insert_at_block_start
+from gofix.analysis.model import Applicability, Edit, Finding, Fix, Severity
+from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "unclosed-range-channel"
 

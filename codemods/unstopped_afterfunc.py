@@ -39,10 +39,10 @@ from __future__ import annotations
 from tree_sitter import Node
 
 from codemods._report import leaves_loop_after
-from gofix import syntax as S
-from gofix.context import FileContext
-from gofix.model import Finding, Severity
-from gofix.rules import Rule
+from gofix.analysis import syntax as S
+from gofix.analysis.context import FileContext
+from gofix.analysis.model import Finding, Severity
+from gofix.analysis.rule import Rule
 
 ID = "unstopped-afterfunc"
 

@@ -54,10 +54,11 @@ import re
 from tree_sitter import Node
 
 from codemods import _channels as C
-from gofix import syntax as S
-from gofix.context import FileContext
-from gofix.model import Applicability, Edit, Finding, Fix, Severity
-from gofix.rules import GO_FUNC_LITERAL, Rule
+from gofix.analysis import syntax as S
+from gofix.analysis import types
+from gofix.analysis.context import FileContext
+from gofix.analysis.model import Applicability, Edit, Finding, Fix, Severity
+from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "wg-add-in-goroutine"
 
@@ -107,202 +108,23 @@ def _check(ctx: FileContext, go: Node, lit: Node) -> Finding | None:
 
 # --- is it a sync.WaitGroup? -------------------------------------------------------------------
 
+WAITGROUP = types.GoType("sync", "WaitGroup")
+
 
 def _waitgroup_kind(ctx: FileContext, wg: Node, at: Node) -> str:
-    """_YES / _NO when the declarations say so; otherwise _YES when `wg.Done()` or
-    `wg.Wait()` is called in the function, else _NO."""
-    kind = _UNKNOWN
-    if wg.type == "identifier":
-        kind = _identifier_kind(ctx, wg)
-    elif wg.type == "selector_expression":
-        kind = _field_kind(ctx, wg)
-    if kind != _UNKNOWN:
-        return kind
-    return _YES if _done_or_wait_used(ctx, at, ctx.text(wg)) else _NO
-
-
-def _identifier_kind(ctx: FileContext, ident: Node) -> str:
-    decl = C.binding(ctx, ident)
-    if decl is None:
-        decl = _package_var(ctx, ctx.text(ident))
-        if decl is None:
-            return _UNKNOWN
-    typ, value = _declared_type_and_value(decl)
-    if typ is not None:
-        return _type_kind(ctx, typ)
-    if value is not None:
-        return _value_kind(ctx, value)
-    return _UNKNOWN
-
-
-def _field_kind(ctx: FileContext, sel: Node) -> str:
-    """p.wg: the type of field wg in p's struct type when p's type is a struct declared in
-    this file; else the type of every field named wg in this file's structs (if they agree)."""
-    field = ctx.text(sel.child_by_field_name("field"))
-    operand = S.unparen(sel.child_by_field_name("operand"))
-    structs = _structs(ctx)
-    if operand.type == "identifier":
-        decl = C.binding(ctx, operand) or _package_var(ctx, ctx.text(operand))
-        if decl is not None:
-            typ, value = _declared_type_and_value(decl)
-            name = _type_name(typ) if typ is not None else _value_type_name(value)
-            if name is not None and name in structs:
-                ftype = structs[name].get(field)
-                return _type_kind(ctx, ftype) if ftype is not None else _UNKNOWN
-    kinds = {_type_kind(ctx, fields[field]) for fields in structs.values() if field in fields}
-    return kinds.pop() if len(kinds) == 1 else _UNKNOWN
-
-
-def _structs(ctx: FileContext) -> dict[str, dict[str, Node]]:
-    """Struct types declared anywhere in the file: name -> field name -> type node."""
-    out: dict[str, dict[str, Node]] = {}
-    for spec in ctx.nodes_of_type("type_spec"):
-        if spec.type != "type_spec":
-            continue
-        name = spec.child_by_field_name("name")
-        typ = spec.child_by_field_name("type")
-        if name is None or typ is None or typ.type != "struct_type":
-            continue
-        fields: dict[str, Node] = {}
-        for fd in S.walk(typ):
-            if fd.type != "field_declaration":
-                continue
-            ftype = fd.child_by_field_name("type")
-            if ftype is None:
-                continue
-            names = fd.children_by_field_name("name")
-            if not names:  # embedded: the field is named after its type
-                base = ftype.named_children[-1] if ftype.type == "pointer_type" else ftype
-                fname = base.child_by_field_name("name") if base.type == "qualified_type" else base
-                if fname is not None:
-                    fields[ctx.text(fname)] = ftype
-            for fname in names:
-                fields[ctx.text(fname)] = ftype
-        out.setdefault(ctx.text(name), fields)
-    return out
-
-
-def _methods(ctx: FileContext, type_name: str) -> set[str]:
-    """Names of the methods declared in this file on type_name (or *type_name)."""
-    out = set()
-    for decl in ctx.root.named_children:
-        if decl.type != "method_declaration":
-            continue
-        recv = decl.child_by_field_name("receiver")
-        if recv is not None and any(n.type == "type_identifier" and ctx.text(n) == type_name for n in S.walk(recv)):
-            out.add(ctx.text(decl.child_by_field_name("name")))
-    return out
-
-
-def _package_var(ctx: FileContext, name: str) -> Node | None:
-    for decl in ctx.root.named_children:
-        if decl.type != "var_declaration":
-            continue
-        for spec in S.walk(decl):
-            if spec.type == "var_spec":
-                for n in spec.children_by_field_name("name"):
-                    if ctx.text(n) == name:
-                        return n
-    return None
-
-
-def _declared_type_and_value(decl: Node) -> tuple[Node | None, Node | None]:
-    """The written type of a declared name, or the expression it is initialized with."""
-    p = decl.parent
-    if p is None:
-        return None, None
-    if p.type in ("parameter_declaration", "variadic_parameter_declaration"):
-        return p.child_by_field_name("type"), None
-    if p.type == "var_spec":
-        typ = p.child_by_field_name("type")
-        if typ is not None:
-            return typ, None
-        names = p.children_by_field_name("name")
-        return None, _nth(p.child_by_field_name("value"), [n.id for n in names].index(decl.id))
-    if p.type == "expression_list" and p.parent is not None and p.parent.type == "short_var_declaration":
-        idx = [n.id for n in p.named_children].index(decl.id)
-        return None, _nth(p.parent.child_by_field_name("right"), idx)
-    return None, None
-
-
-def _nth(values: Node | None, i: int) -> Node | None:
-    """The i-th value of a declaration's right-hand side (None for `a, b := f()`)."""
-    if values is None:
-        return None
-    kids = values.named_children if values.type == "expression_list" else [values]
-    return kids[i] if i < len(kids) else None
-
-
-def _type_kind(ctx: FileContext, typ: Node, seen: frozenset[str] = frozenset()) -> str:
-    while typ.type in ("pointer_type", "parenthesized_type"):
-        typ = typ.named_children[-1]
-    if typ.type == "qualified_type":
-        pkg = typ.child_by_field_name("package")
-        name = typ.child_by_field_name("name")
-        if pkg is not None and name is not None and ctx.imports.get(ctx.text(pkg)) == "sync" \
-                and ctx.text(name) == "WaitGroup":
-            return _YES
-    if typ.type == "type_identifier":
-        name = ctx.text(typ)
-        structs = _structs(ctx)
-        if name == "WaitGroup" and ctx.imports.get(".") == "sync" and name not in structs \
-                and name not in ctx.package_level_names:
-            return _YES  # import . "sync"
-        embedded = structs.get(name, {}).get("WaitGroup")
-        if embedded is not None and name not in seen and _type_kind(ctx, embedded, seen | {name}) == _YES \
-                and "Add" not in _methods(ctx, name):
-            return _YES  # a struct that embeds sync.WaitGroup
+    """_YES when the declarations say wg is a sync.WaitGroup (or a pointer to one), or a
+    struct of this package that embeds one and declares no Add of its own; else _NO (an
+    unknown type is never a match)."""
+    t = types.type_of(ctx, wg)
+    if t is None:
+        return _NO
+    if t.is_("sync", "WaitGroup"):
+        return _YES
+    if t.path == types.LOCAL and not ctx.package.decls(f"{t.base}.Add"):
+        embedded = types.field_type(ctx, t.elem(), "WaitGroup")
+        if embedded is not None and embedded.is_("sync", "WaitGroup"):
+            return _YES  # a struct that embeds sync.WaitGroup: w.Add is its Add
     return _NO
-
-
-def _value_kind(ctx: FileContext, value: Node) -> str:
-    value = S.unparen(value)
-    if value.type == "unary_expression" and value.child_by_field_name("operator") is not None \
-            and value.child_by_field_name("operator").type == "&":
-        value = S.unparen(value.child_by_field_name("operand"))
-    if value.type == "composite_literal":
-        typ = value.child_by_field_name("type")
-        return _type_kind(ctx, typ) if typ is not None else _NO
-    if value.type == "call_expression":
-        callee = value.child_by_field_name("function")
-        args = value.child_by_field_name("arguments")
-        if callee is not None and callee.type == "identifier" and ctx.text(callee) == "new" \
-                and args is not None and args.named_child_count == 1:
-            arg = args.named_children[0]
-            if arg.type == "selector_expression":
-                return _YES if ctx.is_pkg_member(arg, "sync", "WaitGroup") else _NO
-            return _type_kind(ctx, arg)
-    return _UNKNOWN  # a call's result, another variable: the declarations do not say
-
-
-def _type_name(typ: Node) -> str | None:
-    while typ.type in ("pointer_type", "parenthesized_type"):
-        typ = typ.named_children[-1]
-    return typ.text.decode() if typ.type == "type_identifier" else None
-
-
-def _value_type_name(value: Node | None) -> str | None:
-    if value is None:
-        return None
-    value = S.unparen(value)
-    if value.type == "unary_expression":
-        value = S.unparen(value.child_by_field_name("operand"))
-    if value.type == "composite_literal":
-        typ = value.child_by_field_name("type")
-        return typ.text.decode() if typ is not None and typ.type == "type_identifier" else None
-    return None
-
-
-def _done_or_wait_used(ctx: FileContext, at: Node, wg_text: str) -> bool:
-    fn = S.outermost_function(at)
-    if fn is None:
-        return False
-    for n in S.walk(fn):
-        if n.type == "call_expression":
-            recv, name = S.callee_parts(n)
-            if recv == wg_text and name in ("Done", "Wait"):
-                return True
-    return False
 
 
 def _go_method_fits(ctx: FileContext, lit: Node, go: Node, stmts: list[Node], wg_text: str,

@@ -518,24 +518,34 @@ def test_wg_add_negatives(old, new):
     _none(WG, src)
 
 
-def test_wg_add_without_declared_type_needs_done_or_wait():
+def test_wg_add_needs_a_known_waitgroup_type():
+    """Second round: the declarations must say sync.WaitGroup; Done/Wait calls are no evidence."""
     src = """
         package p
 
-        type counter interface{ Add(int) }
+        import "sync"
 
-        func run(get func() counter, work func()) {
+        var _ sync.Mutex
+
+        type counter interface {
+        	Add(int)
+        	Done()
+        }
+
+        func get() counter { return nil }
+
+        func run(work func()) {
         	c := get()
         	go func() {
         		c.Add(1)
+        		defer c.Done()
         		work()
         	}()
         }
     """
     _none(WG, src)
-    with_done = src.replace("type counter interface{ Add(int) }", "type counter interface {\n\tAdd(int)\n\tDone()\n}")
-    with_done = with_done.replace("\t\twork()\n", "\t\tdefer c.Done()\n\t\twork()\n")
-    assert _only(WG, with_done).fix is not None
+    known = src.replace("func get() counter", "func get() *sync.WaitGroup")
+    assert _only(WG, known).fix is not None
 
 
 @pytest.mark.parametrize(

@@ -187,6 +187,8 @@ LIBRARY: dict[tuple[str, ...], tuple[GoType | None, ...]] = {
     ("os/exec", "CommandContext"): (T("os/exec", "*Cmd"),),
     ("crypto/tls", "Dial"): (T("crypto/tls", "*Conn"), ERR),
     ("crypto/tls", "DialWithDialer"): (T("crypto/tls", "*Conn"), ERR),
+    ("crypto/tls", "Client"): (T("crypto/tls", "*Conn"),),
+    ("crypto/tls", "Server"): (T("crypto/tls", "*Conn"),),
     (GRPC, "Dial"): (T(GRPC, "*ClientConn"), ERR),
     (GRPC, "DialContext"): (T(GRPC, "*ClientConn"), ERR),
     (GRPC, "NewClient"): (T(GRPC, "*ClientConn"), ERR),
@@ -245,7 +247,7 @@ class Unit:
 
     @property
     def imports(self) -> dict[str, str]:
-        """Local name -> import path (no "_" / "." entries)."""
+        """Local name -> import path (no "_" entries; "." is a dot import, the last one)."""
         if self._imports is None:
             self._imports = _imports_of(self.src, self.root)
         return self._imports
@@ -288,8 +290,8 @@ def _imports_of(src: bytes, root: Node) -> dict[str, str]:
             path = src[path_node.start_byte : path_node.end_byte].decode("utf-8", "replace").strip('"`')
             name_node = spec.child_by_field_name("name")
             name = S.text(name_node) if name_node is not None else default_package_name(path)
-            if name not in ("_", "."):
-                table[name] = SAME_PACKAGE.get(path, path)
+            if name != "_":
+                table[name] = SAME_PACKAGE.get(path, path)  # "." : a dot import (the last one)
     return table
 
 
@@ -399,7 +401,10 @@ class _Resolver:
                 return None
             return GoType(path, unit.text(name))
         if t == "type_identifier":
-            return self.named(unit.text(node))
+            found = self.named(unit.text(node))
+            if found is None and "." in unit.imports:
+                return GoType(unit.imports["."], unit.text(node))  # import . "sync": WaitGroup
+            return found
         if t == "selector_expression":  # new(http.Client) parses the type as an expression
             operand, fld = node.child_by_field_name("operand"), node.child_by_field_name("field")
             if operand is not None and operand.type == "identifier" and fld is not None:
@@ -717,6 +722,12 @@ def is_type(ctx: Any, expr: Node, path: str, *names: str) -> bool:
     """type_of(expr) is known and is path's type (or a pointer to it) with a name in names."""
     t = type_of(ctx, expr)
     return t is not None and t.is_(path, *names)
+
+
+def field_type(ctx: Any, owner: GoType, name: str) -> GoType | None:
+    """The type of field `name` of owner (a struct of the package or a library type, or a
+    pointer to one), embedded fields' promoted ones included; None when unknown."""
+    return _resolver(ctx).field(owner, name)
 
 
 def package_funcs(ctx: Any) -> Iterator[tuple[Unit, Node]]:
