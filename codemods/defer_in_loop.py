@@ -3,9 +3,9 @@
 ## What it does
 Finds `defer x.Close()`, `defer x.Stop()`, `defer mu.Unlock()`, `defer cancel()` and
 similar cleanups (methods `Close`, `Stop`, `Unlock`, `RUnlock`, `Rollback`, `Release`,
-`Cancel`, `Shutdown`, `Flush`, in any letter case: `c.close()` too; plain calls of a variable whose name says cancel, stop,
-close, release, unlock or cleanup; a deferred function literal whose body makes such a
-call) placed in the body of a `for` loop of the same function, at any depth of `if`,
+`Cancel`, `Shutdown`, `Flush`, in any letter case: `c.close()` too; plain calls of a
+variable whose name says cancel, stop, close, release, unlock or cleanup; a deferred
+function literal whose body makes such a call) placed in the body of a `for` loop of the same function, at any depth of `if`,
 `switch` or `select` inside that body. A `defer` inside a function literal in the loop
 (`func() { defer f.Close(); ... }()`) runs when that literal returns: no finding.
 
@@ -75,6 +75,7 @@ import re
 from tree_sitter import Node
 
 from codemods._report import declaration_of, display, leaves_loop_after
+from gofix.analysis import flow
 from gofix.analysis import syntax as S
 from gofix.analysis.context import FileContext, is_declaration, use_kind
 from gofix.analysis.model import Finding, Severity
@@ -111,7 +112,7 @@ def _check(ctx: FileContext, stmt: Node) -> Finding | None:
         return None  # not a cleanup: defer wg.Done(), defer log.Println(...) are other stories
     if leaves_loop_after(stmt, loop):
         return None  # every path returns or breaks after it: registered at most once
-    if _once_per_call(ctx, stmt, loop):
+    if flow.runs_at_most_once(ctx, stmt):
         return None  # a branch guarded by a flag it sets: registered at most once
     root = _root_ident(cleanup)
     if root is not None and (any(_kept(ctx, v, loop) for v in _values(ctx, root))
@@ -242,60 +243,6 @@ def _acquires_only(ctx: FileContext, loop: Node, stmt: Node) -> bool:
         return False
     after = S.following_statements(loop)
     return any(a.type != "return_statement" or any(n.type == "call_expression" for n in S.walk(a)) for a in after)
-
-
-def _once_per_call(ctx: FileContext, stmt: Node, loop: Node) -> bool:
-    """The defer sits in a branch guarded by a flag that the same branch sets, so it runs at
-    most once per call: `if !locked { ...; locked = true }`, `if first { first = false }`,
-    `if db == nil { db, err = open() }` (the flag declared outside the loop)."""
-    body = loop.child_by_field_name("body")
-    for branch in S.ancestors(stmt):
-        if branch.id == body.id:
-            return False
-        if branch.type != "block" or branch.parent is None or branch.parent.type != "if_statement":
-            continue
-        cond = branch.parent.child_by_field_name("condition")
-        if branch.parent.child_by_field_name("consequence").id != branch.id or cond is None:
-            continue
-        flag, wants = _flag_test(ctx, S.unparen(cond))
-        if flag is None:
-            continue
-        decl = declaration_of(ctx, flag)
-        if decl is None or S.is_within(decl, loop):
-            continue  # a flag of the iteration: reset every time
-        if _sets(ctx, branch, decl, wants):
-            return True
-    return False
-
-
-def _flag_test(ctx: FileContext, cond: Node) -> tuple[Node | None, str | None]:
-    """(flag identifier, what the branch must set it to) for `!f`, `f == false`, `f`, `x == nil`."""
-    if cond.type == "identifier":
-        return cond, "false"
-    if cond.type == "unary_expression" and cond.child_by_field_name("operator").type == "!":
-        operand = S.unparen(cond.child_by_field_name("operand"))
-        return (operand, "true") if operand.type == "identifier" else (None, None)
-    if cond.type == "binary_expression" and ctx.text(cond.child_by_field_name("operator")) == "==":
-        left, right = S.unparen(cond.child_by_field_name("left")), S.unparen(cond.child_by_field_name("right"))
-        if left.type == "identifier" and ctx.text(right) in ("false", "nil"):
-            return left, "true" if ctx.text(right) == "false" else "non-nil"
-    return None, None
-
-
-def _sets(ctx: FileContext, branch: Node, decl: Node, wants: str) -> bool:
-    for n in S.walk(branch):
-        if n.type != "assignment_statement" or S.enclosing_function(n).id != S.enclosing_function(branch).id:
-            continue
-        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
-        for i, target in enumerate(left.named_children):
-            if target.type != "identifier" or declaration_of(ctx, target) is None \
-                    or declaration_of(ctx, target).id != decl.id:
-                continue
-            if wants == "non-nil":
-                return True
-            values = right.named_children
-            return i < len(values) and ctx.text(values[i]) == wants
-    return False
 
 
 def _relocks(ctx: FileContext, cleanup: Node, loop: Node) -> bool:

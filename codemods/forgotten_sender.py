@@ -161,7 +161,8 @@ def _select_may_leave(ctx: FileContext, ch: C.ChannelDecl, fn: Node, recv: C.Cha
     if not loops:
         return True
     outermost = loops[-1]
-    return any(_leaves_loop(c.named_children, outermost) or (_falls_out(c) and _left_after(select, outermost)) for c in others)
+    return any(_leaves_loop(c.named_children, outermost) or (_falls_out(c) and _left_after(select, outermost))
+               for c in others)
 
 
 def _falls_out(case: Node) -> bool:

@@ -274,7 +274,8 @@ def _send(name: str) -> Api:
 
 def _method(name: str, what: str = "runs", new: str | None = None, extra: str = "", shown: str | None = None) -> Api:
     new = new or name + "Context"
-    shown = shown or f"{{recv}}.{new}({{ctx}}{extra}{', ...' if not extra and name not in ('Ping', 'Handshake') else ''})"
+    more = ", ..." if not extra and name not in ("Ping", "Handshake") else ""
+    shown = shown or f"{{recv}}.{new}({{ctx}}{extra}{more})"
     return Api(what, _as_instead(shown), _renamed(new, extra))
 
 
@@ -303,8 +304,9 @@ PACKAGE_CALLS: dict[tuple[str, str], Api] = {
     (NET, "LookupIP"): Api("resolves", _as_instead('net.DefaultResolver.LookupIP({ctx}, "ip", host)'),
                            _no_fix("net.DefaultResolver.LookupIP takes a network argument and treats "
                                    "address literals its own way")),
-    (TLS, "Dial"): Api("dials", lambda ctx, call, c: f"(&tls.Dialer{{{_tls_fields(ctx, call, 0)}}}).DialContext({c}, ...)",
-                       _tls_dial(0)),
+    (TLS, "Dial"): Api(
+        "dials", lambda ctx, call, c: f"(&tls.Dialer{{{_tls_fields(ctx, call, 0)}}}).DialContext({c}, ...)",
+        _tls_dial(0)),
     (TLS, "DialWithDialer"): Api(
         "dials", lambda ctx, call, c: f"(&tls.Dialer{{{_tls_fields(ctx, call, 1)}}}).DialContext({c}, ...)",
         _tls_dial(1)),

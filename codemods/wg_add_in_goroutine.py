@@ -2,10 +2,10 @@
 
 ## What it does
 Finds `wg.Add(n)` as the first statement of a `go func() { ... }()` literal, where `wg`
-is a `sync.WaitGroup`: declared or typed as one in the function or the file (a variable,
-a parameter, or a struct field such as `p.wg` whose struct type declares
-`wg sync.WaitGroup`), or, when its type is not written down, used with `wg.Done()` or
-`wg.Wait()`. `sync` is resolved through the file's imports, aliases included. The finding
+is known to be a `sync.WaitGroup` from the declarations of the package (a variable, a
+parameter, a function result, a struct field such as `p.wg` whose struct type declares
+`wg sync.WaitGroup`, or a struct embedding one without an `Add` of its own); an unknown
+type is never a match. `sync` is resolved through the file's imports, aliases included. The finding
 points at the `Add` call.
 
 ## Why is this bad?

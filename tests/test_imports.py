@@ -20,18 +20,6 @@ from helpers import ROOT
 # Rule modules not yet moved onto gofix.analysis (they still import gofix.context,
 # gofix.syntax, ...). Remove a module's line when you migrate it.
 LEGACY = {
-    "codemods._channels",
-    "codemods._report",
-    "codemods.background_context_io",
-    "codemods.context_value_in_loop",
-    "codemods.defer_in_loop",
-    "codemods.forgotten_sender",
-    "codemods.goroutine_without_exit",
-    "codemods.no_ctx_request",
-    "codemods.request_context_in_goroutine",
-    "codemods.unclosed_range_channel",
-    "codemods.unstopped_afterfunc",
-    "codemods.wg_add_in_goroutine",
 }
 
 # gofix modules gofix.analysis may import lazily (inside a function), by importer.

@@ -331,9 +331,12 @@ class _Paths:
 
 def runs_at_most_once(ctx: FileContext, node: Node) -> bool:
     """Whether node, even inside a loop, runs at most once per call of its function: it sits
-    in the consequence of `if !flag { ... }` / `if flag == false { ... }` / `if x == nil { ... }`
-    whose consequence sets `flag = true` / `x = <non-nil>` at its top level, in the same
-    function (a guard the branch closes behind itself)."""
+    in the consequence of `if !flag { ... }` / `if flag == false { ... }` / `if flag { ... }`
+    / `if x == nil { ... }` whose consequence sets `flag = true` / `flag = false` / `x =
+    <non-nil>` (also `x, err = open()`), in the same function, and the flag is not declared
+    inside a loop around the branch (it would be reset every iteration)."""
+    from gofix.analysis.scope import declared_at
+
     for a in S.ancestors(node):
         if a.type in S.FUNCTION_TYPES:
             return False
@@ -347,14 +350,28 @@ def runs_at_most_once(ctx: FileContext, node: Node) -> bool:
         if guard is None:
             continue
         name, closed_by = guard
-        for s in S.statements(cons):
-            if s.type != "assignment_statement":
-                continue
-            left, right = s.child_by_field_name("left"), s.child_by_field_name("right")
-            if left is None or right is None or left.named_child_count != 1 or right.named_child_count != 1:
-                continue
-            if ctx.text(left.named_children[0]) == name and closed_by(ctx.text(right.named_children[0])):
-                return True
+        b = declared_at(ctx, name.split(".")[0], if_stmt)
+        if b is not None and any(x.type == "for_statement" and S.is_within(x, b.function) and S.is_within(b.ident, x)
+                                 and S.is_within(if_stmt, x) for x in S.ancestors(if_stmt)):
+            continue  # a flag of the iteration
+        if any(_closes(ctx, s, name, closed_by) for s in S.walk(cons)
+               if s.type == "assignment_statement" and S.enclosing_function(s) == S.enclosing_function(cons)):
+            return True
+    return False
+
+
+def _closes(ctx: FileContext, stmt: Node, name: str, closed_by: Callable[[str], bool]) -> bool:
+    """`name = v` with closed_by(v), or `name, err = f()` (one call for several targets)."""
+    left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
+    if left is None or right is None:
+        return False
+    targets, values = left.named_children, right.named_children
+    for i, t in enumerate(targets):
+        if ctx.text(t) != name:
+            continue
+        if len(values) == len(targets):
+            return closed_by(ctx.text(values[i]))
+        return len(values) == 1 and S.unparen(values[0]).type == "call_expression" and closed_by("<call>")
     return False
 
 
@@ -362,6 +379,8 @@ def _guard(ctx: FileContext, cond: Node | None) -> tuple[str, Callable[[str], bo
     """(flag, "does this value close the guard") for `!flag`, `flag == false`, `x == nil`."""
     if cond is None:
         return None
+    if cond.type in ("identifier", "selector_expression"):
+        return ctx.text(cond), lambda v: v == "false"  # if first { first = false; ... }
     if cond.type == "unary_expression":
         op = cond.child_by_field_name("operator")
         inner = S.unparen(cond.child_by_field_name("operand"))
