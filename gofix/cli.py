@@ -150,6 +150,7 @@ PathPrefixOpt = Annotated[Optional[str], typer.Option("--path-prefix", metavar="
 DocUrlOpt = Annotated[Optional[str], typer.Option("--doc-url", metavar="TEMPLATE", help="Link to each rule's documentation in SARIF, rdjson and code-climate, with {rule} or {module} in it (default: $GOFIX_DOC_URL, else the package's source URL).")]
 ColorOpt = Annotated[str, typer.Option("--color", metavar="WHEN", help="Colour the text output: auto (on a terminal, unless NO_COLOR is set), always or never.")]
 StdinOpt = Annotated[Optional[Path], typer.Option("--stdin-filename", metavar="PATH", help="Read the source from stdin, as the file PATH (for its go.mod, config and the paths shown); nothing is read from PATH itself.")]
+UnusedIgnoresOpt = Annotated[bool, typer.Option("--report-unused-ignores", help="Report //gofix:ignore and //gofix:file-ignore directives that suppress nothing (unused-ignore, with a fix that removes them).")]
 SinceExactOpt = Annotated[bool, typer.Option("--since-exact", help="With --since: compare with REF itself, not with the merge base.")]
 
 
@@ -183,6 +184,7 @@ def build_settings(
     no_cache: bool = True,
     isolated: bool = False,
     apply_unverified: bool | None = None,
+    report_unused_ignores: bool = False,
 ) -> Settings:
     """The command line's flags as project Settings (a flag not given is None: the config decides)."""
     return Settings(
@@ -198,6 +200,7 @@ def build_settings(
         isolated=isolated,
         jobs=max(0, jobs),
         cache_dir=None if no_cache else str(cache_dir or _default_cache_dir()),
+        report_unused_ignores=report_unused_ignores,
     )
 
 
@@ -277,6 +280,35 @@ def _run(paths: list[Path], options: Options | Project, fix: bool, no_progress: 
         if r.error:
             eprint(f"{r.path}: error: {r.error}")
     return results
+
+
+def _add_ignores(results: list[FileResult], paths: list[Path]) -> None:
+    """--add-ignore: write the directives, then say how many (the findings stay reported)."""
+    from gofix.add_ignore import add_ignores
+    from gofix.writer import WriteError, scan_roots, write_atomic
+
+    roots = scan_roots(paths)
+    added = files = 0
+    for r in results:
+        if not r.findings:
+            continue
+        p = Path(r.path)
+        try:
+            src = p.read_bytes()
+        except OSError as e:
+            eprint(f"{r.path}: error: {e.strerror or e}")
+            continue
+        new, n = add_ignores(src, r.findings)
+        if not n:
+            continue
+        try:
+            write_atomic(p, new, expected=src, roots=roots)
+        except WriteError as e:
+            eprint(f"{r.path}: error: {e}")
+            continue
+        added += n
+        files += 1
+    eprint(f"gofix: added {added} //gofix:ignore directive(s) in {files} file(s)")
 
 
 def _check_color(choice: str) -> None:
@@ -413,6 +445,8 @@ def check(
     color: ColorOpt = "auto",
     stdin_filename: StdinOpt = None,
     isolated: IsolatedOpt = False,
+    report_unused_ignores: UnusedIgnoresOpt = False,
+    add_ignore: Annotated[bool, typer.Option("--add-ignore", help="Write a `//gofix:ignore <rule> // TODO: ...` directive for every current finding (adopt gofix on a legacy tree, gate new code).")] = False,
 ) -> None:
     """Report leaks. Exit 1 if any finding is a warning or error (hints alone exit 0)."""
     paths = _expand(paths)
@@ -428,7 +462,7 @@ def check(
     style, template = _path_style(paths, path_prefix, doc_url)
     changed = _changed_lines(paths, since, since_exact)
     project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
-                            jobs, cache_dir, no_cache, isolated)
+                            jobs, cache_dir, no_cache, isolated, report_unused_ignores=report_unused_ignores)
     if stdin_filename is not None:
         results = [_stdin_result(stdin_filename, project, fix=False)]
     else:
@@ -437,6 +471,10 @@ def check(
         from gofix.since import filter_results
 
         results = filter_results(results, changed)
+    if add_ignore:
+        if stdin_filename is not None:
+            raise UsageError("--add-ignore writes files; it does not go with --stdin-filename")
+        _add_ignores(results, paths)
     from gofix.outputs import terminal
 
     fixable = lambda f: engine.fix_applies(f, project.options_for(Path(".")))  # noqa: E731
@@ -476,12 +514,14 @@ def diff(
     since: SinceOpt = None,
     since_exact: SinceExactOpt = False,
     stdin_filename: StdinOpt = None,
+    report_unused_ignores: UnusedIgnoresOpt = False,
 ) -> None:
     """Print the fixes as a unified diff (git apply-able). Exit 1 if there are changes."""
     paths = [stdin_filename] if stdin_filename is not None else _expand(paths)
     changed_since = _changed_lines(paths, since, since_exact)
     project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
-                            jobs, cache_dir, no_cache, isolated, apply_unverified)
+                            jobs, cache_dir, no_cache, isolated, apply_unverified,
+                            report_unused_ignores=report_unused_ignores)
     if stdin_filename is not None:
         results = [_stdin_result(stdin_filename, project, fix=True)]
     else:
@@ -532,6 +572,7 @@ def fix(
     since: SinceOpt = None,
     since_exact: SinceExactOpt = False,
     stdin_filename: Annotated[Optional[Path], typer.Option("--stdin-filename", metavar="PATH", help="Read the source from stdin as the file PATH and print it, fixed, on stdout (nothing is written; for editors' format-on-save).")] = None,
+    report_unused_ignores: UnusedIgnoresOpt = False,
 ) -> None:
     """Apply the fixes in place (atomic writes), verified with go build and go vet.
 
@@ -549,7 +590,8 @@ def fix(
         raise UsageError(f"--format: unknown format {format!r} (text, json)")
     changed_since = _changed_lines(paths, since, since_exact)
     project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
-                            jobs, cache_dir, no_cache, isolated, False if strict_verify else apply_unverified)
+                            jobs, cache_dir, no_cache, isolated, False if strict_verify else apply_unverified,
+                            report_unused_ignores=report_unused_ignores)
     results = _run_fix(paths, project, no_progress, changed_since)
     done = apply(results, project, Policy(verify=verify, allow_dirty=allow_dirty, roots=scan_roots(paths),
                                           jobs=project.jobs or None,

@@ -82,9 +82,11 @@ class Options:
     cache_dir: str | None = None  # None: no cache
     respect_gitignore: bool = True  # a walk skips what git ignores (gofix.gitignore)
     fixes: FixSelection = FixSelection()  # which fixes a fix run applies
+    report_unused_ignores: bool = False  # unused-ignore findings for gofix directives that suppress nothing
 
     def __hash__(self) -> int:  # rule_options is a dict; hash what identifies the run
         return hash((self.select, self.ignore, self.unsafe_fixes, self.go_version, self.exclude,
+                     self.report_unused_ignores,
                      repr(sorted(self.rule_options.items())), self.max_file_size,
                      tuple(sorted(self.extra_resources.items())), self.fixes))
 
@@ -340,11 +342,23 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
             if rule.timer_rule and module.timers_collected and f.severity != Severity.HINT:
                 f = _as_timer_hint(f)
             findings.append(f)
+    findings.extend(_directive_findings(ctx, active, options))
     findings.sort(key=lambda f: (f.start_byte, f.rule, f.end_byte))
     result.findings = findings
     if package.used:
         result.package_fingerprint = package.fingerprint
     return result, errors
+
+
+def _directive_findings(ctx: FileContext, active: list[Rule], options: Options) -> list[Finding]:
+    """invalid-ignore / unused-ignore findings about the file's //gofix: directives."""
+    if b"gofix:" not in ctx.src:
+        return []
+    from codemods import RULE_IDS
+    from gofix.analysis.suppression import directive_findings
+
+    return directive_findings(ctx, frozenset(RULE_IDS), frozenset(r.id for r in active),
+                              options.report_unused_ignores)
 
 
 def _as_timer_hint(f: Finding) -> Finding:

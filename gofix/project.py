@@ -45,6 +45,7 @@ class Settings:
     isolated: bool = False  # no config file at all
     jobs: int = 0  # worker processes; 0: one per core
     cache_dir: str | None = None  # None: no cache
+    report_unused_ignores: bool = False  # unused-ignore findings (gofix.analysis.suppression)
 
     @staticmethod
     def parse_rule_options(items: list[str] | tuple[str, ...] | None) -> tuple[tuple[str, str, Any], ...]:
@@ -216,6 +217,7 @@ class Project:
             extra_resources=dict(cfg.resources),
             jobs=self.jobs,
             cache_dir=s.cache_dir,
+            report_unused_ignores=s.report_unused_ignores,
         )
         return Resolved(options, cfg, sources, bool(apply_unverified))
 
