@@ -291,7 +291,8 @@ def _with_async_timers(info: ModuleInfo) -> ModuleInfo:
 
 def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
             rules: list[Rule] | None = None,
-            siblings: Mapping[str, bytes] | None = None) -> tuple[FileResult, list[str]]:
+            siblings: Mapping[str, bytes] | None = None,
+            source_path: str | None = None) -> tuple[FileResult, list[str]]:
     """Findings for one file's bytes.
 
     The file's package (ctx.package) is src plus the other files of its directory, read
@@ -318,7 +319,8 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
         result.error = degraded.message
         if not degraded.intact:
             return result, []
-    package = (Package.of_file(path, src, tree, reader=_DISK) if siblings is None
+    # source_path: where the file lives on disk, when path is only how results name it
+    package = (Package.of_file(source_path or path, src, tree, reader=_DISK) if siblings is None
                else Package.in_memory(path, src, siblings, tree))
     ctx = FileContext(path, src, tree, module, options.rule_options, package=package,
                       nolint={r.id: r.nolint for r in active})
@@ -390,7 +392,8 @@ def fix_applies(f: Finding, options: Options, floor: Severity | None = None) -> 
 def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
                accept: Callable[[Finding], bool] | None = None,
                siblings: Mapping[str, bytes] | None = None,
-               to_file: Callable[[int], int] | None = None) -> tuple[FileResult, list[str]]:
+               to_file: Callable[[int], int] | None = None,
+               source_path: str | None = None) -> tuple[FileResult, list[str]]:
     """Analyse src and apply the selected fixes up to a fixed point: the one loop.
 
     Fixes whose edits overlap (or that introduce names into the same function) go in later
@@ -405,7 +408,7 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
     The result's findings are those of the original source; `applied` holds those whose
     fix went in (the first-pass finding, whatever pass applied it); `fixed` the final bytes.
     """
-    first, errors = analyze(path, src, module, options, siblings=siblings)
+    first, errors = analyze(path, src, module, options, siblings=siblings, source_path=source_path)
     if first.error or not first.findings:
         return first, errors
     to_file = to_file or (lambda n: n)
@@ -445,7 +448,7 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
                 applied.append(by_origin.get((f.rule, o), f) if o is not None else f)
         history.append(edits)
         cur = nxt
-        result, errs = analyze(path, cur, module, options, siblings=siblings)
+        result, errs = analyze(path, cur, module, options, siblings=siblings, source_path=source_path)
         first.package_fingerprint = first.package_fingerprint or result.package_fingerprint
         errors.extend(errs)
         if result.error:
@@ -518,7 +521,8 @@ def analyse_source(path: str | Path, src: bytes, options: Options, fix: bool = F
     result cache when options have one. With fix, the fixes options.fixes selects are applied
     up to a fixed point (fix_source). options may be a gofix.project.Project: the options for
     path are used. Nothing is read from disk but go.mod (and //go:debug lines); nothing is
-    written. shown: the path as results name it (default: display_path(path)).
+    written; the other files of the package are read from path's directory only if a rule
+    asks. shown: the path as results name it (default: display_path(path)).
     """
     p = Path(path)
     options = options.options_for(p)
@@ -532,7 +536,7 @@ def analyse_source(path: str | Path, src: bytes, options: Options, fix: bool = F
             module = module_info(p, options, timers=relevant)
         except GoModError as e:
             return Analysis(FileResult(path=label, error=str(e), source=src), [])
-    result, errors = compute(label, src, module, options, fix, relevant=relevant)
+    result, errors = compute(label, src, module, options, fix, relevant=relevant, source_path=str(p))
     return Analysis(result, errors)
 
 
@@ -550,7 +554,7 @@ def process(target: Target, options: Options, fix: bool) -> tuple[FileResult | N
         module = module_info(target.path, options, timers=relevant)
     except GoModError as e:
         return FileResult(path=shown, error=str(e), source=src), []
-    result, errors = compute(shown, src, module, options, fix, relevant=relevant)
+    result, errors = compute(shown, src, module, options, fix, relevant=relevant, source_path=str(target.path))
     if target.explicit and result.error is None and not result.findings:
         # No rule looked at this file, so nothing parsed it; a file named on the command
         # line still gets its syntax checked, so that a typo is not a silent "clean".
@@ -563,24 +567,24 @@ def process(target: Target, options: Options, fix: bool) -> tuple[FileResult | N
 
 
 def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: bool,
-            relevant: bool | None = None) -> tuple[FileResult, list[str]]:
+            relevant: bool | None = None, source_path: str | None = None) -> tuple[FileResult, list[str]]:
     """analyze or fix_source in the file's layout, through the result cache when one is
     configured (the fix selection is data in options: part of the cache key).
     relevant: timer_relevant(src, options), when the caller knows it already."""
     cache = _cache_for(options)
     if cache is None:
-        return _in_layout(shown, src, module, options, fix)
+        return _in_layout(shown, src, module, options, fix, source_path)
     from gofix.cache import content_digest
 
     digest = content_digest(src)
     if relevant is None:
         relevant = timer_relevant(src, options)
     key = cache.key(shown, digest, _key_module(module, relevant), fix)
-    hit = cache.get(key, src, package=lambda: disk_fingerprint(shown, src, _DISK))
+    hit = cache.get(key, src, package=lambda: disk_fingerprint(source_path or shown, src, _DISK))
     if hit is not None:
         hit.digest, hit.timer_relevant = digest, relevant
         return hit, []
-    result, errors = _in_layout(shown, src, module, options, fix)
+    result, errors = _in_layout(shown, src, module, options, fix, source_path)
     if not errors and not _is_empty(result):
         cache.put(key, result)
     result.digest, result.timer_relevant = digest, relevant
@@ -600,7 +604,7 @@ def _key_module(module: ModuleInfo, timer_relevant: bool) -> ModuleInfo:
 
 
 def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options,
-               fix: bool) -> tuple[FileResult, list[str]]:
+               fix: bool, source_path: str | None = None) -> tuple[FileResult, list[str]]:
     """analyze or fix_source with a UTF-8 BOM and CRLF line endings taken away (rules only
     ever see LF without BOM), the result mapped back (gofix.writer.Layout): offsets are
     into the file's own bytes, and the fixed bytes keep its BOM and line endings."""
@@ -610,9 +614,10 @@ def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options,
     text = layout.normalize(src)
     if fix:
         result, errors = fix_source(shown, text, module, options,
-                                    to_file=None if layout.plain else (lambda n: layout.offset(text, n)))
+                                    to_file=None if layout.plain else (lambda n: layout.offset(text, n)),
+                                    source_path=source_path)
     else:
-        result, errors = analyze(shown, text, module, options)
+        result, errors = analyze(shown, text, module, options, source_path=source_path)
     return layout.restore_result(result, src, text), errors
 
 

@@ -167,3 +167,19 @@ def test_cache_follows_the_other_files_of_the_package(tmp_path, monkeypatch, fix
     assert found() == {"a.go", "b.go"}  # warm again
     other.write_text("package p\n\nfunc B() {}\n")
     assert found() == set()
+
+
+def test_an_editor_buffer_sees_the_siblings_on_disk_whatever_its_label(tmp_path, monkeypatch):
+    """The language server analyses an unsaved buffer as the file at its path: the package
+    is that buffer plus the other files of the directory on disk, even when results name the
+    file by another label."""
+    monkeypatch.setattr(codemods, "RULES", [_marker_rule()])
+    d = tmp_path / "src"
+    d.mkdir()
+    (d / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (d / "a.go").write_text("package p\n")  # on disk: not what the editor holds
+    (d / "b.go").write_text("package p\n\nvar Marker int\n")
+    buffer = b"package p\n\nfunc A() {}\n"
+    a = engine.analyse_source(d / "a.go", buffer, engine.Options(jobs=1), shown="label/a.go")
+    assert a.result is not None and [f.rule for f in a.result.findings] == ["marker"]
+    assert a.result.path == "label/a.go" and a.result.package_fingerprint is not None
