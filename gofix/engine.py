@@ -558,9 +558,9 @@ def process(target: Target, options: Options, fix: bool) -> tuple[FileResult | N
     if target.explicit and result.error is None and not result.findings:
         # No rule looked at this file, so nothing parsed it; a file named on the command
         # line still gets its syntax checked, so that a typo is not a silent "clean".
-        bad = validity.syntax_problem(S.parse(src))
+        bad = validity.degrade(S.parse(src))
         if bad is not None:
-            result.error = f"{bad}; file not analysed"
+            result.error = bad.message
     if result.error is not None and result.error.startswith("syntax error at "):
         result.error = validity.clarify(result.error, src)  # the grammar's gap, or the user's typo
     return result, errors

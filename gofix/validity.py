@@ -52,7 +52,9 @@ def _at(node: Node, what: str) -> SyntaxProblem:
 def _first_error_node(node: Node) -> Node | None:
     if not node.has_error:
         return None
-    stack = [node]
+    # the root itself is an ERROR node when the parser could not recover a source_file:
+    # the first error inside it is the one to show
+    stack = [c for c in reversed(node.children) if c.has_error or c.is_missing] if node.is_error else [node]
     while stack:
         n = stack.pop()
         if n.is_error or n.is_missing:
@@ -70,8 +72,8 @@ def top_level_problem(tree: Tree) -> SyntaxProblem | None:
     seen_package = seen_decl = False
     for child in tree.root_node.named_children:
         kind = child.type
-        if kind == "comment" or child.is_error:
-            continue
+        if kind == "comment" or child.has_error:
+            continue  # ERROR nodes (and what holds one) are the error check's to report
         if kind == "package_clause":
             if seen_package or seen_decl:
                 return _at(child, "package clause after declarations")
@@ -141,15 +143,22 @@ class Degraded:
     problem: SyntaxProblem
     intact: tuple[tuple[int, int], ...]  # byte spans of the top-level functions without an error
     skipped: tuple[str, ...]  # names of the top-level functions with one
+    lines: tuple[int, ...] = ()  # other unreadable top-level code, by line
 
     def keeps(self, start_byte: int) -> bool:
         return any(a <= start_byte < b for a, b in self.intact)
 
     @property
     def message(self) -> str:
+        parts = []
         if self.skipped:
             names = ", ".join(self.skipped[:5]) + (f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else "")
-            rest = f"function{'s' if len(self.skipped) != 1 else ''} {names} not analysed"
+            parts.append(f"function{'s' if len(self.skipped) != 1 else ''} {names}")
+        if self.lines:
+            shown = ", ".join(map(str, self.lines[:3])) + (", ..." if len(self.lines) > 3 else "")
+            parts.append(f"the code at line{'s' if len(self.lines) != 1 else ''} {shown}")
+        if parts:
+            rest = " and ".join(parts) + " not analysed"
         elif self.intact:
             rest = "every function analysed"
         else:
@@ -162,19 +171,29 @@ def degrade(tree: Tree) -> Degraded | None:
     problem = syntax_problem(tree)
     if problem is None:
         return None
-    intact, skipped = [], []
+    intact, skipped, lines = [], [], []
+    src = tree.root_node.text or b""
+    seen_rows: set[int] = set()
     for child in tree.root_node.named_children:
-        if child.type in FUNCTIONS:
-            if child.has_error:
-                skipped.append(function_name(child))
-            else:
-                intact.append((child.start_byte, child.end_byte))
-        elif child.is_error:
-            # a declaration the grammar could not read at all (a generic method, for one)
-            skipped.append(_name_in_text(child.text or b"") or f"the code at line {child.start_point.row + 1}")
+        if child.type in FUNCTIONS and not child.has_error:
+            intact.append((child.start_byte, child.end_byte))
+        elif child.type in FUNCTIONS:
+            skipped.append(function_name(child))
+        elif child.has_error and child.start_point.row not in seen_rows:
+            # a declaration the grammar could not read (a generic method, for one): its
+            # name from the text of the line it starts on
+            row = child.start_point.row
+            seen_rows.add(row)
+            begin = src.rfind(b"\n", 0, child.start_byte) + 1
+            end = src.find(b"\n", child.start_byte)
+            name = _name_in_text(src[begin:end if end >= 0 else len(src)])
+            if name is None:
+                lines.append(row + 1)
+            elif name not in skipped:
+                skipped.append(name)
     if problem.what == "the file does not start with a package clause":
         intact = []  # not a Go file (or not one we can place in a package): nothing kept
-    return Degraded(problem, tuple(intact), tuple(skipped))
+    return Degraded(problem, tuple(intact), tuple(skipped), tuple(lines))
 
 
 # --- the guard before writing -----------------------------------------------------------------

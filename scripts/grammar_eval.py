@@ -57,9 +57,13 @@ def gofmt_rejects(gofmt: str, paths: list[Path]) -> set[Path]:
     return bad
 
 
-def judge(parsers: dict[str, Parser], srcs: dict[Path, bytes], rejected: set[Path]) -> dict:
+def judge(parsers: dict[str, Parser], srcs: dict[Path, bytes], rejected: set[Path],
+          with_validity: bool = False) -> dict:
     stats: dict = {"files": len(srcs), "gofmt_rejects": len(rejected), "grammars": {}}
-    for name, parser in parsers.items():
+    runs = list(parsers.items())
+    if with_validity:
+        runs.append(("tree-sitter-go + gofix.validity", parsers["tree-sitter-go"]))
+    for name, parser in runs:
         agree = false_ok = false_err = 0
         seconds = 0.0
         examples_ok, examples_err = [], []
@@ -68,6 +72,8 @@ def judge(parsers: dict[str, Parser], srcs: dict[Path, bytes], rejected: set[Pat
             tree = parser.parse(src)
             seconds += time.perf_counter() - t0
             ok = not tree.root_node.has_error
+            if ok and name.endswith("gofix.validity"):
+                ok = syntax_problem(tree) is None  # plus the top-level shapes gofix refuses
             if ok == (path not in rejected):
                 agree += 1
             elif ok:
@@ -140,6 +146,13 @@ def speed(parsers: dict[str, Parser], files: list[Path], rounds: int) -> dict:
             "per_file_ratio_median": round(ratios[len(ratios) // 2], 3) if ratios else None}
 
 
+def syntax_problem(tree):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from gofix.validity import syntax_problem as check
+
+    return check(tree)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("dirs", nargs="+")
@@ -150,6 +163,8 @@ def main() -> None:
     ap.add_argument("--kinds", action="store_true")
     ap.add_argument("--exclude", action="append", default=[], help="skip paths containing this")
     ap.add_argument("--speed", type=int, default=0, help="rounds of interleaved timing")
+    ap.add_argument("--with-validity", action="store_true",
+                    help="also judge tree-sitter-go plus gofix.validity's top-level checks (run from the repository)")
     args = ap.parse_args()
     parsers = {n: Parser(Language(m.language())) for n, m in GRAMMARS.items()}
     files = [p for p in go_files(args.dirs) if not any(x in str(p) for x in args.exclude)]
@@ -173,7 +188,7 @@ def main() -> None:
             paths = files
         srcs = {p: p.read_bytes() for p in paths}
         rejected = gofmt_rejects(args.gofmt, paths)
-        stats = judge(parsers, srcs, rejected)
+        stats = judge(parsers, srcs, rejected, args.with_validity)
         stats["label"] = args.label
         stats["bytes"] = sum(len(s) for s in srcs.values())
         if args.kinds:
