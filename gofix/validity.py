@@ -19,7 +19,6 @@ recovers from errors. Three functions keep gofix honest about that:
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 import shutil
 import subprocess
@@ -199,9 +198,8 @@ def degrade(tree: Tree) -> Degraded | None:
 # --- the guard before writing -----------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
 def find_gofmt() -> str | None:
-    return shutil.which("gofmt")
+    return shutil.which("gofmt")  # not cached: PATH may change (tests, long-lived servers)
 
 
 def gofmt_error(src: bytes, gofmt: str | None = None) -> str | None:
