@@ -172,3 +172,17 @@ def test_params_positions():
     """})
     assert summaries.params(_decl(ctx, "f")) == ["a", "b", "_", "c"]
     assert summaries.params(_decl(ctx, "g")) == ["_", "_"]
+
+
+def test_a_close_in_an_if_initializer_closes():
+    ctx = _ctx({"more.go": """
+        package p
+        import "net/http"
+        func checked(resp *http.Response) error {
+        	if err := resp.Body.Close(); err != nil {
+        		return err
+        	}
+        	return nil
+        }
+    """})
+    assert summaries.closes(ctx, _decl(ctx, "checked"), 0, "Body")

@@ -143,6 +143,9 @@ def _stmt_closes(ctx: Any, decl: T.Decl, stmt: Node, name: str, member: str | No
         return _is_cleanup_call(ctx, decl, inner, name, member, method, depth)
     if stmt.type in ("expression_statement", "assignment_statement", "short_var_declaration", "return_statement"):
         return _is_cleanup_stmt(ctx, decl, stmt, name, member, method, depth)
+    if stmt.type in ("if_statement", "expression_switch_statement"):  # `if err := p.Body.Close(); err != nil`
+        init = stmt.child_by_field_name("initializer")
+        return init is not None and _is_cleanup_stmt(ctx, decl, init, name, member, method, depth)
     return False
 
 
