@@ -50,3 +50,17 @@ func closed(src []byte) (int, error) {
 	b, err := io.ReadAll(d)
 	return len(b), err
 }
+
+// Read by a goroutine that may outlive the function: no fix.
+func background(src []byte, out chan<- []byte) error {
+	d, err := zstd.NewReader(bytes.NewReader(src)) // want "zstd decoder.*never closed.*no automatic fix: `d` is used in a go statement"
+	if err != nil {
+		return err
+	}
+	go func() {
+		b := make([]byte, 512)
+		n, _ := d.Read(b)
+		out <- b[:n]
+	}()
+	return nil
+}
