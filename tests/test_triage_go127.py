@@ -32,7 +32,7 @@ PROGRAM = Path(__file__).parent / "triage_programs" / "labels_leak" / "main.go"
 TOOLCHAIN = "go1.27.3"
 LEAKED = 30
 FORMS = ["goroutine-debug2", "goroutineleak-debug0", "goroutineleak-debug1", "goroutineleak-debug2",
-         "goroutine-debug0"]
+         "goroutine-debug0", "goroutine-debug1"]
 
 
 def _go127() -> tuple[str, dict[str, str]]:
@@ -91,8 +91,7 @@ def captured(tmp_path_factory) -> tuple[Path, dict[str, Path]]:
         _wait_for_senders(port, marker(repo, "blocking"), LEAKED)
         dumps = {}
         # goroutine?debug=2 first: before any leak detection ran, nothing is marked (leaked)
-        for name in ["goroutine-debug2", "goroutineleak-debug0", "goroutineleak-debug1", "goroutineleak-debug2",
-                     "goroutine-debug0"]:
+        for name in FORMS:
             profile, debug = name.split("-debug")
             url = f"http://127.0.0.1:{port}/debug/pprof/{profile}?debug={debug}"
             with urllib.request.urlopen(url, timeout=30) as resp:
