@@ -128,7 +128,23 @@ def _rules_meta(doc_template: str | None = None) -> list[dict]:
         if url:
             meta["helpUri"] = url
         out.append(meta)
+    for rid, summary in _DIRECTIVE_RULES.items():  # findings about suppression directives
+        out.append({
+            "id": rid,
+            "name": _rule_name(rid),
+            "shortDescription": {"text": summary},
+            "fullDescription": {"text": summary},
+            "help": {"text": summary + " (see README: suppressions)."},
+            "defaultConfiguration": {"level": "warning"},
+            "properties": {"tags": ["suppression"]},
+        })
     return out
+
+
+_DIRECTIVE_RULES = {
+    "invalid-ignore": "a //gofix:ignore or //gofix:file-ignore directive names a rule that does not exist",
+    "unused-ignore": "a //gofix: directive suppresses no finding (reported with --report-unused-ignores)",
+}
 
 
 def _fingerprint(rule: str, uri: str, line_text: bytes, message: str) -> str:

@@ -129,3 +129,12 @@ def test_parse_directives():
     assert parse_directives("//lint:ignore SA1015 reason") == [("lint", frozenset({"SA1015"}))]
     assert parse_directives("//lint:file-ignore SA1015 reason") == [("lint-file", frozenset({"SA1015"}))]
     assert parse_directives("// gofix ignores nothing here") == []
+
+
+def test_directive_findings_have_sarif_rules(mod):
+    (mod / "a.go").write_text(HEAD + fn("A", comment=" //gofix:ignore lost-cancle"))
+    r = gofix(mod, "check", "--format", "sarif", ".")
+    run = json.loads(r.stdout)["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    bad = next(x for x in run["results"] if x["ruleId"] == "invalid-ignore")
+    assert rules[bad["ruleIndex"]]["id"] == "invalid-ignore"
