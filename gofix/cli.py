@@ -600,7 +600,10 @@ def fix(
         for line in done.lines:
             print(line)
     else:
-        print(output.to_json(done.results))
+        from gofix.outputs.paths import PathStyle
+
+        # as `check --format json`: paths from the repository root
+        print(output.to_json(done.results, show=PathStyle.for_run(paths).show))
     for m in done.messages:
         eprint(m)
     if _nothing_processed(done.results):

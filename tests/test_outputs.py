@@ -192,3 +192,11 @@ def test_git_worktree_root_is_found_from_a_dot_git_file(tmp_path):
     (root / "svc" / "a.go").write_text(leaky(1))
     r = gofix(root / "svc", "check", "--format", "json", ".")
     assert [f["path"] for f in json.loads(r.stdout)] == ["svc/a.go"]
+
+
+def test_fix_json_names_files_from_the_repository_root(monorepo):
+    api = monorepo / "services" / "api"
+    r = gofix(api, "fix", "--no-verify", "--allow-dirty", "--format", "json", ".")
+    assert r.returncode in (0, 1), r.stderr
+    assert [f["path"] for f in json.loads(r.stdout)] == ["services/api/fetch.go"]
+    assert "defer cancel()" in (api / "fetch.go").read_text()
