@@ -5,16 +5,19 @@ Each module exports RULE, a gofix.rules.Rule. The order is the order of `gofix r
 
 from codemods import (
     background_context_io,
+    blocking_broadcast,
     context_value_in_loop,
     defer_in_loop,
     forgotten_sender,
     goroutine_without_exit,
+    grpc_stream_leak,
     lost_cancel,
     no_ctx_request,
     request_context_in_goroutine,
     time_after_in_loop,
     tx_rollback,
     unclosed_body,
+    unclosed_pipe,
     unclosed_range_channel,
     unclosed_resource,
     unclosed_rows,
@@ -41,6 +44,9 @@ RULES = [
     background_context_io.RULE,
     no_ctx_request.RULE,
     unstopped_afterfunc.RULE,
+    unclosed_pipe.RULE,
+    grpc_stream_leak.RULE,
+    blocking_broadcast.RULE,
 ]
 
 RULE_IDS = frozenset(r.id for r in RULES)

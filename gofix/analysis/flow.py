@@ -196,13 +196,17 @@ def paths_missing(ctx: FileContext, from_stmt: Node, done: Callable[[Node], bool
     Loops are followed around (a path may go back to the top of the body), labelled
     break/continue included; a goto on a missing path is returned as an Exit of kind
     "goto" (its target is not followed). The exits come in source order; the "end" exit
-    is the body's closing brace (the function falls off its end)."""
-    fn = S.enclosing_function(from_stmt)
+    is the body's closing brace (the function falls off its end).
+
+    from_stmt may also be a function (declaration or literal): then every path from its
+    entry counts (a goroutine's literal that must close something on all its paths)."""
+    entry = from_stmt.type in S.FUNCTION_TYPES
+    fn = from_stmt if entry else S.enclosing_function(from_stmt)
     body = fn.child_by_field_name("body") if fn is not None else None
     if body is None:
         return []
     walker = _Paths(from_stmt, done)
-    if walker.block(body, False):
+    if walker.block(body, entry):
         walker.exit(body.children[-1], "end")
     return sorted(walker.exits.values(), key=lambda e: e.node.start_byte)
 

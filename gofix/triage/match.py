@@ -26,10 +26,15 @@ from gofix.triage.repo import RepoMap
 
 # Rules whose leak leaves goroutines in a given state: listed first for that state.
 RELEVANT = {
-    "chan send": ("forgotten-sender",),
+    "chan send": ("forgotten-sender", "blocking-broadcast"),
     "chan receive": ("unclosed-range-channel", "forgotten-sender", "unstopped-ticker", "time-after-in-loop"),
     "chan receive (nil chan)": ("unclosed-range-channel",),
-    "select": ("forgotten-sender", "time-after-in-loop", "lost-cancel", "unstopped-ticker"),
+    # io.(*pipe).read/write and grpc's recvMsg wait in a select
+    "select": ("forgotten-sender", "time-after-in-loop", "lost-cancel", "unstopped-ticker", "unclosed-pipe",
+               "grpc-stream-leak"),
+    "sync.Mutex.Lock": ("blocking-broadcast",),
+    "sync.RWMutex.Lock": ("blocking-broadcast",),
+    "sync.RWMutex.RLock": ("blocking-broadcast",),
     "sleep": ("goroutine-without-exit",),
     "running": ("goroutine-without-exit",),
     "runnable": ("goroutine-without-exit",),

@@ -1,5 +1,6 @@
 // Package grpc is a stand-in for google.golang.org/grpc in gofix's golden tests: only the
-// shapes the unclosed-resource rule matches (Dial, DialContext, NewClient, ClientConn.Close).
+// shapes gofix rules match: Dial, DialContext, NewClient, ClientConn.Close (unclosed-resource)
+// and the client-stream interfaces of generated stubs (grpc-stream-leak).
 package grpc
 
 import "context"
@@ -40,3 +41,34 @@ func (cc *ClientConn) Target() string { return cc.target }
 
 // Close releases the connection.
 func (cc *ClientConn) Close() error { return nil }
+
+// CallOption configures a call.
+type CallOption interface{}
+
+// ClientStream is the client side of a streaming call, as generated stubs return it.
+type ClientStream interface {
+	Context() context.Context
+	CloseSend() error
+	SendMsg(m any) error
+	RecvMsg(m any) error
+}
+
+// ServerStreamingClient is the client side of a server-streaming call.
+type ServerStreamingClient[Res any] interface {
+	Recv() (*Res, error)
+	ClientStream
+}
+
+// ClientStreamingClient is the client side of a client-streaming call.
+type ClientStreamingClient[Req any, Res any] interface {
+	Send(*Req) error
+	CloseAndRecv() (*Res, error)
+	ClientStream
+}
+
+// BidiStreamingClient is the client side of a bidirectional streaming call.
+type BidiStreamingClient[Req any, Res any] interface {
+	Send(*Req) error
+	Recv() (*Res, error)
+	ClientStream
+}

@@ -1,0 +1,23 @@
+// gofix-test: modules=grpc
+package p
+
+import (
+	"context"
+	"fmt"
+)
+
+// The file does not import context: the fix adds it.
+func show(c WatcherClient) error {
+	sctx, cancel := context.WithCancel(Base())
+	defer cancel()
+	s, err := c.Watch(sctx, &WatchRequest{}) // want "c.Watch can be left undrained"
+	if err != nil {
+		return err
+	}
+	ev, err := s.Recv()
+	if err != nil {
+		return err
+	}
+	fmt.Println(ev.Key)
+	return nil
+}
