@@ -1,0 +1,3 @@
+module leak/broadcast
+
+go 1.22

@@ -1,0 +1,3 @@
+module leak/pipes
+
+go 1.22
