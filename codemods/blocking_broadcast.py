@@ -73,6 +73,8 @@ def find(ctx: FileContext) -> list[Finding]:
         over = clause.child_by_field_name("right")
         if over is None or not _is_container(ctx, over):
             continue  # not known to range over a map or a slice
+        if _buffered_reply_channels(ctx, channel, over):
+            continue  # every channel sent to here is made with a buffer: reply channels, sent once
         lock = _held_lock(ctx, loop)
         ch = ctx.text(channel)
         message = (f"blocking send to {ch} in a loop over {ctx.text(over)}: one slow or gone receiver "
@@ -85,6 +87,119 @@ def find(ctx: FileContext) -> list[Finding]:
                     f"or with a timeout or ctx.Done() case (no automatic fix: which one depends on the protocol)")
         out.append(ctx.finding(ID, send, message, severity))
     return out
+
+
+def _buffered_reply_channels(ctx: FileContext, channel: Node, over: Node) -> bool:
+    """Every channel that can reach the send is made with a buffer (`make(chan T, n)`, n not
+    0), judging by all the values the package assigns to the channel's field (`c.respCh`:
+    composite literal keys and assignments, in every file; test files only for a test file),
+    or, for the range value itself,
+    by the values the function puts into the slice or map it ranges over. The pattern is a
+    reply channel per waiter, sent to once: it cannot block. Unknown values: False."""
+    channel = S.unparen(channel)
+    values: list[tuple[FileContext | None, Node]] = []
+    if channel.type == "selector_expression":
+        field = channel.child_by_field_name("field")
+        if field is None:
+            return False
+        values = _field_values(ctx, ctx.text(field))
+    elif channel.type == "identifier":
+        target = ctx.text(S.unparen(over))
+        fn = S.outermost_function(over)
+        values = _element_values(ctx, fn, target) if fn is not None else []
+    return bool(values) and all(_is_buffered(ctx, v) for v in values)
+
+
+def _is_buffered(ctx: FileContext, value: Node, depth: int = 0) -> bool:
+    """_is_buffered_make, following a field read (`pair.resp`) to the values the package
+    assigns to that field."""
+    value = S.unparen(value)
+    if value.type == "selector_expression" and depth < 2:
+        field = value.child_by_field_name("field")
+        values = _field_values(ctx, S.text(field)) if field is not None else []
+        return bool(values) and all(_is_buffered(ctx, v, depth + 1) for v in values)
+    return _is_buffered_make(ctx, value)
+
+
+def _field_values(ctx: FileContext, field: str) -> list[Node]:
+    """Values assigned to a field of that name in the package's files (keyed composite
+    literal elements and `x.field = v`); only the current file's nodes can be resolved
+    further, so values from other files count only when they are make calls."""
+    out: list[Node] = []
+    testing = ctx.path.endswith("_test.go")
+    for f in ctx.package.files:
+        if f.path.endswith("_test.go") and not testing:
+            continue  # test files are not part of the program this file runs in
+        tree = f.tree
+        if tree is None:
+            return []
+        for n in S.walk(tree.root_node):
+            if n.type == "keyed_element" and len(n.named_children) == 2:
+                key = n.named_children[0]
+                if S.text(key).strip() == field:
+                    out.append(_elem_value(n.named_children[1]))
+            elif n.type == "assignment_statement":
+                left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+                if left is None or right is None or len(left.named_children) != len(right.named_children):
+                    continue
+                for l, r in zip(left.named_children, right.named_children):
+                    if l.type == "selector_expression" and S.text(l.child_by_field_name("field")) == field:
+                        out.append(r)
+    return out
+
+
+def _elem_value(n: Node) -> Node:
+    return n.named_children[0] if n.type == "literal_element" and n.named_children else n
+
+
+def _element_values(ctx: FileContext, fn: Node, target: str) -> list[Node]:
+    """Values the function stores into `target`: `target[i] = v`, `target = append(target, v...)`."""
+    out: list[Node] = []
+    for n in S.walk(fn):
+        if n.type != "assignment_statement":
+            continue
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        if left is None or right is None or len(left.named_children) != 1 or len(right.named_children) != 1:
+            continue
+        l, r = left.named_children[0], S.unparen(right.named_children[0])
+        if l.type == "index_expression" and S.text(l.child_by_field_name("operand")) == target:
+            out.append(r)
+        elif S.text(l) == target and r.type == "call_expression" and S.text(r.child_by_field_name("function")) == "append":
+            args = r.child_by_field_name("arguments")
+            out.extend(args.named_children[1:] if args is not None else [])
+    return out
+
+
+def _is_buffered_make(ctx: FileContext, value: Node) -> bool:
+    """value is `make(chan T, n)` with n not 0, or a variable the function around it last
+    defined as one before value (`ch := make(chan T, 1)`). Read from the syntax alone, so it
+    works for nodes of the package's other files too."""
+    value = S.unparen(value)
+    if value.type == "identifier":
+        value = _last_definition(value)
+        if value is None:
+            return False
+    if value.type != "call_expression" or S.text(value.child_by_field_name("function")) != "make":
+        return False
+    args = value.child_by_field_name("arguments")
+    size = args.named_children[1] if args is not None and len(args.named_children) > 1 else None
+    return size is not None and S.text(size).strip() != "0"
+
+
+def _last_definition(ident: Node) -> Node | None:
+    fn = S.enclosing_function(ident)
+    name = S.text(ident)
+    found = None
+    for n in S.walk(fn) if fn is not None else []:
+        if n.type != "short_var_declaration" or n.start_byte >= ident.start_byte:
+            continue
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        if left is None or right is None or len(left.named_children) != len(right.named_children):
+            continue
+        for l, r in zip(left.named_children, right.named_children):
+            if S.text(l) == name:
+                found = S.unparen(r)
+    return found
 
 
 def _range_loop(ctx: FileContext, send: Node) -> tuple[Node | None, list[Binding]]:

@@ -51,11 +51,15 @@ whoever receives it owns it.
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from gofix.analysis import Applicability, Edit, FileContext, Finding, Fix, Rule, Severity
 from gofix.analysis import ensure_import, insert_at_block_end, insert_before_statement
 from gofix.analysis import syntax as S
+from gofix.analysis import types
+from gofix.analysis.context import literal_usage
 from gofix.analysis.flow import exits_between, loop_exits, paths_missing
 from gofix.analysis.lifetime import escape
 from gofix.analysis.scope import Binding, binding, fresh_name, references, shadowed
@@ -66,6 +70,8 @@ GRPC = "google.golang.org/grpc"
 CONTEXTS = ("context", "golang.org/x/net/context", "code.google.com/p/go.net/context")
 STREAM_METHODS = frozenset({"Recv", "CloseSend", "CloseAndRecv"})
 GRPC_STREAMS = ("ClientStream", "ServerStreamingClient", "ClientStreamingClient", "BidiStreamingClient")
+# Calls whose error (other than io.EOF from Send) releases the stream (grpc-go's contract).
+RELEASING = frozenset({"Recv", "RecvMsg", "Send", "SendMsg", "Header", "CloseAndRecv"})
 DERIVERS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")
 
 
@@ -99,15 +105,20 @@ def _check(ctx: FileContext, call: Node) -> Finding | None:
     t = ctx.type_of(a.lhs[0])
     if t is not None and not _grpc_stream_type(ctx, t):
         return None  # declared as something else
-    if any(_handed_over(ctx, u) for u in uses):
-        return None  # returned, stored, sent or passed on: its new owner drains it
-    if _cancelled_here(ctx, ctx_arg):
+    callee = types.func_decl(ctx, call)
+    if callee is not None and b"NewStream(" not in S.text(callee.node).encode():
+        return None  # a function of this package that hands out a stream it does not open
+    if any(_handed_over(ctx, u) or literal_usage_of(u, stream.function) in ("passed", "stored", "returned", "assigned")
+           for u in uses):
+        return None  # returned, stored, sent, passed on or kept by a callback: its new owner drains it
+    if _cancelled_here(ctx, ctx_arg) or _test_context(ctx, ctx_arg):
         return None
     err = a.lhs[1]
     check = error_check_after(ctx, a.stmt, ctx.text(err)) if err.type == "identifier" else None
     start = check.stmt if check is not None else a.stmt
     missing = [e for e in paths_missing(ctx, start, lambda c: _drains(ctx, c, stream))
-               if e.kind != "goto" and not _after_recv_error(ctx, e.node, stream)]
+               if e.kind != "goto" and not _after_recv_error(ctx, e.node, stream)
+               and not _after_eof(ctx, e.node, stream)]
     if not missing:
         return None
     leak = missing[0]
@@ -119,6 +130,14 @@ def _check(ctx: FileContext, call: Node) -> Finding | None:
     if fix is None:
         message += f" (no automatic fix: {reason})"
     return ctx.finding(ID, call, message, Severity.ERROR, fix)
+
+
+def literal_usage_of(use: Node, fn: Node) -> str | None:
+    """How the innermost function literal around use, inside fn (the stream's own
+    function), is used ("passed", "stored", "returned", "go", "called", ...); None when use
+    is in fn itself."""
+    lit = S.enclosing(use, frozenset({"func_literal"}))
+    return literal_usage(lit) if lit is not None and lit.id != fn.id and S.is_within(lit, fn) else None
 
 
 def _method_of(ctx: FileContext, use: Node) -> str | None:
@@ -259,6 +278,58 @@ def _after_recv_error(ctx: FileContext, exit_node: Node, stream: Binding) -> boo
     return False
 
 
+def _after_eof(ctx: FileContext, exit_node: Node, stream: Binding) -> bool:
+    """The exit comes after `if _, err := stream.Recv(); err != io.EOF { <leave> }` (or
+    `!errors.Is(err, io.EOF)`, `status.Code(err) != codes.X`) in its block: it is reached
+    only once Recv returned an error, which released the stream."""
+    if exit_node.type == "}":  # falling off the end: after the body's last statement
+        stmts = S.statements(exit_node.parent) if exit_node.parent is not None else []
+        prev = stmts[-1] if stmts else None
+    else:
+        prev = S.statement_of(exit_node).prev_named_sibling
+    while prev is not None and prev.type == "comment":
+        prev = prev.prev_named_sibling
+    if prev is None or prev.type != "if_statement" or prev.child_by_field_name("alternative") is not None:
+        return False
+    init = prev.child_by_field_name("initializer")
+    before = prev.prev_named_sibling
+    err = _recv_error(ctx, init, stream) if init is not None else (
+        _recv_error(ctx, before, stream) if before is not None else None)
+    cond = prev.child_by_field_name("condition")
+    cons = prev.child_by_field_name("consequence")
+    if err is None or cond is None or cons is None:
+        return False
+    if not _falls_through_on_error(S.text(cond).replace(" ", ""), err):
+        return False
+    return S.is_terminating(cons, lenient=True) or bool(S.statements(cons)) and \
+        S.is_terminating(S.statements(cons)[-1], lenient=True)
+
+
+def _falls_through_on_error(cond: str, err: str) -> bool:
+    """Falling through `if cond { <leave> }` means err is a particular non-nil error:
+    `err != io.EOF`, `!errors.Is(err, io.EOF)`, `status.Code(err) != codes.Unimplemented`
+    (not `err != nil`'s opposite, nor a comparison with nil or codes.OK)."""
+    if re.fullmatch(rf"!errors\.(Is|As)\({re.escape(err)},.+\)", cond):
+        return True
+    m = re.fullmatch(r"(.+)!=(.+)", cond)
+    if m is None or not re.search(rf"\b{re.escape(err)}\b", m.group(1)):
+        return False
+    return m.group(2) not in ("nil", "codes.OK") and "&&" not in cond and "||" not in cond
+
+
+def _test_context(ctx: FileContext, arg: Node) -> bool:
+    """`t.Context()` of a testing.T, B or F: cancelled when the test finishes (Go >= 1.24)."""
+    arg = S.unparen(arg)
+    fn = arg.child_by_field_name("function") if arg.type == "call_expression" else None
+    if fn is None or fn.type != "selector_expression":
+        return False
+    operand, field = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
+    if operand is None or field is None or ctx.text(field) != "Context":
+        return False
+    t = ctx.type_of(operand)
+    return t is not None and t.is_("testing", "T", "B", "F", "TB")
+
+
 def _checks(ctx: FileContext, if_stmt: Node, err: str) -> bool:
     """The condition tests err other than `err == nil` (`err != nil`, `err == io.EOF`,
     `errors.Is(err, io.EOF)`, `status.Code(err) == ...`)."""
@@ -284,11 +355,12 @@ def _follows_recv(ctx: FileContext, if_stmt: Node, stream: Binding) -> bool:
 
 
 def _recv_error(ctx: FileContext, stmt: Node, stream: Binding) -> str | None:
-    """E for a statement `x, E := stream.Recv()` (or `=`)."""
+    """E for a statement `x, E := stream.Recv()` (or `=`; also Send, SendMsg, RecvMsg,
+    Header, CloseAndRecv, whose errors release the stream too)."""
     if stmt.type not in ("short_var_declaration", "assignment_statement"):
         return None
     left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
-    if left is None or right is None or len(left.named_children) != 2 or len(right.named_children) != 1:
+    if left is None or right is None or len(left.named_children) not in (1, 2) or len(right.named_children) != 1:
         return None
     call = S.unparen(right.named_children[0])
     fn = call.child_by_field_name("function") if call.type == "call_expression" else None
@@ -296,9 +368,9 @@ def _recv_error(ctx: FileContext, stmt: Node, stream: Binding) -> str | None:
         return None
     operand, field = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
     if operand is None or operand.type != "identifier" or binding(ctx, operand) != stream \
-            or field is None or ctx.text(field) != "Recv":
+            or field is None or ctx.text(field) not in RELEASING:
         return None
-    err = left.named_children[1]
+    err = left.named_children[-1]
     return ctx.text(err) if err.type == "identifier" and ctx.text(err) != "_" else None
 
 

@@ -1,0 +1,3 @@
+package p
+
+func unbufferedRequest() *request { return &request{reply: make(chan error)} }
