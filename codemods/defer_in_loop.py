@@ -21,8 +21,10 @@ after it (e.g. opening every input file of a merge; also wrapped and appended,
 `append(rs, bufio.NewReader(f))`, kept in an element `files[i]` of a slice used after the
 loop, or the range variable of a collection ranged over again after the loop). Nor when
 the loop only acquires (its body assigns calls, appends, locks, checks errors and
-defers) and the function goes on working after it: holding every lock, keeping every
-`context.AfterFunc` registration until the function returns is the point.
+defers, also inside `if`s) and the function goes on working after it: holding every lock,
+keeping every `context.AfterFunc` registration, closing the old values once the new are in
+until the function returns is the point. Nor a close-on-error guard (`defer func() { if err
+== nil { return }; x.Close() }()`: on success it does nothing).
 
 Severity `warning` (`error` for an `Unlock` of a mutex locked again in the loop); `hint` in
 `_test.go` files (a test's process is short-lived).
@@ -114,7 +116,11 @@ def _check(ctx: FileContext, stmt: Node) -> Finding | None:
         return None  # every path returns or breaks after it: registered at most once
     if flow.runs_at_most_once(ctx, stmt):
         return None  # a branch guarded by a flag it sets: registered at most once
+    if _on_error_only(ctx, stmt):
+        return None  # cleans up only when the function fails: a close-on-error guard
     root = _root_ident(cleanup)
+    if root is not None:
+        root = _literal_argument(ctx, stmt, root)
     if root is not None and (any(_kept(ctx, v, loop) for v in _values(ctx, root))
                              or _collection_used_after(ctx, root, loop)):
         return None  # kept past the iteration on purpose: stored, used after the loop or by a goroutine
@@ -220,29 +226,72 @@ def _collection_used_after(ctx: FileContext, root: Node, loop: Node) -> bool:
 
 def _acquires_only(ctx: FileContext, loop: Node, stmt: Node) -> bool:
     """The loop body only acquires and collects (calls assigned to variables, appends, Lock
-    calls, error checks that leave, defers), and the function does more work after the
-    loop: the cleanups are meant to last until it returns (hold every lock, keep every
-    registration)."""
-    for s in S.statements(loop.child_by_field_name("body")):
-        if s.type == "defer_statement":
+    calls, checks that leave or skip the iteration, defers, also inside `if`s), and the
+    function does more work after the loop: the cleanups are meant to last until it returns
+    (hold every lock, keep every registration, close the old values once the new are in)."""
+    if not _acquiring(ctx, S.statements(loop.child_by_field_name("body"))):
+        return False
+    after = S.following_statements(loop)
+    return any(a.type != "return_statement" or any(n.type == "call_expression" for n in S.walk(a)) for a in after)
+
+
+def _acquiring(ctx: FileContext, stmts: list[Node]) -> bool:
+    for s in stmts:
+        if s.type in ("defer_statement", "continue_statement", "break_statement", "return_statement"):
             continue
         if s.type in ("short_var_declaration", "assignment_statement"):
             op = next((c for c in s.children if not c.is_named and c.type in ("=", ":=")), None)
             right = s.child_by_field_name("right")
-            if op is None or right is None or any(S.unparen(v).type != "call_expression"
+            if op is None or right is None or any(S.unparen(v).type not in ("call_expression", "index_expression")
                                                   for v in right.named_children):
                 return False
             continue
-        if s.type == "if_statement" and s.child_by_field_name("alternative") is None and all(
-                x.type in ("return_statement", "continue_statement", "break_statement")
-                for x in S.statements(s.child_by_field_name("consequence"))):
+        if s.type == "if_statement":
+            init = s.child_by_field_name("initializer")
+            alt = s.child_by_field_name("alternative")
+            if init is not None and not _acquiring(ctx, [init]):
+                return False
+            if not _acquiring(ctx, S.statements(s.child_by_field_name("consequence"))):
+                return False
+            if alt is not None and not _acquiring(ctx, S.statements(alt) if alt.type == "block" else [alt]):
+                return False
             continue
         if s.type == "expression_statement" and s.named_children and s.named_children[0].type == "call_expression" \
                 and ctx.call_name(s.named_children[0]) in ("Lock", "RLock"):
             continue
         return False
-    after = S.following_statements(loop)
-    return any(a.type != "return_statement" or any(n.type == "call_expression" for n in S.walk(a)) for a in after)
+    return True
+
+
+def _literal_argument(ctx: FileContext, stmt: Node, root: Node) -> Node:
+    """For `defer func(x T) { ... x.Close() }(v)`, the argument v that the parameter x holds."""
+    call = stmt.named_children[0]
+    lit = S.unparen(call.child_by_field_name("function"))
+    decl = declaration_of(ctx, root)
+    if lit.type != "func_literal" or decl is None or not S.is_within(decl, lit.child_by_field_name("parameters")):
+        return root
+    names = [n for p in lit.child_by_field_name("parameters").named_children
+             for n in p.children_by_field_name("name")]
+    args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+    i = next((i for i, n in enumerate(names) if n.id == decl.id), None)
+    if i is None or i >= len(args) or S.unparen(args[i]).type != "identifier":
+        return root
+    return S.unparen(args[i])
+
+
+def _on_error_only(ctx: FileContext, stmt: Node) -> bool:
+    """`defer func() { if err == nil { return }; x.Close() }()`: a guard that cleans up only
+    when the function fails (on success the deferred call does nothing)."""
+    call = stmt.named_children[0]
+    lit = S.unparen(call.child_by_field_name("function"))
+    if lit.type != "func_literal":
+        return False
+    first = next(iter(S.statements(lit.child_by_field_name("body"))), None)
+    if first is None or first.type != "if_statement":
+        return False
+    cond = ctx.text(first.child_by_field_name("condition")).replace(" ", "")
+    cons = S.statements(first.child_by_field_name("consequence"))
+    return "err==nil" in cond and bool(cons) and cons[-1].type == "return_statement"
 
 
 def _relocks(ctx: FileContext, cleanup: Node, loop: Node) -> bool:

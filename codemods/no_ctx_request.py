@@ -23,7 +23,9 @@ Not reported: a request that receives a context later (`req = req.WithContext(ct
 req)`: the callee can attach it), and one that is never sent (only its fields are used, or
 it is passed to `httputil.Dump*`, `fmt` or `log`).
 
-Severity `warning` when a context is in scope, `hint` otherwise. The context in scope is,
+Severity `warning` when a context is in scope, `hint` otherwise, and `hint` in a `_test.go`
+file whose only context is `t.Context()` (a test is short-lived; the fix still applies when
+the rule is selected). The context in scope is,
 for the enclosing function: its `context.Context` parameter; `r.Context()` of its
 `*http.Request` parameter when it is a handler (it also has an `http.ResponseWriter`
 parameter); `t.Context()` of its `*testing.T`/`B`/`F` or `testing.TB` parameter (Go >=
@@ -501,6 +503,7 @@ def _stored_in(ctx: FileContext, call: Node, var: Node | None, target: Node | No
 class Source:
     expr: str | None  # what the fix passes; None when no fix can use it
     why: str | None = None  # why there is no usable expression
+    test: bool = False  # t.Context() of a test: the only context there
 
 
 def _param_named(ctx: FileContext, fn: Node, test) -> list[Node | None]:
@@ -561,7 +564,7 @@ def context_source(ctx: FileContext, call: Node) -> tuple[Source | None, str]:
                     note = f"{ctx.text(name) if name is not None else 't'}.Context() needs Go >= 1.24"
                     break
                 why = _usable_param(ctx, call, name, False)
-                return Source(f"{ctx.text(name)}.Context()" if why is None else None, why), ""
+                return Source(f"{ctx.text(name)}.Context()" if why is None else None, why, test=True), ""
         local = _local_context(ctx, fn, call)
         if local is not None:
             return Source(local), ""
@@ -625,7 +628,9 @@ def _check(ctx: FileContext, call: Node) -> Finding | None:
     fix, why = _fix(ctx, call, api, source.expr, var, target)
     if fix is None:
         message += f"; no automatic fix: {why}"
-    return ctx.finding(ID, call, message, Severity.WARNING, fix)
+    # a test whose only context is t.Context(): short-lived, a hint (its fix applies when selected)
+    severity = Severity.HINT if source.test and ctx.path.endswith("_test.go") else Severity.WARNING
+    return ctx.finding(ID, call, message, severity, fix)
 
 
 def _fix(ctx: FileContext, call: Node, api: Api, expr: str, var: Node | None,

@@ -11,8 +11,10 @@ Names are resolved through scopes: a goroutine parameter that shadows `r` is not
 Not reported: a goroutine whose only use of the context is waiting on its `Done()` channel
 (a watcher that must stop when the request ends: that is what the cancellation is for),
 `context.WithoutCancel(r.Context())` (the fix), reading fields of `r`
-(`r.URL.Path`, `r.Header`: no context involved), passing `r` to `fmt`/`log` or to a
-function of the same package (any file) that only reads its fields, and a handler that waits after starting
+(`r.URL.Path`, `r.Header`: no context involved), passing `r` to `fmt`/`log`, to a
+function of the same package (any file) that only reads its fields, or to one whose body
+gofix cannot read (another package's: unknown is not a use; `c.Do(r)` of an `*http.Client`
+is), and a handler that waits after starting
 the goroutine (a `.Wait()` call, a channel receive or a `select` follows the `go` statement
 in the handler's own body), since the context is still alive while it waits.
 
@@ -49,6 +51,7 @@ from tree_sitter import Node
 
 from codemods._report import CONTEXT, CONTEXT_DERIVERS, declaration_of, function_chain, request_param
 from gofix.analysis import syntax as S
+from gofix.analysis import types
 from gofix.analysis.context import FileContext, use_kind
 from gofix.analysis.model import Finding, Severity
 from gofix.analysis.rule import Rule
@@ -133,8 +136,10 @@ def _request_use(ctx: FileContext, ident: Node, name: str) -> str | None:
             call = parent.parent
             if any(ctx.is_pkg_call(call, path) for path in _NON_OWNING):
                 return None  # context.WithoutCancel(r), fmt.Sprint(r), log.Printf(..., r)
+            if _sends(ctx, call):
+                return f"{name} (sent with its context by {ctx.text(call.child_by_field_name('function'))})"
             if _reads_fields_only(ctx, call, ident):
-                return None  # a same-package helper that only reads r.URL, r.Header, ...
+                return None  # a helper that only reads r.URL, r.Header, ..., or one gofix cannot read
         return f"{name} (the request carries its context)"
     return None
 
@@ -142,19 +147,29 @@ def _request_use(ctx: FileContext, ident: Node, name: str) -> str | None:
 _NON_OWNING = (CONTEXT, "fmt", "log", "net/http/httputil")
 
 
-def _reads_fields_only(ctx: FileContext, call: Node, arg: Node) -> bool:
-    """call is a same-package function whose parameter at arg's position is only used to
-    read fields (never its Context(), never handed on): the request's context is not used."""
+def _sends(ctx: FileContext, call: Node) -> bool:
+    """An http.Client's Do or a RoundTripper's RoundTrip: the request is sent with its context."""
     fn = call.child_by_field_name("function")
-    if fn is None or fn.type != "identifier":
+    if fn is None or fn.type != "selector_expression" or ctx.call_name(call) not in ("Do", "RoundTrip"):
         return False
-    decls = [d for d in ctx.package.decls(ctx.text(fn)) if d.kind == "func"]
-    if len(decls) != 1:
-        return False  # unknown or ambiguous (build tags): assume it uses the context
-    decl = decls[0]
+    t = types.type_of(ctx, fn.child_by_field_name("operand"))
+    return t is not None and t.is_("net/http", "Client", "Transport", "RoundTripper")
+
+
+def _reads_fields_only(ctx: FileContext, call: Node, arg: Node) -> bool:
+    """Whether the callee does not reach the request's context through the argument: a
+    function or method of the package whose parameter is only used to read fields (never
+    its Context(), never handed on), or a callee whose body gofix cannot read (another
+    package: unknown, and unknown is not a use)."""
+    callee = call.child_by_field_name("function")
+    if callee is not None and S.unparen(callee).type == "func_literal":
+        return False  # `go func(req *http.Request) { ... }(r)`: the literal's code is right here
+    decl = types.func_decl(ctx, call)
+    if decl is None:
+        return True  # another package's function or an unknown method: not evidence
     args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
     index = next(i for i, a in enumerate(args) if S.is_within(arg, a))
-    names = []
+    names: list[Node | None] = []
     plist = decl.node.child_by_field_name("parameters")
     for p in plist.named_children if plist is not None else ():
         if p.type == "variadic_parameter_declaration":
@@ -164,17 +179,18 @@ def _reads_fields_only(ctx: FileContext, call: Node, arg: Node) -> bool:
             names.extend(ns if ns else [None])
     if index >= len(names) or names[index] is None:
         return False
-    pname = decl.file.text(names[index])
+    text = decl.unit.text
+    pname = text(names[index])
     body = decl.node.child_by_field_name("body")
     if pname == "_" or body is None:
         return pname == "_"
     for n in S.walk(body):
-        if n.type != "identifier" or decl.file.text(n) != pname:
+        if n.type != "identifier" or text(n) != pname:
             continue
         p = n.parent
         if p is None or p.type != "selector_expression" or p.child_by_field_name("operand").id != n.id:
             return False  # handed on whole: it may reach the context
-        if decl.file.text(p.child_by_field_name("field")) in ("Context", "WithContext", "Clone"):
+        if text(p.child_by_field_name("field")) in ("Context", "WithContext", "Clone"):
             return False
     return True
 

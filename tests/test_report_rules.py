@@ -637,3 +637,21 @@ def test_no_ctx_request_dial_timeout_keeps_gofmt_spacing():
             }
         """,
     )
+
+
+def test_no_ctx_request_t_context_in_test_files_is_a_hint_with_its_fix():
+    src = dedent("""
+        package p
+        import ("net"; "testing")
+        func TestX(t *testing.T) {
+        	l, err := net.Listen("tcp", "localhost:0")
+        	if err == nil {
+        		l.Close()
+        	}
+        }
+    """)
+    cfg = CaseConfig(go="1.24")
+    plain, _ = run_fix(src, "no-ctx-request", cfg, path="x.go")
+    test, _ = run_fix(src, "no-ctx-request", cfg, path="x_test.go")
+    assert [(f.severity, f.fix is not None) for f in plain.findings] == [(Severity.WARNING, True)]
+    assert [(f.severity, f.fix is not None) for f in test.findings] == [(Severity.HINT, True)]
