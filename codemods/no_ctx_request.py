@@ -526,16 +526,24 @@ def _local_context(ctx: FileContext, fn: Node, call: Node) -> str | None:
     """The name of the latest context variable declared in fn (not in a nested literal)
     before the call and visible at it."""
     best: Node | None = None
-    for name, idents in ctx.facts(fn).uses.items():
-        for d in idents:
-            if d.start_byte >= call.start_byte or not is_declaration(d) or S.enclosing_function(d).id != fn.id:
-                continue
-            seen = declaration_of(ctx, call, name)
-            if seen is None or seen.id != d.id or not _is_context(ctx, d):
-                continue
-            if best is None or d.start_byte > best.start_byte:
-                best = d
+    for d in _context_locals(ctx, fn):
+        if d.start_byte >= call.start_byte:
+            break
+        seen = declaration_of(ctx, call, ctx.text(d))
+        if seen is not None and seen.id == d.id:
+            best = d
     return ctx.text(best) if best is not None else None
+
+
+def _context_locals(ctx: FileContext, fn: Node) -> list[Node]:
+    """The declaring identifiers of fn's own context variables, in source order (once per fn)."""
+
+    def compute() -> list[Node]:
+        found = [d for idents in ctx.facts(fn).uses.values() for d in idents
+                 if is_declaration(d) and S.enclosing_function(d).id == fn.id and _is_context(ctx, d)]
+        return sorted(found, key=lambda n: n.start_byte)
+
+    return ctx.memo(("no-ctx-request.context-locals", fn.id), compute)
 
 
 _TESTING = (("testing", "T"), ("testing", "B"), ("testing", "F"), ("testing", "TB"))

@@ -251,20 +251,21 @@ def realign_trailing_comments(src: bytes, root: Node, edits: tuple[Edit, ...]) -
     changes the width of such a line, every line of its block gets its padding rewritten, one
     edit per line, so that two fixes in one block never share a pass (their padding edits
     overlap). Returns () when nothing moves, or when an edit is not confined to the code of
-    one such line.
+    one such line. Only the lines around the edits are looked at.
     """
-    rows = _comment_rows(src, root)
+    rows = _CommentRows(src, root)
     widths: dict[int, int] = {}  # row -> the width of its code after the edits
     for e in edits:
         row = src.count(b"\n", 0, e.start)
-        if row not in rows:
+        line = rows.get(row)
+        if line is None:
             continue
-        start, code_end, _, _ = rows[row]
+        start, code_end, _, _ = line
         if not (start <= e.start <= e.end <= code_end) or b"\n" in e.text:
             return ()  # an edit reaching the padding or the comment: left alone
         widths[row] = -1
     for row in widths:
-        start, code_end, _, _ = rows[row]
+        start, code_end, _, _ = rows.get(row)
         local = [Edit(e.start - start, e.end - start, e.text) for e in edits if start <= e.start and e.end <= code_end]
         widths[row] = _width(apply_edits(src[start:code_end], local))
     out: list[Edit] = []
@@ -274,12 +275,13 @@ def realign_trailing_comments(src: bytes, root: Node, edits: tuple[Edit, ...]) -
             continue
         block = _block(src, rows, row)
         done.update(block)
-        width = {r: widths.get(r, _width(src[rows[r][0] : rows[r][1]])) for r in block}
+        info = {r: rows.get(r) for r in block}
+        width = {r: widths.get(r, _width(src[info[r][0] : info[r][1]])) for r in block}
         column = max(width.values()) + 1
         pads = {r: b" " * (column - width[r]) for r in block}
-        if all(src[rows[r][1] : rows[r][2]] == pads[r] for r in block):
+        if all(src[info[r][1] : info[r][2]] == pads[r] for r in block):
             continue  # every comment stays where it is
-        out.extend(Edit(rows[r][1], rows[r][2], pads[r]) for r in block)
+        out.extend(Edit(info[r][1], info[r][2], pads[r]) for r in block)
     return tuple(out)
 
 
@@ -287,15 +289,15 @@ def _width(code: bytes) -> int:
     return len(code.decode("utf-8", "replace").lstrip("\t"))
 
 
-def _block(src: bytes, rows: dict[int, tuple[int, int, int, bool]], row: int) -> list[int]:
-    """The rows aligned with `row`: neighbours in `rows` with the same indentation, not
-    across a statement that continues on the next line."""
-    indent = _indent(src, rows[row][0])
+def _block(src: bytes, rows: _CommentRows, row: int) -> list[int]:
+    """The rows aligned with `row`: neighbours with a trailing comment and the same
+    indentation, not across a statement that continues on the next line."""
+    indent = _indent(src, rows.get(row)[0])
     lo = row
-    while lo - 1 in rows and not rows[lo - 1][3] and _indent(src, rows[lo - 1][0]) == indent:
+    while (above := rows.get(lo - 1)) is not None and not above[3] and _indent(src, above[0]) == indent:
         lo -= 1
     hi = row
-    while hi + 1 in rows and not rows[hi][3] and _indent(src, rows[hi + 1][0]) == indent:
+    while (below := rows.get(hi + 1)) is not None and not rows.get(hi)[3] and _indent(src, below[0]) == indent:
         hi += 1
     return list(range(lo, hi + 1))
 
@@ -307,28 +309,61 @@ def _indent(src: bytes, line_start: int) -> bytes:
     return src[line_start:end]
 
 
-def _comment_rows(src: bytes, root: Node) -> dict[int, tuple[int, int, int, bool]]:
+class _CommentRows:
     """Row -> (line start, end of its code, start of its trailing comment, whether its
-    statement continues on the next line) for each row gofmt may align: a statement that
+    statement continues on the next line), for the rows gofmt may align: a statement that
     starts on that row, then a comment that ends the line, in a statement list (not a
-    struct, a composite literal or a var block, which have more columns)."""
-    out: dict[int, tuple[int, int, int, bool]] = {}
-    for c in S.walk(root):
-        if c.type != "comment" or c.parent is None or c.parent.type not in ("statement_list", "block"):
-            continue
-        if S.starts_line(src, c) or src[c.end_byte : S.line_end(src, c.end_byte)].strip():
-            continue
-        start = S.line_start(src, c.start_byte)
+    struct, a composite literal or a var block, which have more columns). Rows are read on
+    demand, from the line's text and the node at its end."""
+
+    def __init__(self, src: bytes, root: Node) -> None:
+        self.src, self.root = src, root
+        self._starts: list[int] | None = None
+        self._rows: dict[int, tuple[int, int, int, bool] | None] = {}
+
+    def _line_start(self, row: int) -> int | None:
+        if self._starts is None:
+            starts = [0]
+            at = self.src.find(b"\n")
+            while at >= 0:
+                starts.append(at + 1)
+                at = self.src.find(b"\n", at + 1)
+            self._starts = starts
+        return self._starts[row] if 0 <= row < len(self._starts) else None
+
+    def get(self, row: int) -> tuple[int, int, int, bool] | None:
+        if row not in self._rows:
+            self._rows[row] = self._compute(row)
+        return self._rows[row]
+
+    def _compute(self, row: int) -> tuple[int, int, int, bool] | None:
+        src = self.src
+        start = self._line_start(row)
+        if start is None:
+            return None
+        end = S.line_end(src, start)
+        line = src[start:end]
+        if b"//" not in line and b"*/" not in line.rstrip()[-2:]:
+            return None
+        last = end
+        while last > start and src[last - 1 : last] in (b" ", b"\t", b"\r"):
+            last -= 1
+        c = self.root.descendant_for_byte_range(max(last - 1, start), max(last - 1, start))
+        while c is not None and c.type != "comment":
+            c = c.parent if c.parent is not None and c.parent.start_byte >= start else None
+        if c is None or c.parent is None or c.parent.type not in ("statement_list", "block"):
+            return None
+        if S.starts_line(src, c) or c.start_point.row != row:
+            return None
         code_end = c.start_byte
         while code_end > start and src[code_end - 1 : code_end] in (b" ", b"\t"):
             code_end -= 1
         first = start + len(_indent(src, start))
         if first >= code_end:
-            continue
-        node = root.descendant_for_byte_range(first, first)
+            return None
+        node = self.root.descendant_for_byte_range(first, first)
         while node is not None and (node.parent is None or node.parent.type != "statement_list"):
             node = node.parent
         if node is None or node.start_byte != first:
-            continue  # `}` or a continuation line of a statement that began above
-        out[c.start_point.row] = (start, code_end, c.start_byte, node.end_point.row != c.start_point.row)
-    return out
+            return None  # `}` or a continuation line of a statement that began above
+        return (start, code_end, c.start_byte, node.end_point.row != row)
