@@ -21,7 +21,8 @@ Not reported: a request that receives a context later (`req = req.WithContext(ct
 `c.Do(req.WithContext(ctx))`, `req.Clone(ctx)`, a stored template `s.req = req` used as
 `s.req.WithContext(ctx)`), one handed to a call together with a context (`send(ctx, c,
 req)`: the callee can attach it), and one that is never sent (only its fields are used, or
-it is passed to `httputil.Dump*`, `fmt` or `log`).
+it is passed to `httputil.Dump*`, `fmt` or `log`); a `Handshake` after a `SetDeadline` (or
+`SetReadDeadline`) on the same connection: it is bounded.
 
 Severity `warning` when a context is in scope, `hint` otherwise, and `hint` in a `_test.go`
 file whose only context is `t.Context()` (a test is short-lived; the fix still applies when
@@ -368,6 +369,20 @@ def _api(ctx: FileContext, call: Node) -> tuple[Api, str] | None:
     return api, f"{display(ctx, operand, 40)}.{name}"
 
 
+def _deadline_before(ctx: FileContext, call: Node) -> bool:
+    """`c.SetDeadline(...)` (or SetReadDeadline) on the same receiver earlier in the function."""
+    recv = ctx.text(_callee(call).child_by_field_name("operand"))
+    fn = S.enclosing_function(call)
+    for n in S.walk(fn) if fn is not None else ():
+        if n.start_byte >= call.start_byte:
+            break
+        if n.type == "call_expression" and ctx.call_name(n) in ("SetDeadline", "SetReadDeadline"):
+            f = _callee(n)
+            if f.type == "selector_expression" and ctx.text(f.child_by_field_name("operand")) == recv:
+                return True
+    return False
+
+
 # --- requests that get their context later, or are kept ----------------------------------------
 
 
@@ -610,6 +625,8 @@ def _check(ctx: FileContext, call: Node) -> Finding | None:
     if found is None:
         return None  # not one of the APIs, as far as the declarations show
     api, shown = found
+    if ctx.call_name(call) == "Handshake" and _deadline_before(ctx, call):
+        return None  # conn.SetDeadline(...) first: the handshake is bounded
     var, target = _request_variable(ctx, call) if api.request else (None, None)
     if api.request and _context_later(ctx, call, var, target) is not None:
         return None  # gets a context later (WithContext, Clone, a sender given ctx) or is never sent

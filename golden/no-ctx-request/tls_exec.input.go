@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"net"
 	"os/exec"
+	"time"
 )
 
 func dialTLS(ctx context.Context, addr string, cfg *tls.Config) error {
@@ -52,4 +53,15 @@ func (peer) Handshake() error { return nil }
 
 func notTLS(ctx context.Context, p peer) error {
 	return p.Handshake()
+}
+
+// Bounded by a deadline on the connection: no finding.
+func bounded(ctx context.Context, raw net.Conn, cfg *tls.Config) (*tls.Conn, error) {
+	conn := tls.Server(raw, cfg)
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if err := conn.Handshake(); err != nil {
+		return nil, err
+	}
+	_ = conn.SetDeadline(time.Time{})
+	return conn, nil
 }
