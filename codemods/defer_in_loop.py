@@ -5,9 +5,10 @@ Finds `defer x.Close()`, `defer x.Stop()`, `defer mu.Unlock()`, `defer cancel()`
 similar cleanups (methods `Close`, `Stop`, `Unlock`, `RUnlock`, `Rollback`, `Release`,
 `Cancel`, `Shutdown`, `Flush`, in any letter case: `c.close()` too; plain calls of a
 variable whose name says cancel, stop, close, release, unlock or cleanup; a deferred
-function literal whose body makes such a call) placed in the body of a `for` loop of the same function, at any depth of `if`,
-`switch` or `select` inside that body. A `defer` inside a function literal in the loop
-(`func() { defer f.Close(); ... }()`) runs when that literal returns: no finding.
+function literal whose body makes such a call) placed in the body of a `for` loop of the
+same function, at any depth of `if`, `switch` or `select` inside that body. A `defer`
+inside a function literal in the loop (`func() { defer f.Close(); ... }()`) runs when that
+literal returns: no finding.
 
 Not reported: when every path from the `defer` leaves the loop (a `return`, `break` or
 terminating statement follows it with no `continue` in between: the defer registers at
@@ -187,11 +188,27 @@ def _kept(ctx: FileContext, var: Node, loop: Node) -> bool:
         kind = use_kind(use)
         if kind in ("stored", "assigned", "sent"):
             return True
+        if kind == "member" and _selector_kept(use):
+            return True  # `ch = timer.C`: a value derived from it outlives the iteration
         if kind == "passed" and _inside_append(ctx, use):
             return True  # appended, maybe wrapped: append(rs, bufio.NewReader(f))
         if any(a.type == "go_statement" for a in S.ancestors(use) if S.is_within(a, loop)):
             return True  # a goroutine started in the loop uses it
     return False
+
+
+def _selector_kept(use: Node) -> bool:
+    """`x.f` (a field, not a call) assigned to a variable or stored."""
+    sel = use.parent
+    if sel is None or sel.type != "selector_expression" or (
+            sel.parent is not None and sel.parent.type == "call_expression"):
+        return False
+    p = sel.parent
+    if p is not None and p.type == "expression_list" and p.parent is not None \
+            and p.parent.type in ("assignment_statement", "short_var_declaration"):
+        return p.parent.child_by_field_name("right") is not None and p.parent.child_by_field_name("right").id == p.id \
+            and p.parent.type == "assignment_statement"
+    return p is not None and p.type in ("literal_element", "keyed_element")
 
 
 def _inside_append(ctx: FileContext, use: Node) -> bool:

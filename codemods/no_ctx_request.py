@@ -338,9 +338,9 @@ def _timeout_shown(ctx: FileContext, call: Node) -> str:
 
 
 def _tls_fields(ctx: FileContext, call: Node, dialer: int) -> str:
-    args = _args(ctx, call)
-    if len(args) < 3 + dialer:
-        return "Config: config"
+    args = [display(ctx, c, 30) for c in call.child_by_field_name("arguments").named_children if c.type != "comment"]
+    if len(args) < 3 + dialer or any(len(a) > 30 or "\n" in a for a in args[:dialer] + args[-1:]):
+        return "NetDialer: d, Config: config" if dialer else "Config: config"
     return _tls_dialer(ctx, call, args[:dialer] + [args[-1]]).split("{", 1)[1].rsplit("}", 1)[0]
 
 

@@ -655,3 +655,18 @@ def test_no_ctx_request_t_context_in_test_files_is_a_hint_with_its_fix():
     test, _ = run_fix(src, "no-ctx-request", cfg, path="x_test.go")
     assert [(f.severity, f.fix is not None) for f in plain.findings] == [(Severity.WARNING, True)]
     assert [(f.severity, f.fix is not None) for f in test.findings] == [(Severity.HINT, True)]
+
+
+def test_no_ctx_request_messages_stay_on_one_line():
+    src = dedent("""
+        package p
+        import ("context"; "crypto/tls")
+        func f(ctx context.Context) (*tls.Conn, error) {
+        	return tls.Dial("tcp", "a", &tls.Config{
+        		InsecureSkipVerify: true,
+        		NextProtos:         []string{"h2"},
+        	})
+        }
+    """)
+    f = only(run_check(src, "no-ctx-request"), "no-ctx-request")
+    assert "\n" not in f.message and "(&tls.Dialer{Config: config}).DialContext(ctx, ...)" in f.message

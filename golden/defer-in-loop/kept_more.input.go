@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"time"
 )
 
 // Wrapped, then appended: every file stays open until the reader is done.
@@ -96,4 +97,22 @@ func each(names []string, use func(*os.File) error) error {
 		}
 	}
 	return nil
+}
+
+// A value derived from the timer (its channel) is kept past the iteration.
+func firstTimeout(ds []time.Duration, stop <-chan struct{}) bool {
+	var fired <-chan time.Time
+	for _, d := range ds {
+		if d > 0 && fired == nil {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			fired = t.C
+		}
+	}
+	select {
+	case <-fired:
+		return true
+	case <-stop:
+		return false
+	}
 }
