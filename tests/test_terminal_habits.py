@@ -136,7 +136,9 @@ def test_help_shows_no_bool_metavar(tmp_path, command):
 def test_install_completion(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    env = env_without("NO_COLOR", HOME=str(home), SHELL="/bin/bash")
+    # typer detects the shell from the process tree (shellingham), which a CI runner or an
+    # agent's sandbox may not have; typer's own switch makes the shell an explicit argument
+    env = env_without("NO_COLOR", HOME=str(home), SHELL="/bin/bash", _TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION="1")
     r = gofix(tmp_path, "--install-completion", "bash", env=env, cache=True)
     assert r.returncode == 0, err(r)
     script = (home / ".bash_completions" / "gofix.sh").read_text()
