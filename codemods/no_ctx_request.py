@@ -415,9 +415,12 @@ def _request_variable(ctx: FileContext, call: Node) -> tuple[Node | None, Node |
 
 def _request_uses(ctx: FileContext, call: Node, var: Node) -> list[Node]:
     """The uses of the request variable after the call (same declaration)."""
+    fn = S.outermost_function(call)
+    if fn is None:
+        return []  # a call outside any function (tree-sitter accepts it, Go does not)
     decl = var if is_declaration(var) else declaration_of(ctx, var)
     out = []
-    for use in ctx.uses(S.outermost_function(call), ctx.text(var), call.end_byte):
+    for use in ctx.uses(fn, ctx.text(var), call.end_byte):
         d = declaration_of(ctx, use)
         if d is not None and decl is not None and d.id == decl.id:
             out.append(use)

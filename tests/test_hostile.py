@@ -440,6 +440,7 @@ def test_triage_paths_outside_the_repository_are_unmapped_and_never_read(tmp_pat
     b"package p\n\nfor _, f := range files {\n\tdefer f.Close()\n}\n",
     b"package p\n\nfunc g() {}\n\nfor _, f := range files {\n\tdefer f.Close()\n}\n",
     b"package p\n\nctx, _ := context.WithCancel(ctx)\ngo func() { ch <- 1 }()\nfor { select { case <-time.After(d): } }\n",
+    b'package p\n\nimport "net/http"\n\nfunc g() {}\n\nreq, _ := http.NewRequest("GET", u, nil)\nresp, err := http.DefaultClient.Do(req)\n',
 ])
 def test_statements_outside_functions_crash_no_rule(src):
     """tree-sitter-go accepts statements at the top level; every rule must survive them
