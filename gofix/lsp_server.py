@@ -235,11 +235,13 @@ def analyse(snapshot: Snapshot, settings: Settings, root: Path | None) -> Outcom
     return out
 
 
-def fix_all(outcome: Outcome, root: Path | None, verify: bool = False) -> tuple[bytes | None, list[str], list[str]]:
+def fix_all(outcome: Outcome, root: Path | None, verify: bool = False,
+            apply_unverified: bool = False) -> tuple[bytes | None, list[str], list[str]]:
     """The buffer after `gofix fix` (None: nothing to change), internal errors, and notes.
 
     With verify (and a file path), the fixed buffer's package is built and vetted with an
-    overlay as `gofix fix` does, and fixes that fail are left out.
+    overlay as `gofix fix` does: fixes that fail are left out, and so are fixes that could
+    not be checked unless apply_unverified (the config's `apply-unverified`).
     """
     snapshot, options = outcome.snapshot, outcome.options
     if options is None or outcome.problem:
@@ -255,7 +257,7 @@ def fix_all(outcome: Outcome, root: Path | None, verify: bool = False) -> tuple[
             from gofix import verify as gofix_verify
 
             # re-fixing with fewer fixes starts from result.source: the buffer, never the disk
-            (result,), report = gofix_verify.verify([result], options)
+            (result,), report = gofix_verify.verify([result], options, strict=not apply_unverified)
             notes.append(f"{_display(snapshot)}: fix-all verified with go build and go vet: "
                          f"{report.verified} proven, {report.dropped} dropped, {report.unverified} not checked")
             notes.extend(report.notes)
@@ -617,7 +619,14 @@ class GofixServer(LanguageServer):
         out = await self.outcome(uri)
         if out is None or not self.current(out.snapshot) or out.snapshot.version != data.get("version"):
             return action
-        fixed, errors, notes = await self.on_worker(fix_all, out, self.root, self.settings.verify)
+        apply_unverified = False
+        if self.settings.verify:
+            try:
+                project = P.Project(project_settings(self.settings, self.root))
+                apply_unverified = project.apply_unverified(_as_path(out.snapshot, self.root))
+            except (ConfigError, P.SettingsError):
+                pass
+        fixed, errors, notes = await self.on_worker(fix_all, out, self.root, self.settings.verify, apply_unverified)
         for e in errors:
             self.log(e, T.MessageType.Error, once=True)
         for n in notes:
