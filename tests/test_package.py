@@ -183,3 +183,35 @@ def test_an_editor_buffer_sees_the_siblings_on_disk_whatever_its_label(tmp_path,
     a = engine.analyse_source(d / "a.go", buffer, engine.Options(jobs=1), shown="label/a.go")
     assert a.result is not None and [f.rule for f in a.result.findings] == ["marker"]
     assert a.result.path == "label/a.go" and a.result.package_fingerprint is not None
+
+
+def test_a_siblings_declaration_table_is_built_once_per_run(tmp_path, monkeypatch):
+    """Every file of a package asks for the package's type index; each sibling's table is
+    built once for the run (kept with its tree by the reader), not once per asking file,
+    and a sibling that changes on disk gets a new one."""
+    from gofix.analysis import types
+
+    names = [f"f{i}.go" for i in range(4)]
+    for i, name in enumerate(names):
+        (tmp_path / name).write_text(f"package p\n\ntype T{i} struct{{}}\n\nfunc F{i}() T{i} {{ return T{i}{{}} }}\n")
+    built: list[str] = []
+    real = types._table
+    monkeypatch.setattr(types, "_table", lambda unit: built.append(os.path.basename(unit.path)) or real(unit))
+    reader = DiskFiles()
+
+    def index_of(name: str):
+        path = str(tmp_path / name)
+        src = Path(path).read_bytes()
+        tree = S.parse(src)
+        ctx = FileContext(path, src, tree, module(), package=Package.of_file(path, src, tree, reader=reader))
+        return types.package_index(ctx)
+
+    for name in names:
+        idx = index_of(name)
+        assert set(idx.funcs) == {"F0", "F1", "F2", "F3"}
+    # each file's own table once as the current file, and once as everybody's sibling
+    assert sorted(built) == sorted(names * 2), built
+    os.utime(tmp_path / "f1.go", ns=(1, 1))
+    built.clear()
+    index_of("f0.go")
+    assert sorted(built) == ["f0.go", "f1.go"], built

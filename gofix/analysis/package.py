@@ -24,6 +24,7 @@ import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
+from typing import Any
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -110,6 +111,16 @@ class PackageFile:
     def text(self, node: Node) -> str:
         return self.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
+    def derived(self, name: str, compute: Callable[[], Any]) -> Any:
+        """compute() (a fact of this file's tree alone, such as its top-level declarations),
+        remembered with the tree across the files of a run when the engine's reader holds
+        it: a package of n files then builds each file's table once, not n times. The
+        current file (maybe an unsaved buffer) is always computed afresh."""
+        hook = self.package._derived_hook
+        if hook is None or self is self.package.current:
+            return compute()
+        return hook(self, name, compute)
+
     def __repr__(self) -> str:
         return f"PackageFile({self.path!r})"
 
@@ -138,7 +149,8 @@ class Package:
                  current_tree: Tree | None, siblings: Callable[[], list[tuple[str, bytes | None]]],
                  load: Callable[[str], bytes | None] | None = None,
                  parse: Callable[[PackageFile], Tree] | None = None,
-                 digest: Callable[[PackageFile], str] | None = None) -> None:
+                 digest: Callable[[PackageFile], str] | None = None,
+                 derived: Callable[[PackageFile, str, Callable[[], Any]], Any] | None = None) -> None:
         self.name = name
         self.directory = directory
         self.used = False  # a rule looked at the other files (their bytes decide the result)
@@ -146,6 +158,7 @@ class Package:
         self._load = load
         self._parse_hook = parse
         self._digest_hook = digest
+        self._derived_hook = derived
         self.current = PackageFile(self, current_path, current_src, current_tree)
         self._files: list[PackageFile] | None = None
         self._decls: dict[str, list[Decl]] | None = None
@@ -163,7 +176,8 @@ class Package:
         def siblings() -> list[tuple[str, bytes | None]]:
             return [(p, None) for p in reader.listing(directory) if os.path.basename(p) != me]
 
-        return cls(package_clause(src), directory, path, src, tree, siblings, reader.read, reader.parse, reader.digest)
+        return cls(package_clause(src), directory, path, src, tree, siblings, reader.read, reader.parse, reader.digest,
+                   reader.derived)
 
     @classmethod
     def in_memory(cls, path: str, src: bytes, others: Mapping[str, bytes], tree: Tree | None = None) -> Package:
@@ -262,6 +276,7 @@ class DiskFiles:
         self.capacity = capacity
         self._files: OrderedDict[tuple, tuple[bytes, Tree | None]] = OrderedDict()
         self._digests: dict[tuple, str] = {}
+        self._derived: dict[tuple, tuple[Tree, Any]] = {}
         self._listings: dict[str, tuple[float, list[str]]] = {}
 
     def listing(self, directory: str) -> list[str]:
@@ -317,6 +332,23 @@ class DiskFiles:
         if key is not None and hit is not None and hit[0] == f.src:
             self._remember(key, f.src, tree)
         return tree
+
+    def derived(self, f: PackageFile, name: str, compute: Callable[[], Any]) -> Any:
+        """PackageFile.derived for files this reader read and parsed: the value is kept with
+        the tree it was computed from (by stat), and only for that very tree."""
+        key = self._key(f.path)
+        hit = self._files.get(key) if key is not None else None
+        tree = f._tree
+        if hit is None or hit[1] is None or tree is None or hit[1] is not tree or hit[0] != f.src:
+            return compute()
+        known = self._derived.get((key, name))
+        if known is not None and known[0] is tree:
+            return known[1]
+        value = compute()
+        if len(self._derived) > 4 * self.capacity:
+            self._derived.clear()
+        self._derived[(key, name)] = (tree, value)
+        return value
 
     def digest(self, f: PackageFile) -> str:
         """sha256 of f's bytes, remembered by stat (hashing a package per file costs)."""

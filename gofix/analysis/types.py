@@ -295,10 +295,11 @@ def _imports_of(src: bytes, root: Node) -> dict[str, str]:
     return table
 
 
-def _units(ctx: Any) -> list[Unit]:
-    """The current file first, then the package's other files (parsed only now)."""
-    def compute() -> list[Unit]:
-        units = [current_unit(ctx)]
+def _units(ctx: Any) -> list[tuple[Unit, Any]]:
+    """The current file first, then the package's other files (parsed only now), each with
+    its PackageFile (None for the current file)."""
+    def compute() -> list[tuple[Unit, Any]]:
+        units: list[tuple[Unit, Any]] = [(current_unit(ctx), None)]
         pkg = getattr(ctx, "package", None)
         for f in getattr(pkg, "files", ()) or ():
             if f.path == ctx.path:
@@ -306,7 +307,7 @@ def _units(ctx: Any) -> list[Unit]:
             tree = f.tree
             if tree is None:
                 continue
-            units.append(Unit(f.path, f.src, tree.root_node))
+            units.append((f.derived("types.unit", lambda f=f, tree=tree: Unit(f.path, f.src, tree.root_node)), f))
         return units
     return _memo(ctx, ("types.units",), compute)
 
@@ -320,9 +321,23 @@ def package_index(ctx: Any) -> PackageIndex:
     return _memo(ctx, ("types.index",), lambda: _index(_units(ctx)))
 
 
-def _index(units: list[Unit]) -> PackageIndex:
-    idx = PackageIndex({}, {}, {}, {}, units)
-    for unit in units:
+def _index(units: list[tuple[Unit, Any]]) -> PackageIndex:
+    """The package's index: each file's own table (a sibling's is built once per run and
+    shared by every file of the package that asks), merged in order, first one wins."""
+    idx = PackageIndex({}, {}, {}, {}, [u for u, _ in units])
+    for unit, f in units:
+        table = f.derived("types.table", lambda unit=unit: _table(unit)) if f is not None else _table(unit)
+        for mine, theirs in ((idx.types, table.types), (idx.funcs, table.funcs),
+                             (idx.methods, table.methods), (idx.vars, table.vars)):
+            for k, v in theirs.items():
+                mine.setdefault(k, v)
+    return idx
+
+
+def _table(unit: Unit) -> PackageIndex:
+    """One file's top-level declarations by name (first one wins)."""
+    idx = PackageIndex({}, {}, {}, {}, [unit])
+    for unit in (unit,):
         for decl in unit.root.named_children:
             t = decl.type
             if t == "type_declaration":
