@@ -259,8 +259,7 @@ def _acquiring(ctx: FileContext, stmts: list[Node]) -> bool:
         if s.type in ("short_var_declaration", "assignment_statement"):
             op = next((c for c in s.children if not c.is_named and c.type in ("=", ":=")), None)
             right = s.child_by_field_name("right")
-            if op is None or right is None or any(S.unparen(v).type not in ("call_expression", "index_expression")
-                                                  for v in right.named_children):
+            if op is None or right is None or not all(_acquired(S.unparen(v)) for v in right.named_children):
                 return False
             continue
         if s.type == "if_statement":
@@ -276,8 +275,18 @@ def _acquiring(ctx: FileContext, stmts: list[Node]) -> bool:
         if s.type == "expression_statement" and s.named_children and s.named_children[0].type == "call_expression" \
                 and ctx.call_name(s.named_children[0]) in ("Lock", "RLock"):
             continue
+        if S.is_terminating(s, lenient=True):
+            continue  # panic, log.Fatal: an error check that stops
         return False
     return True
+
+
+def _acquired(value: Node) -> bool:
+    """A value an acquiring loop takes: a call's result, an element, a receive (`<-started`)."""
+    if value.type in ("call_expression", "index_expression"):
+        return True
+    op = value.child_by_field_name("operator") if value.type == "unary_expression" else None
+    return op is not None and op.type == "<-"
 
 
 def _literal_argument(ctx: FileContext, stmt: Node, root: Node) -> Node:

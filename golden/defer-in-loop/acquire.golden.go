@@ -65,3 +65,28 @@ func listen(addrs []string) (sctxs map[string]*serveCtx, err error) {
 	}
 	return sctxs, nil
 }
+
+type server struct{}
+
+func (s *server) Close() {}
+
+type started struct {
+	s   *server
+	err error
+}
+
+// Servers received in a loop, all kept up for the measurement after it.
+func run(n int, start func(chan<- started), measure func()) {
+	ch := make(chan started)
+	for i := 0; i < n; i++ {
+		go start(ch)
+	}
+	for i := 0; i < n; i++ {
+		st := <-ch
+		if st.err != nil {
+			panic(st.err)
+		}
+		defer st.s.Close()
+	}
+	measure()
+}
