@@ -152,7 +152,7 @@ def test_dependency_errors_name_paths_from_the_root(tmp_path, go_bin, marker_rul
 
 def test_a_later_go_vet_never_names_verification_temp_files(tmp_path, go_bin, marker_rule):
     # go caches vet results by content: a user's `go vet` after `gofix fix` wrote the very
-    # bytes verification vetted must not replay positions in /tmp/gofix-verify-*.
+    # bytes verification vetted must not replay positions in gofix-verify-* temp dirs.
     root = module(tmp_path / "m")
     src = body("// OK").replace("\t_ = x\n}", "\t_ = x\n\tx = x\n}")  # a vet finding (assign) stays
     (root / "a.go").write_text(src)
