@@ -327,24 +327,25 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
     ctx.extra_resources = options.extra_resources  # read by unclosed-resource
     errors: list[str] = []
     findings: list[Finding] = []
-    for rule in active:
-        try:
-            found = rule.find(ctx)
-        except Exception as e:  # a bug in one rule must not hide the others' findings
-            if degraded is None:  # on a broken tree a rule may trip; the file error says why
-                errors.append(f"{path}: internal error in rule {rule.id}: {type(e).__name__}: {e}")
-            continue
-        for f in found:
-            if degraded is not None:
-                if not degraded.keeps(f.start_byte):
-                    continue
-                f = replace(f, fix=None)
-            if ctx.suppressed(rule.id, f):
+    with S.rooted(tree.root_node):  # ancestor walks cost the depth, not its square
+        for rule in active:
+            try:
+                found = rule.find(ctx)
+            except Exception as e:  # a bug in one rule must not hide the others' findings
+                if degraded is None:  # on a broken tree a rule may trip; the file error says why
+                    errors.append(f"{path}: internal error in rule {rule.id}: {type(e).__name__}: {e}")
                 continue
-            if rule.timer_rule and module.timers_collected and f.severity != Severity.HINT:
-                f = _as_timer_hint(f)
-            findings.append(f)
-    findings.extend(_directive_findings(ctx, active, options))
+            for f in found:
+                if degraded is not None:
+                    if not degraded.keeps(f.start_byte):
+                        continue
+                    f = replace(f, fix=None)
+                if ctx.suppressed(rule.id, f):
+                    continue
+                if rule.timer_rule and module.timers_collected and f.severity != Severity.HINT:
+                    f = _as_timer_hint(f)
+                findings.append(f)
+        findings.extend(_directive_findings(ctx, active, options))
     findings.sort(key=lambda f: (f.start_byte, f.rule, f.end_byte))
     result.findings = findings
     if package.used:

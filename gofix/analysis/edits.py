@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import sys
 from collections.abc import Iterable
 
 from tree_sitter import Node
@@ -36,16 +38,39 @@ def select_compatible(fixes: Iterable[Fix]) -> tuple[list[Fix], list[Fix]]:
     names into a function where an accepted fix already does."""
     accepted: list[Fix] = []
     deferred: list[Fix] = []
-    taken: list[Edit] = []
+    # The accepted edits sorted by (start, end): they do not overlap one another, so their
+    # ends are sorted too, and only the run just before an edit's end can overlap it (a
+    # scan of every accepted edit per fix made large files quadratic).
+    taken: list[tuple[int, int]] = []
+    edits_at: list[Edit] = []
+    sorted_ends = True  # false only if one fix's own edits nest: then every edit is checked
     for fix in fixes:
-        if any(_overlaps(e, t) for e in fix.edits for t in taken) or any(
-            _scopes_overlap(fix, a) for a in accepted
-        ):
+        if sorted_ends:
+            clash = any(_overlaps_taken(e, taken, edits_at) for e in fix.edits)
+        else:
+            clash = any(_overlaps(e, t) for e in fix.edits for t in edits_at)
+        if clash or any(_scopes_overlap(fix, a) for a in accepted):
             deferred.append(fix)
             continue
         accepted.append(fix)
-        taken.extend(fix.edits)
+        for e in fix.edits:
+            i = bisect.bisect_right(taken, (e.start, e.end))
+            taken.insert(i, (e.start, e.end))
+            edits_at.insert(i, e)
+            if (i > 0 and taken[i - 1][1] > e.end) or (i + 1 < len(taken) and taken[i + 1][1] < e.end):
+                sorted_ends = False
     return accepted, deferred
+
+
+def _overlaps_taken(e: Edit, taken: list[tuple[int, int]], edits_at: list[Edit]) -> bool:
+    i = bisect.bisect_right(taken, (e.end, sys.maxsize))  # those starting at or before e.end
+    while i > 0:
+        i -= 1
+        if taken[i][1] < e.start:
+            return False  # this one and every earlier one end before e starts
+        if _overlaps(e, edits_at[i]):
+            return True
+    return False
 
 
 def apply_edits(src: bytes, edits: Iterable[Edit]) -> bytes:
