@@ -26,6 +26,7 @@ Everything is computed once per outermost function and memoised on the context.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -319,9 +320,13 @@ def names_in(ctx: FileContext, fn: Node) -> set[str]:
 
     def compute() -> set[str]:
         used = set(ctx.facts(outer).uses)
-        used |= {ctx.text(n) for n in ctx.nodes_of_type("field_identifier", "type_identifier",
-                                                         "package_identifier", "label_name")
-                 if outer.start_byte <= n.start_byte < outer.end_byte}
+        named = ctx.nodes_of_type("field_identifier", "type_identifier", "package_identifier", "label_name")
+        starts = ctx.memo(("gofix.analysis.scope.name_starts",), lambda: [n.start_byte for n in named])
+        # the file's names in source order: only those inside outer (scanning them all for
+        # every function made a large file quadratic)
+        lo = bisect.bisect_left(starts, outer.start_byte)
+        hi = bisect.bisect_left(starts, outer.end_byte)
+        used |= {ctx.text(n) for n in named[lo:hi]}
         return used
 
     return ctx.memo(("gofix.analysis.scope.names", outer.id), compute)
