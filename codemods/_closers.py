@@ -678,7 +678,7 @@ def _never_fix(ctx: FileContext, res: Resource, c: Creation, an: Anchor | None, 
         if S.block_of(c.stmt) is None:
             return None, "the call is not a statement of its own"
         if unstopping_check(ctx, c):
-            return None, f"`assert.NoError` does not stop the test, so the value may be nil after it"
+            return None, "`assert.NoError` does not stop the test, so the value may be nil after it"
         return None, f"no `if {c.err} != nil {{ return ... }}` check follows, so the value may be nil"
     loop = S.innermost_loop(c.stmt, stop=c.fn)
     if loop is not None:

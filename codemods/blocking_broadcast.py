@@ -125,6 +125,10 @@ def _field_values(ctx: FileContext, field: str) -> list[Node]:
     """Values assigned to a field of that name in the package's files (keyed composite
     literal elements and `x.field = v`); only the current file's nodes can be resolved
     further, so values from other files count only when they are make calls."""
+    return ctx.memo((ID, "field-values", field), lambda: _collect_field_values(ctx, field))
+
+
+def _collect_field_values(ctx: FileContext, field: str) -> list[Node]:
     out: list[Node] = []
     testing = ctx.path.endswith("_test.go")
     for f in ctx.package.files:

@@ -394,12 +394,10 @@ def _fix(ctx: FileContext, call: Node, a, stream: Binding, ctx_arg: Node) -> tup
     if ctx.has_goto(a.stmt):
         return None, "the function uses goto"
     name, import_edit = ensure_import(ctx, "context")
-    if import_edit is not None and name in ctx.imports:
-        return None, f"`{name}` names another import in this file"
-    if shadowed(ctx, name, a.stmt, package=False) and import_edit is None and ctx.imports.get(name) != "context":
-        return None, f"`{name}` does not name the context package here"
     if ctx.imports.get(name, "context") != "context":
         return None, f"`{name}` names {ctx.imports[name]} in this file"
+    if shadowed(ctx, name, a.stmt, package=False):
+        return None, f"`{name}` is declared in this file or function, so it does not name the context package"
     sctx = fresh_name(ctx, a.stmt, "sctx")
     cancel = fresh_name(ctx, a.stmt, "cancel", taken={sctx})
     loop = enclosing_loop(a.stmt)

@@ -103,7 +103,7 @@ def find(ctx: FileContext) -> list[Finding]:
         writer = _writer_goroutine(ctx, pw, a.stmt)
         if writer is None:
             continue  # no goroutine writes to pw: nobody waits on the pipe here
-        w = _writer_end(ctx, call, a.stmt, pw, writer)
+        w = _writer_end(ctx, pw, writer)
         if w is not None:
             out.append(w)
         if pr is not None:
@@ -122,21 +122,20 @@ def _writer_goroutine(ctx: FileContext, pw: Binding, after: Node) -> Node | None
     for use in references(ctx, pw):
         if use.start_byte < after.end_byte:
             continue
-        go = _enclosing_go_literal(use, pw.function)
+        go = _enclosing_go(use, pw.function)
         if go is not None and all(g.id != go.id for g in found):
             found.append(go)
     return found[0] if len(found) == 1 else None
 
 
-def _enclosing_go_literal(node: Node, fn: Node) -> Node | None:
+def _enclosing_go(node: Node, fn: Node) -> Node | None:
     """The go statement directly in fn whose function literal holds node."""
     for a in S.ancestors(node):
         if a.id == fn.id:
             return None
         if a.type == "go_statement":
-            lit = _go_literal(a)
-            return a if lit is not None and S.enclosing_function(a) is not None \
-                and S.enclosing_function(a).id == fn.id else None
+            outer = S.enclosing_function(a)
+            return a if _go_literal(a) is not None and outer is not None and outer.id == fn.id else None
     return None
 
 
@@ -165,16 +164,11 @@ def _passed_to_unknown(ctx: FileContext, use: Node, known: frozenset | dict) -> 
     call = args.parent
     fn = call.child_by_field_name("function") if call is not None else None
     if fn is not None and fn.type == "selector_expression":
-        operand = fn.child_by_field_name("operand")
-        field = fn.child_by_field_name("field")
-        if operand is not None and field is not None:
-            for (path, name) in known:
-                if ctx.is_pkg_member(fn, path, name):
-                    return False
+        return not any(ctx.is_pkg_member(fn, path, name) for path, name in known)
     return True
 
 
-def _writer_end(ctx: FileContext, pipe: Node, stmt: Node, pw: Binding, go: Node) -> Finding | None:
+def _writer_end(ctx: FileContext, pw: Binding, go: Node) -> Finding | None:
     lit = _go_literal(go)
     body = lit.child_by_field_name("body") if lit is not None else None
     if body is None:

@@ -29,7 +29,6 @@ prints one clear line (the token scrubbed from it). Exit 0 on success or nothing
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import shutil

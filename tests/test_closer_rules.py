@@ -444,15 +444,6 @@ def test_look_alike_transaction_is_not_reported():
     assert run_check(src, "tx-rollback").findings == []
 
 
-def store_tree(tmp_path: Path) -> Path:
-    (tmp_path / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
-    (tmp_path / ".gofix.toml").write_text(
-        '[resources]\n"example.com/store.Connect" = "Shutdown"\n"example.com/store.Session" = "Close"\n'
-    )
-    (tmp_path / "store.go").write_bytes(STORE)
-    return tmp_path
-
-
 # --- the config catalog, end to end through the CLI ------------------------------------------------------
 
 STORE = b"""package p

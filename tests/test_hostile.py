@@ -15,7 +15,6 @@ import re
 import stat
 import subprocess
 import sys
-import textwrap
 import threading
 import time
 from pathlib import Path
@@ -411,7 +410,7 @@ def test_triage_paths_outside_the_repository_are_unmapped_and_never_read(tmp_pat
         "/build/leaky/../../secret.go",
         "example.com/leaky/leaky/link.go",
     ]
-    from gofix.triage.repo import USER, RepoMap
+    from gofix.triage.repo import RepoMap
 
     m = RepoMap(repo)
     for f in frames:
