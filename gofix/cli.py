@@ -395,7 +395,7 @@ def _run_fix(paths: list[Path], project: Project, no_progress: bool, changed) ->
         return a.result
 
     return restrict_fixes(results, changed, refix,
-                          lambda f: engine.fix_applies(f, project.options_for(Path("."))))
+                          lambda path, f: engine.fix_applies(f, project.options_for(Path(path))))
 
 
 def _nothing_processed(results: list[FileResult]) -> bool:
@@ -477,7 +477,9 @@ def check(
         _add_ignores(results, paths)
     from gofix.outputs import terminal
 
-    fixable = lambda f: engine.fix_applies(f, project.options_for(Path(".")))  # noqa: E731
+    def fixable(path: str, f) -> bool:  # under the file's own config, as a fix run would be
+        return engine.fix_applies(f, project.options_for(Path(path)))
+
     if statistics:
         sys.stdout.write(terminal.statistics(results, fixable, format))
     else:

@@ -13,6 +13,7 @@ elsewhere (say, a removed `defer cancel()`) is not reported, as with other linte
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -149,10 +150,11 @@ def fix_acceptor(findings: list[Finding], ranges: list[tuple[int, int]],
 
 def restrict_fixes(results: list[FileResult], changed: dict[str, list[tuple[int, int]]],
                    refix: Callable[[str, Callable[[Finding], bool]], FileResult | None],
-                   base: Callable[[Finding], bool]) -> list[FileResult]:
+                   fixable: Callable[[str, Finding], bool]) -> list[FileResult]:
     """Fix results (engine.run fix=True) with only the findings and fixes on changed lines.
     A file whose applied fixes are all inside keeps its result; one with none inside keeps
-    no fix; the others are fixed again through refix(path, accept)."""
+    no fix; the others are fixed again through refix(path, accept). fixable(path, f): whether
+    a fix run applies f's fix in that file (its options are the file's own)."""
     out = []
     by_path = {x.path: x for x in results}
     for r in filter_results(results, changed):
@@ -161,12 +163,13 @@ def restrict_fixes(results: list[FileResult], changed: dict[str, list[tuple[int,
             continue
         ranges = changed.get(os.path.realpath(r.path)) or []
         original = by_path[r.path]
-        fixable = [f for f in original.findings if base(f)]
-        if fixable and all(_touches(f, ranges) for f in fixable):
+        base = functools.partial(fixable, r.path)
+        fixes = [f for f in original.findings if base(f)]
+        if fixes and all(_touches(f, ranges) for f in fixes):
             r.applied = original.applied
             out.append(r)
             continue
-        if not any(_touches(f, ranges) for f in fixable):
+        if not any(_touches(f, ranges) for f in fixes):
             r.fixed, r.applied = None, []
             out.append(r)
             continue

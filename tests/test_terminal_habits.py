@@ -187,3 +187,30 @@ def test_gitignore_is_respected(mod):
     # named on the command line: analysed although ignored
     assert found("b") == ["b/b.go", "b/b.go"]
     assert found("a/local.go") == ["a/local.go"]
+
+
+UNSAFE_ONLY = """package p
+
+import (
+	"context"
+	"database/sql"
+)
+
+func F(ctx context.Context, db *sql.DB) {
+	db.Exec("x")
+}
+"""
+
+
+def test_fixable_counts_each_file_under_its_own_config(tmp_path):
+    # b's config turns unsafe fixes on: its no-ctx-request fix is one `gofix fix .` applies
+    # there, so a check from the root counts it fixable; a's, under no config, is not
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "x.go").write_text(UNSAFE_ONLY)
+    (tmp_path / "b" / "gofix.toml").write_text("unsafe-fixes = true\n")
+    r = gofix(tmp_path, "check", "--select", "no-ctx-request", ".")
+    assert err(r).strip().splitlines()[-1] == "Found 2 findings (1 fixable) in 2 files"
+    r = gofix(tmp_path, "check", "--select", "no-ctx-request", "--statistics", ".")
+    assert out(r) == "2  no-ctx-request  1 fixable\n"

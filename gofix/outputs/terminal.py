@@ -64,14 +64,14 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary(results: list[FileResult], fixable: Callable[[Finding], bool]) -> str:
+def summary(results: list[FileResult], fixable: Callable[[str, Finding], bool]) -> str:
     """One line for stderr: "Found 12 findings (9 fixable) in 5 files", or how many files
     came out clean."""
-    findings = [f for r in results for f in r.findings]
+    findings = [(r.path, f) for r in results for f in r.findings]
     if not findings:
         return f"No findings in {_n(sum(1 for r in results if not r.error), 'file')}"
     files = sum(1 for r in results if r.findings)
-    n_fix = sum(1 for f in findings if fixable(f))
+    n_fix = sum(1 for path, f in findings if fixable(path, f))
     return f"Found {_n(len(findings), 'finding')} ({n_fix} fixable) in {_n(files, 'file')}"
 
 
@@ -81,14 +81,14 @@ def colour_summary(line: str, failing: bool, on: bool) -> str:
     return paint(line, "\x1b[1;31m" if failing else "\x1b[1;32m", True)
 
 
-def statistics(results: list[FileResult], fixable: Callable[[Finding], bool], fmt: str) -> str:
+def statistics(results: list[FileResult], fixable: Callable[[str, Finding], bool], fmt: str) -> str:
     """Per-rule counts, most frequent first: a table (text) or a JSON array."""
     count: Counter[str] = Counter()
     fix: Counter[str] = Counter()
     for r in results:
         for f in r.findings:
             count[f.rule] += 1
-            fix[f.rule] += fixable(f)
+            fix[f.rule] += fixable(r.path, f)
     rows = sorted(count, key=lambda rule: (-count[rule], rule))
     if fmt == "json":
         return json.dumps([{"rule": r, "count": count[r], "fixable": fix[r]} for r in rows], indent=2) + "\n"
