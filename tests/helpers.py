@@ -11,11 +11,9 @@ from gofix.analysis.testing import (  # noqa: F401  (the helpers tests import fr
     DEFAULT_GO,
     CaseConfig,
     assert_codemod,
-    case_config,
     dedent,
     module,
     options_for,
-    want_markers,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
