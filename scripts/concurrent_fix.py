@@ -47,27 +47,52 @@ func g(url string) (int, error) {
 FIXES = {"lost-cancel": b"defer cancel()", "unclosed-body": b"defer resp.Body.Close()"}
 
 
-def one_round(root: Path, files: int) -> dict:
+def applied_by(stdout: str) -> set[str]:
+    """The files a `gofix fix` run reported fixed."""
+    return {line.split(":", 1)[0] for line in stdout.splitlines() if ": fixed: " in line}
+
+
+def run_two(root: Path, files: int, packages: int = 20) -> dict:
+    """Two `gofix fix` runs with different --select over the same tree at once: what each
+    reported applied (by rule), the files refused as changed on disk, and what is on disk."""
     for i in range(files):
-        d = root / f"pkg{i % 20}"
+        d = root / f"pkg{i % packages}"
         d.mkdir(exist_ok=True)
         (d / f"f{i}.go").write_bytes(SOURCE)
+    env = dict(os.environ, NO_COLOR="1")
     cmd = [sys.executable, "-m", "gofix", "fix", "--no-cache", "--no-verify", "--no-progress", "-j", "1", "."]
-    procs = {rule: subprocess.Popen([*cmd, "--select", rule], cwd=root, stdout=subprocess.PIPE,
+    procs = {rule: subprocess.Popen([*cmd, "--select", rule], cwd=root, env=env, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True) for rule in FIXES}
-    outs = {rule: p.communicate() for rule, p in procs.items()}
-    disk = {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*.go")}
+    outs = {rule: p.communicate(timeout=3600) for rule, p in procs.items()}
+    stderr = "".join(err for _, err in outs.values())
+    return {
+        "applied": {rule: applied_by(out) for rule, (out, _) in outs.items()},
+        "refused": set(re.findall(r"^(\S+\.go): error: file changed on disk", stderr, re.M)),
+        "disk": {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*.go")},
+    }
+
+
+def problems(res: dict) -> list[str]:
+    """What went wrong in a run_two result: a fix reported applied but not on disk, a file
+    that got neither both fixes nor a "changed on disk" refusal, a temporary file left."""
+    disk, applied = res["disk"], res["applied"]
+    out = [f"{path}: {rule} reported applied, not on disk"
+           for rule, paths in applied.items() for path in sorted(paths) if FIXES[rule] not in disk[path]]
+    out += [f"{path}: neither fixed by both runs nor refused" for path in sorted(disk)
+            if not all(path in paths for paths in applied.values()) and path not in res["refused"]]
+    out += [f"{path}: temporary file left" for path in sorted(disk) if ".gofix-tmp" in path]
+    return out
+
+
+def one_round(root: Path, files: int) -> dict:
+    res = run_two(root, files)
+    disk = res["disk"]
     row = {"files": len(disk)}
-    lost = 0
-    refused: set[str] = set()
-    for rule, (stdout, stderr) in outs.items():
-        applied = {ln.split(":", 1)[0] for ln in stdout.splitlines() if ": fixed: " in ln}
-        row[f"{rule} applied"] = len(applied)
-        lost += sum(1 for p in applied if FIXES[rule] not in disk[p])
-        refused |= set(re.findall(r"^(\S+\.go): error: file changed on disk", stderr, re.M))
-    row["refused (changed on disk)"] = len(refused)
+    for rule, paths in res["applied"].items():
+        row[f"{rule} applied"] = len(paths)
+    row["refused (changed on disk)"] = len(res["refused"])
     row["both fixes on disk"] = sum(1 for b in disk.values() if all(f in b for f in FIXES.values()))
-    row["LOST"] = lost
+    row["LOST"] = sum(1 for rule, paths in res["applied"].items() for p in paths if FIXES[rule] not in disk[p])
     row["temp files left"] = sum(1 for _ in root.rglob("*.gofix-tmp"))
     return row
 
