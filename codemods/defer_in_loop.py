@@ -275,8 +275,8 @@ def _acquiring(ctx: FileContext, stmts: list[Node]) -> bool:
         if s.type == "expression_statement" and s.named_children and s.named_children[0].type == "call_expression" \
                 and ctx.call_name(s.named_children[0]) in ("Lock", "RLock"):
             continue
-        if S.is_terminating(s, lenient=True):
-            continue  # panic, log.Fatal: an error check that stops
+        if flow.terminates(ctx, s):
+            continue  # panic, log.Fatal, zap's lg.Panic: an error check that stops
         return False
     return True
 

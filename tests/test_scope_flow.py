@@ -6,7 +6,8 @@ import pytest
 
 from gofix.analysis import FileContext
 from gofix.analysis import syntax as S
-from gofix.analysis.flow import exits_between, loop_exits, never_returns, paths_missing, runs_at_most_once
+from gofix.analysis.flow import (exits_between, loop_exits, never_returns, never_returns_call, paths_missing,
+                                 runs_at_most_once, terminates)
 from gofix.analysis.lifetime import escape
 from gofix.analysis.scope import binding, declared_at, fresh_name, references, shadowed
 from gofix.analysis.shapes import assignment_of, error_check_after
@@ -272,6 +273,56 @@ def test_paths_missing_labelled_break_and_select():
         	log(ctx)
         }
     """) == [(16, "end")]
+
+
+@pytest.mark.parametrize("imports, decl, call, stops", [
+    ('"go.uber.org/zap"', "var lg *zap.Logger", 'lg.Panic("x")', True),
+    ('"go.uber.org/zap"', "var lg *zap.Logger", 'lg.DPanic("x")', False),  # panics in development only
+    ('"go.uber.org/zap"', "var lg *zap.Logger", 'lg.Info("x")', False),
+    ('zl "go.uber.org/zap"', "var lg *zl.SugaredLogger", 'lg.Panicw("x", "k", 1)', True),
+    ('"go.uber.org/zap"', "var lg *zap.SugaredLogger", 'lg.Fatalw("x")', True),
+    ('"log"', "var lg *log.Logger", 'lg.Panicf("%d", 1)', True),
+    ('"github.com/sirupsen/logrus"', "var lg *logrus.Entry", 'lg.Panicln("x")', True),
+    ('"fmt"', "type rec struct{}\nfunc (rec) Panic(string) {}\nvar lg rec", 'lg.Panic("x")', False),
+    ('"fmt"', "type panicker interface{ Panic(string) }\nvar lg panicker", 'lg.Panic("x")', False),
+    ('"fmt"', "", 'lg.Panic("x")', False),  # lg undeclared: unknown stays unknown
+    ('"fmt"', "", 'panic("x")', True),
+])
+def test_never_returns_call_by_the_receivers_type(imports, decl, call, stops):
+    ctx = ctx_of(f"""
+        package p
+
+        import {imports}
+
+        {decl}
+
+        func f() {{
+        	{call}
+        }}
+    """.replace("\\n", "\n        "))
+    stmt = nodes(ctx, "expression_statement")[-1]
+    assert never_returns_call(ctx, stmt.named_children[0]) is stops
+    assert terminates(ctx, stmt) is stops
+
+
+def test_paths_missing_a_zap_panic_is_not_an_exit():
+    src = """
+        package p
+
+        import "go.uber.org/zap"
+
+        type rec struct{}
+
+        func (rec) Panic(string) {}
+
+        func f(c C, lg LOGGER) {
+        	ctx, cancel := w(c)
+        	use(ctx)
+        	lg.Panic("no cancel")
+        }
+    """
+    assert _missing(src.replace("LOGGER", "*zap.Logger")) == []  # the path ends in a panic
+    assert _missing(src.replace("LOGGER", "rec")) == [(13, "end")]  # an own Panic returns
 
 
 def test_never_returns_and_loop_exits():

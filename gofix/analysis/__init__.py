@@ -16,7 +16,8 @@ and the facts live in submodules, each memoised on the FileContext (`ctx.memo`):
 - suppression `//gofix:ignore`, `//nolint`, `//lint:ignore` as a fact of the file
 - scope       binding(ctx, ident), references, declared_at, shadowed, fresh_name
 - shapes      assignment_of(ctx, call), error_check_after(ctx, stmt), enclosing_* constructs
-- flow        never_returns, exits, exits_between, always_leaves, loop_exits,
+- flow        never_returns, never_returns_call (zap's lg.Panic by the receiver's type),
+              terminates, exits, exits_between, always_leaves, loop_exits,
               paths_missing(ctx, from_stmt, done), runs_at_most_once
 - lifetime    escape(ctx, value, after=stmt) -> reason | None, non_owning(ctx, call)
 - types       (by the "closers" work) type_of(ctx, expr) -> GoType | None

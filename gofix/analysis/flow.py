@@ -1,6 +1,8 @@
 """Flow: where control can go, read from the syntax (no CFG is built).
 
     is_terminating(stmt, lenient=True)        # Go's terminating statements (+ log.Fatal, t.Fatal, ...)
+    never_returns_call(ctx, call)             # panic, log.Fatal, ..., and zap's lg.Panic by the receiver's type
+    terminates(ctx, stmt)                     # is_terminating, counting the typed calls above
     never_returns(ctx, fn)                    # the body never completes: `for { ... }` with no way out
     exits(ctx, fn)                            # the returns and the fall-off end of fn
     exits_between(a, b)                       # jumps after a and before b that skip b
@@ -72,6 +74,60 @@ def _jumps_in(root: Node) -> Iterable[Node]:
         if n.type in ("return_statement", "goto_statement", "break_statement", "continue_statement"):
             yield n
         stack.extend(n.named_children)
+
+
+# Methods that never return, by the declared type of their receiver; the method name alone on a
+# receiver of unknown type says nothing (an own `Panic` method may just log). From the libraries'
+# sources: zap's Panic and Fatal run their terminal hook even when the level is disabled (a
+# custom hook must stop the flow, zap's docs say), DPanic panics only in development mode;
+# logrus' Panic* always panic, its Fatal* call a replaceable ExitFunc (tests replace it), so
+# they are left out; the standard library's log.Logger panics or exits.
+_NEVER_RETURNING_METHODS: dict[tuple[str, str], frozenset[str]] = {
+    ("go.uber.org/zap", "Logger"): frozenset({"Panic", "Fatal"}),
+    ("go.uber.org/zap", "SugaredLogger"): frozenset(
+        {"Panic", "Panicf", "Panicw", "Panicln", "Fatal", "Fatalf", "Fatalw", "Fatalln"}),
+    ("log", "Logger"): frozenset({"Panic", "Panicf", "Panicln", "Fatal", "Fatalf", "Fatalln"}),
+    ("github.com/sirupsen/logrus", "Logger"): frozenset({"Panic", "Panicf", "Panicln"}),
+    ("github.com/sirupsen/logrus", "Entry"): frozenset({"Panic", "Panicf", "Panicln"}),
+}
+
+
+def never_returns_call(ctx: FileContext, call: Node | None) -> bool:
+    """Whether call (a call_expression) never returns: panic, log.Fatal*, os.Exit, t.Fatal*
+    and the like (`is_terminating`'s lenient list), or a method of _NEVER_RETURNING_METHODS
+    on a receiver whose declared type is known (`lg.Panic(...)` with `var lg *zap.Logger`)."""
+    if call is None or call.type != "call_expression":
+        return False
+    stmt = call.parent
+    if stmt is not None and stmt.type == "expression_statement" and S.is_terminating(stmt, lenient=True):
+        return True
+    fn = S.unparen(call.child_by_field_name("function"))
+    if fn.type != "selector_expression":
+        return False
+    operand, field = fn.child_by_field_name("operand"), fn.child_by_field_name("field")
+    if operand is None or field is None:
+        return False
+    t = ctx.type_of(operand)
+    return t is not None and ctx.text(field) in _NEVER_RETURNING_METHODS.get((t.path, t.base), ())
+
+
+def terminates(ctx: FileContext, stmt: Node | None) -> bool:
+    """`is_terminating(stmt, lenient=True)`, also counting calls that never_returns_call knows by
+    their receiver's type, in a statement, a block's last statement, or both branches of an if."""
+    if stmt is None:
+        return False
+    if S.is_terminating(stmt, lenient=True):
+        return True
+    t = stmt.type
+    if t == "expression_statement":
+        return bool(stmt.named_children) and never_returns_call(ctx, stmt.named_children[0])
+    if t in ("block", "statement_list"):
+        stmts = S.statements(stmt)
+        return bool(stmts) and terminates(ctx, stmts[-1])
+    if t == "if_statement":
+        alt = stmt.child_by_field_name("alternative")
+        return alt is not None and terminates(ctx, stmt.child_by_field_name("consequence")) and terminates(ctx, alt)
+    return False
 
 
 def never_returns(ctx: FileContext, fn: Node) -> bool:
@@ -205,7 +261,7 @@ def paths_missing(ctx: FileContext, from_stmt: Node, done: Callable[[Node], bool
     body = fn.child_by_field_name("body") if fn is not None else None
     if body is None:
         return []
-    walker = _Paths(from_stmt, done)
+    walker = _Paths(ctx, from_stmt, done)
     if walker.block(body, entry):
         walker.exit(body.children[-1], "end")
     return sorted(walker.exits.values(), key=lambda e: e.node.start_byte)
@@ -215,7 +271,8 @@ class _Paths:
     """Walks a function body in execution order with one bit of state: "some path reaches
     here on which the call has not run yet" (a call, once made, stays made)."""
 
-    def __init__(self, start: Node, done: Callable[[Node], bool]) -> None:
+    def __init__(self, ctx: FileContext, start: Node, done: Callable[[Node], bool]) -> None:
+        self.ctx = ctx
         self.start = start
         self.done = done
         self.exits: dict[int, Exit] = {}
@@ -267,7 +324,7 @@ class _Paths:
             return False
         if t == "expression_statement":
             u = self.simple(node, u)
-            return False if S.is_terminating(node, lenient=True) else u
+            return False if terminates(self.ctx, node) else u
         if t in ("defer_statement", "go_statement"):
             return False if u and self.discharges(node, into_literals=True) else u
         if t == "if_statement":
