@@ -213,5 +213,32 @@ def test_a_siblings_declaration_table_is_built_once_per_run(tmp_path, monkeypatc
     assert sorted(built) == sorted(names * 2), built
     os.utime(tmp_path / "f1.go", ns=(1, 1))
     built.clear()
-    index_of("f0.go")
+    assert set(index_of("f0.go").funcs) == {"F0", "F1", "F2", "F3"}
     assert sorted(built) == ["f0.go", "f1.go"], built
+
+
+def test_a_lookup_parses_only_the_siblings_that_hold_the_name(tmp_path, monkeypatch):
+    """A name looked up in the package index reads the siblings whose bytes hold it as a
+    word, not every sibling: the others are never parsed. The answer is the merged table's
+    (current file first, then the siblings in order, first one wins)."""
+    from gofix.analysis import types
+
+    (tmp_path / "a.go").write_text("package p\n\nfunc A() {}\n")
+    (tmp_path / "b.go").write_text("package p\n\n// Shared and Bee are words here (not the prefix alone).\nfunc Bee() {}\n")
+    (tmp_path / "c.go").write_text("package p\n\ntype Shared struct{}\n\nfunc (*Shared) M() {}\n")
+    (tmp_path / "d.go").write_text("package p\n\ntype Shared int\n")
+    parsed: list[str] = []
+    real = DiskFiles.parse
+    monkeypatch.setattr(DiskFiles, "parse", lambda self, f: parsed.append(os.path.basename(f.path)) or real(self, f))
+    path = str(tmp_path / "a.go")
+    src = Path(path).read_bytes()
+    tree = S.parse(src)
+    ctx = FileContext(path, src, tree, module(), package=Package.of_file(path, src, tree, reader=DiskFiles()))
+    idx = types.package_index(ctx)
+    assert idx.funcs.get("Sha") is None and idx.funcs.get("A") is not None
+    assert parsed == []
+    assert os.path.basename(idx.types["Shared"].unit.path) == "c.go"  # b.go parsed, holds no declaration
+    assert parsed == ["b.go", "c.go"]
+    assert idx.methods.get(("Shared", "M")) is not None and parsed == ["b.go", "c.go"]
+    assert set(idx.funcs) == {"A", "Bee"} and parsed == ["b.go", "c.go", "d.go"]
+    assert os.path.basename(idx.types["Shared"].unit.path) == "c.go"

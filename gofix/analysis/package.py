@@ -161,7 +161,7 @@ class Package:
         self._derived_hook = derived
         self.current = PackageFile(self, current_path, current_src, current_tree)
         self._files: list[PackageFile] | None = None
-        self._decls: dict[str, list[Decl]] | None = None
+        self._decls: dict[str, dict[str, list[Decl]]] | None = None  # per file path
 
     # --- construction --------------------------------------------------------------------
 
@@ -221,15 +221,42 @@ class Package:
     def decls(self, name: str) -> list[Decl]:
         """Top-level declarations named `name` across the package's files: functions (`F`),
         methods (`T.M`, receiver `T` or `*T`, type parameters dropped), types (incl.
-        aliases), vars and consts. Several entries when files disagree (build tags)."""
+        aliases), vars and consts. Several entries when files disagree (build tags).
+        A file is parsed for this only when its bytes hold the name's words (a file that
+        does not hold them cannot declare it)."""
+        files = self.files
         if self._decls is None:
-            table: dict[str, list[Decl]] = {}
-            for f in self.files:
+            self._decls = {}
+        words = name.split(".")
+        out: list[Decl] = []
+        for f in files:
+            table = self._decls.get(f.path)
+            if table is None:
+                if f is not self.current and not all(holds_word(f.src, w) for w in words):
+                    continue
+                table = self._decls[f.path] = {}
                 for d in _top_level(f):
                     table.setdefault(d.name, []).append(d)
-            self._decls = table
+            out.extend(table.get(name, ()))
         self.used = True
-        return list(self._decls.get(name, ()))
+        return out
+
+
+_WORD = re.compile(r"[A-Za-z0-9_]+")
+
+
+def holds_word(src: bytes, word: str) -> bool:
+    """Whether src holds word as a whole word (a necessary condition of declaring it): a
+    word with characters other than ASCII letters, digits and _ is looked for as bytes, and
+    one with U+FFFD (how invalid UTF-8 decodes) is assumed present."""
+    if "\ufffd" in word:
+        return True
+    raw = word.encode()
+    if raw not in src:
+        return False
+    if not _WORD.fullmatch(word):
+        return True
+    return re.search(rb"(?<![A-Za-z0-9_])" + re.escape(raw) + rb"(?![A-Za-z0-9_])", src) is not None
 
 
 def _top_level(f: PackageFile) -> list[Decl]:

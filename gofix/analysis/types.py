@@ -25,6 +25,7 @@ from typing import Any
 from tree_sitter import Node
 
 from gofix.analysis import syntax as S
+from gofix.analysis.package import holds_word
 
 LOCAL = ""  # GoType.path of a type declared in the analysed package
 BUILTIN = "builtin"
@@ -237,13 +238,20 @@ def _memo(ctx: Any, key: tuple, compute: Callable[[], Any]) -> Any:
 
 
 class Unit:
-    """One file of the package as this module reads it: its tree and (lazily) its imports."""
+    """One file of the package as this module reads it: its tree (parsed on first use, for
+    a sibling) and (lazily) its imports."""
 
-    __slots__ = ("path", "src", "root", "_imports")
+    __slots__ = ("path", "src", "_root", "_imports", "_file")
 
-    def __init__(self, path: str, src: bytes, root: Node) -> None:
-        self.path, self.src, self.root = path, src, root
+    def __init__(self, path: str, src: bytes, root: Node | None, file: Any = None) -> None:
+        self.path, self.src, self._root, self._file = path, src, root, file
         self._imports: dict[str, str] | None = None
+
+    @property
+    def root(self) -> Node:
+        if self._root is None:
+            self._root = self._file.tree.root_node
+        return self._root
 
     @property
     def imports(self) -> dict[str, str]:
@@ -263,15 +271,115 @@ class Decl:
     index: int = 0  # for var_spec: which of its names
 
 
+class _Names:
+    """One kind of package-level declaration (types, funcs, methods or vars) across the
+    package's files, read lazily: a lookup reads the files in order (the current one first,
+    first one wins) and builds a file's table, parsing the file, only when its bytes hold
+    the name as a word. A file whose bytes do not hold a name cannot declare it, so this
+    answers as a table merged from every file would, without parsing most siblings.
+    Iterating (or `values()`) reads every file."""
+
+    def __init__(self, index: PackageIndex, kind: str) -> None:
+        self._index, self._kind = index, kind
+        self._known: dict[Any, Decl | None] = {}
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        try:
+            found = self._known[key]
+        except KeyError:
+            words = key if isinstance(key, tuple) else (key,)
+            found = None
+            for n in range(len(self._index._files)):
+                if not self._index._may_declare(n, words):
+                    continue
+                found = getattr(self._index._table(n), self._kind).get(key)
+                if found is not None:
+                    break
+            self._known[key] = found
+        return default if found is None else found
+
+    def __getitem__(self, key: Any) -> Decl:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: Any) -> bool:
+        return self.get(key) is not None
+
+    def _all(self) -> dict[Any, Decl]:
+        merged: dict[Any, Decl] = {}
+        for n in range(len(self._index._files)):
+            for k, v in getattr(self._index._table(n), self._kind).items():
+                merged.setdefault(k, v)
+        return merged
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._all())
+
+    def values(self) -> list[Decl]:
+        return list(self._all().values())
+
+    def items(self) -> list[tuple[Any, Decl]]:
+        return list(self._all().items())
+
+
 @dataclass
-class PackageIndex:
-    """The package-level declarations of every file of the package, by name."""
+class Table:
+    """One file's top-level declarations by name (first one wins)."""
 
     types: dict[str, Decl]
     funcs: dict[str, Decl]
     methods: dict[tuple[str, str], Decl]  # (receiver base type name, method) -> declaration
     vars: dict[str, Decl]
-    units: list[Unit]
+
+
+class PackageIndex:
+    """The package-level declarations of every file of the package, by name: `types`,
+    `funcs`, `methods` ((receiver base type name, method) -> declaration) and `vars`, each
+    looked up lazily (_Names). `units` reads and parses every file."""
+
+    def __init__(self, files: list[tuple[Unit, Any]]) -> None:
+        self._files = files  # (unit, PackageFile or None for the current file), current first
+        self._tables: dict[int, Table] = {}
+        self._words: dict[tuple[int, str], bool] = {}
+        self.types = _Names(self, "types")
+        self.funcs = _Names(self, "funcs")
+        self.methods = _Names(self, "methods")
+        self.vars = _Names(self, "vars")
+
+    @property
+    def units(self) -> list[Unit]:
+        return [u for u, _ in self._files]
+
+    def _table(self, n: int) -> Table:
+        table = self._tables.get(n)
+        if table is None:
+            unit, f = self._files[n]
+            if f is not None:
+                f.tree  # parsed now: the table (and its unit) is kept with the tree for the run
+                unit = _sibling_unit(f)
+                self._files[n] = (unit, f)
+                table = f.derived("types.table", lambda: _table(unit))
+            else:
+                table = _table(unit)
+            self._tables[n] = table
+        return table
+
+    def _may_declare(self, n: int, words: tuple[str, ...]) -> bool:
+        """Whether the n-th file's bytes hold every word (a necessary condition of declaring
+        the name); always True for the current file (its table is built anyway)."""
+        if n == 0 or n in self._tables:
+            return True
+        src = self._files[n][0].src
+        for w in words:
+            key = (n, w)
+            hit = self._words.get(key)
+            if hit is None:
+                hit = self._words[key] = holds_word(src, w)
+            if not hit:
+                return False
+        return True
 
 
 def _imports_of(src: bytes, root: Node) -> dict[str, str]:
@@ -296,20 +404,24 @@ def _imports_of(src: bytes, root: Node) -> dict[str, str]:
 
 
 def _units(ctx: Any) -> list[tuple[Unit, Any]]:
-    """The current file first, then the package's other files (parsed only now), each with
-    its PackageFile (None for the current file)."""
+    """The current file first, then the package's other files (read, but parsed only when a
+    lookup needs one), each with its PackageFile (None for the current file)."""
     def compute() -> list[tuple[Unit, Any]]:
         units: list[tuple[Unit, Any]] = [(current_unit(ctx), None)]
         pkg = getattr(ctx, "package", None)
         for f in getattr(pkg, "files", ()) or ():
             if f.path == ctx.path:
                 continue
-            tree = f.tree
-            if tree is None:
-                continue
-            units.append((f.derived("types.unit", lambda f=f, tree=tree: Unit(f.path, f.src, tree.root_node)), f))
+            units.append((_sibling_unit(f), f))
         return units
     return _memo(ctx, ("types.units",), compute)
+
+
+def _sibling_unit(f: Any) -> Unit:
+    """A sibling's Unit; once its tree exists, the one kept with that tree for the run."""
+    if f._tree is not None:
+        return f.derived("types.unit", lambda: Unit(f.path, f.src, f._tree.root_node, f))
+    return Unit(f.path, f.src, None, f)
 
 
 def current_unit(ctx: Any) -> Unit:
@@ -318,25 +430,12 @@ def current_unit(ctx: Any) -> Unit:
 
 def package_index(ctx: Any) -> PackageIndex:
     """Every package-level declaration of the package, current file first (memoised)."""
-    return _memo(ctx, ("types.index",), lambda: _index(_units(ctx)))
+    return _memo(ctx, ("types.index",), lambda: PackageIndex(_units(ctx)))
 
 
-def _index(units: list[tuple[Unit, Any]]) -> PackageIndex:
-    """The package's index: each file's own table (a sibling's is built once per run and
-    shared by every file of the package that asks), merged in order, first one wins."""
-    idx = PackageIndex({}, {}, {}, {}, [u for u, _ in units])
-    for unit, f in units:
-        table = f.derived("types.table", lambda unit=unit: _table(unit)) if f is not None else _table(unit)
-        for mine, theirs in ((idx.types, table.types), (idx.funcs, table.funcs),
-                             (idx.methods, table.methods), (idx.vars, table.vars)):
-            for k, v in theirs.items():
-                mine.setdefault(k, v)
-    return idx
-
-
-def _table(unit: Unit) -> PackageIndex:
+def _table(unit: Unit) -> Table:
     """One file's top-level declarations by name (first one wins)."""
-    idx = PackageIndex({}, {}, {}, {}, [unit])
+    idx = Table({}, {}, {}, {})
     for unit in (unit,):
         for decl in unit.root.named_children:
             t = decl.type
