@@ -313,7 +313,8 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
     except UnicodeDecodeError as e:
         result.error = f"not valid UTF-8 (byte {e.start}); file skipped"
         return result, []
-    tree = S.parse(src)
+    # the tree parsed when a sibling of this file read it (same bytes on disk), else parsed now
+    tree = _DISK.tree(source_path or path, src) if siblings is None else S.parse(src)
     degraded = validity.degrade(tree)  # a syntax error: findings of intact functions only, no fixes
     if degraded is not None:
         result.error = degraded.message
@@ -346,6 +347,7 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
                     f = _as_timer_hint(f)
                 findings.append(f)
         findings.extend(_directive_findings(ctx, active, options))
+    ctx.memo_clear()  # its facts hold the context (cycles): the tree goes now, not at the next GC
     findings.sort(key=lambda f: (f.start_byte, f.rule, f.end_byte))
     result.findings = findings
     if package.used:
@@ -550,6 +552,7 @@ def process(target: Target, options: Options, fix: bool) -> tuple[FileResult | N
         return FileResult(path=shown, error=err), []
     if src is None:
         return None, []  # generated
+    _DISK.offer(str(target.path), src)  # its package's other files may read it: not twice
     relevant = timer_relevant(src, options)
     try:
         module = module_info(target.path, options, timers=relevant)
@@ -671,8 +674,9 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
     them, so a selective fix run is as parallel and cached as any other.
 
     With several jobs, files are spread over worker processes; each worker reads, parses
-    and drops its trees file by file, and only results come back. Big files are sent
-    first, alone, so that one huge file does not end the run by itself.
+    and drops its trees package by package (a directory's files go to one worker, which
+    parses each of them once, for itself and as a sibling of the others), and only results
+    come back. The largest packages are sent first, so that one does not end the run by itself.
     """
     paths = list(paths)
     items = list(discover(paths, options.exclude, getattr(options, "respect_gitignore", True)))
@@ -709,7 +713,7 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
         import concurrent.futures as cf
         import multiprocessing as mp
 
-        order = sorted(targets, key=lambda it: -_size(it[1]))
+        order = targets
         mp_ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
         with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp_ctx) as pool:
             futures = {
@@ -853,14 +857,24 @@ def _size(t: Target) -> int:
 
 
 def _batches(order: list, jobs: int) -> list[list]:
-    """Batches of files in size order: the largest alone, then growing groups of small
-    ones, so that process overhead stays low and no worker is left with a long tail."""
+    """Batches of files, a directory's files together (a worker reads and parses each file
+    of a package once, for the file itself and for its siblings, and drops them when it
+    moves on): the largest packages first, so that no worker is left with a long tail,
+    small directories grouped up to a few dozen files so that process overhead stays low."""
+    by_dir: dict[str, list] = {}
+    for item in order:
+        by_dir.setdefault(os.path.dirname(os.path.abspath(item[1].path)), []).append(item)
+    sizes = {d: sum(_size(it[1]) for it in group) for d, group in by_dir.items()}
+    groups = sorted(by_dir.items(), key=lambda kv: -sizes[kv[0]])
+    limit = max(1, min(64, len(order) // (jobs * 16) or 1))
     batches: list[list] = []
     cur: list = []
-    limit = max(1, min(64, len(order) // (jobs * 16) or 1))
-    for n, item in enumerate(order):
-        cur.append(item)
-        if len(cur) >= (1 if n < jobs * 2 else limit):
+    for n, (_, group) in enumerate(groups):
+        if n < jobs * 2 or len(group) >= limit:
+            batches.append(group)
+            continue
+        cur.extend(group)
+        if len(cur) >= limit:
             batches.append(cur)
             cur = []
     if cur:

@@ -242,3 +242,53 @@ def test_a_lookup_parses_only_the_siblings_that_hold_the_name(tmp_path, monkeypa
     assert idx.methods.get(("Shared", "M")) is not None and parsed == ["b.go", "c.go"]
     assert set(idx.funcs) == {"A", "Bee"} and parsed == ["b.go", "c.go", "d.go"]
     assert os.path.basename(idx.types["Shared"].unit.path) == "c.go"
+
+
+def test_the_reader_parses_a_file_once_for_itself_and_its_siblings(tmp_path):
+    """The engine offers the bytes it read; the tree it parses for the file is the one its
+    siblings then see (and the other way round), only for the very same bytes."""
+    a, b = tmp_path / "a.go", tmp_path / "b.go"
+    a.write_text("package p\n\nfunc A() {}\n")
+    b.write_text("package p\n\nfunc B() {}\n")
+    reader = DiskFiles()
+    src = a.read_bytes()
+    reader.offer(str(a), src)
+    tree = reader.tree(str(a), src)
+    assert reader.tree(str(a), src) is tree
+    assert reader.tree(str(a), src + b"\n") is not tree  # an editor's buffer: parsed for itself
+    pkg = Package.of_file(str(b), b.read_bytes(), reader=reader)
+    (sibling,) = pkg.others
+    assert sibling.tree is tree
+
+
+def test_the_reader_keeps_the_files_of_the_last_directories_only(tmp_path):
+    reader = DiskFiles(directories=2)
+    paths = []
+    for d in "xyz":
+        (tmp_path / d).mkdir()
+        p = tmp_path / d / "f.go"
+        p.write_text(f"package {d}\n")
+        paths.append(p)
+        reader.read(str(p))
+    assert [k[0] for k in reader._files] == [str(p) for p in paths[1:]]
+    p = paths[2]
+    p.write_text("package z\n\nvar V int\n")
+    os.utime(p, ns=(1, 1))
+    assert reader.read(str(p)) == b"package z\n\nvar V int\n"
+    assert [k[0] for k in reader._files] == [str(p) for p in paths[1:]]  # the old stat is gone
+
+
+def test_a_parallel_run_sends_a_directory_to_one_worker(tmp_path):
+    targets = []
+    for d, n in (("big", 40), ("small", 3), ("tiny", 1)):
+        (tmp_path / d).mkdir()
+        for i in range(n):
+            p = tmp_path / d / f"f{i}.go"
+            p.write_text("package p\n" + "// x\n" * (10 if d == "big" else 1))
+            targets.append((len(targets), engine.Target(p, False), None))
+    batches = engine._batches(targets, 2)
+    dirs = [{t.path.parent.name for _, t, _ in b} for b in batches]
+    assert dirs[0] == {"big"} and len(batches[0]) == 40  # the largest package first, whole
+    assert sorted(i for b in batches for i, _, _ in b) == list(range(44))
+    for name in ("big", "small", "tiny"):
+        assert sum(name in d for d in dirs) == 1

@@ -157,6 +157,13 @@ class FileContext:
             value = self._memo[key] = compute()
             return value
 
+    def memo_clear(self) -> None:
+        """Forget the memoised facts (the engine, once the rules are done: many of them refer
+        back to this context, and the cycles would keep the tree until a garbage collection)."""
+        self._memo.clear()
+        self.__dict__.pop("imports", None)
+        self.__dict__.pop("package_level_names", None)
+
     @property
     def package(self) -> Package:
         """The package this file belongs to (gofix.analysis.package.Package)."""

@@ -294,16 +294,34 @@ def receiver_type_name(f: PackageFile, method: Node) -> str | None:
     return f.text(typ) if typ is not None and typ.type == "type_identifier" else None
 
 
+class _Entry:
+    """What DiskFiles knows of one file at one stat: its bytes, and what was computed from
+    them (the tree, the digest, derived facts kept with that tree)."""
+
+    __slots__ = ("data", "tree", "digest", "derived")
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.tree: Tree | None = None
+        self.digest: str | None = None
+        self.derived: dict[str, tuple[Tree, Any]] = {}
+
+
 class DiskFiles:
     """Reads (and parses) sibling files for the engine, remembering them by stat across the
-    files of one run: a directory's files are read once, not once per file that asks.
-    Regular files only, at most MAX_SIBLING_SIZE bytes; unreadable ones are skipped."""
+    files of one run: a directory's files are read and parsed once, not once per file that
+    asks, and the engine's own read of a file (`offer`) and parse of it (`tree`) are shared
+    with the files of its package that look at it. Only the files of the last `directories`
+    directories are kept (the engine goes through a run directory by directory), at most
+    `capacity` of them: memory stays bound by a package, not by the run. Regular files
+    only, at most MAX_SIBLING_SIZE bytes; unreadable ones are skipped."""
 
-    def __init__(self, capacity: int = 512) -> None:
+    def __init__(self, capacity: int = 512, directories: int = 2) -> None:
         self.capacity = capacity
-        self._files: OrderedDict[tuple, tuple[bytes, Tree | None]] = OrderedDict()
-        self._digests: dict[tuple, str] = {}
-        self._derived: dict[tuple, tuple[Tree, Any]] = {}
+        self.directories = directories
+        self._files: OrderedDict[tuple, _Entry] = OrderedDict()
+        self._dirs: OrderedDict[str, set[tuple]] = OrderedDict()  # directory -> its files' keys
+        self._paths: dict[str, tuple] = {}  # path -> the key it is kept under
         self._listings: dict[str, tuple[float, list[str]]] = {}
 
     def listing(self, directory: str) -> list[str]:
@@ -324,6 +342,7 @@ class DiskFiles:
         return names
 
     def _key(self, path: str) -> tuple | None:
+        path = os.path.abspath(path)
         try:
             st = os.stat(path)
         except OSError:
@@ -332,6 +351,12 @@ class DiskFiles:
             return None
         return (path, st.st_mtime_ns, st.st_size, st.st_ino)
 
+    def _entry(self, path: str, src: bytes) -> _Entry | None:
+        """The entry for path at its current stat, when it holds exactly src."""
+        key = self._key(path)
+        e = self._files.get(key) if key is not None else None
+        return e if e is not None and e.data == src else None
+
     def read(self, path: str) -> bytes | None:
         key = self._key(path)
         if key is None:
@@ -339,7 +364,7 @@ class DiskFiles:
         hit = self._files.get(key)
         if hit is not None:
             self._files.move_to_end(key)
-            return hit[0]
+            return hit.data
         try:
             with open(path, "rb") as fh:
                 data = fh.read(MAX_SIBLING_SIZE + 1)
@@ -347,54 +372,82 @@ class DiskFiles:
             return None
         if len(data) > MAX_SIBLING_SIZE:
             return None
-        self._remember(key, data, None)
+        self._remember(key, data)
         return data
 
+    def offer(self, path: str, data: bytes) -> None:
+        """The engine has just read path's bytes from disk: remembered as if read here, so
+        that the files of its package do not read it again."""
+        key = self._key(path)
+        if key is None:
+            return
+        hit = self._files.get(key)
+        if hit is None or hit.data != data:
+            self._remember(key, data)
+
+    def tree(self, path: str, src: bytes) -> Tree:
+        """The tree of src, the bytes of the file at path as the engine analyses them: the
+        one already parsed when the file was read as a sibling with these very bytes (and
+        kept for its siblings), else parsed now."""
+        e = self._entry(path, src)
+        if e is None:
+            return S.parse(src)
+        if e.tree is None:
+            e.tree = S.parse(src)
+        return e.tree
+
     def parse(self, f: PackageFile) -> Tree:
-        key = self._key(f.path)
-        hit = self._files.get(key) if key is not None else None
-        if hit is not None and hit[0] == f.src and hit[1] is not None:
-            return hit[1]
-        tree = S.parse(f.src)
-        if key is not None and hit is not None and hit[0] == f.src:
-            self._remember(key, f.src, tree)
-        return tree
+        e = self._entry(f.path, f.src)
+        if e is None:
+            return S.parse(f.src)
+        if e.tree is None:
+            e.tree = S.parse(f.src)
+        return e.tree
 
     def derived(self, f: PackageFile, name: str, compute: Callable[[], Any]) -> Any:
         """PackageFile.derived for files this reader read and parsed: the value is kept with
         the tree it was computed from (by stat), and only for that very tree."""
-        key = self._key(f.path)
-        hit = self._files.get(key) if key is not None else None
         tree = f._tree
-        if hit is None or hit[1] is None or tree is None or hit[1] is not tree or hit[0] != f.src:
+        e = self._entry(f.path, f.src) if tree is not None else None
+        if e is None or e.tree is not tree:
             return compute()
-        known = self._derived.get((key, name))
+        known = e.derived.get(name)
         if known is not None and known[0] is tree:
             return known[1]
         value = compute()
-        if len(self._derived) > 4 * self.capacity:
-            self._derived.clear()
-        self._derived[(key, name)] = (tree, value)
+        e.derived[name] = (tree, value)
         return value
 
     def digest(self, f: PackageFile) -> str:
         """sha256 of f's bytes, remembered by stat (hashing a package per file costs)."""
-        key = self._key(f.path)
-        hit = self._files.get(key) if key is not None else None
-        if hit is not None and hit[0] == f.src and key in self._digests:
-            return self._digests[key]
+        e = self._entry(f.path, f.src)
+        if e is not None and e.digest is not None:
+            return e.digest
         value = hashlib.sha256(f.src).hexdigest()
-        if hit is not None and hit[0] == f.src:
-            self._digests[key] = value
-            if len(self._digests) > 4 * self.capacity:
-                self._digests.clear()
+        if e is not None:
+            e.digest = value
         return value
 
-    def _remember(self, key: tuple, data: bytes, tree: Tree | None) -> None:
-        self._files[key] = (data, tree)
-        self._files.move_to_end(key)
+    def _remember(self, key: tuple, data: bytes) -> None:
+        path, directory = key[0], os.path.dirname(key[0])
+        keys = self._dirs.setdefault(directory, set())
+        old = self._paths.get(path)
+        if old is not None:  # the file at another stat (it changed), or read again
+            self._files.pop(old, None)
+            keys.discard(old)
+        self._files[key] = _Entry(data)
+        self._paths[path] = key
+        keys.add(key)
+        self._dirs.move_to_end(directory)
+        while len(self._dirs) > self.directories:
+            _, gone = self._dirs.popitem(last=False)
+            for k in gone:
+                self._files.pop(k, None)
+                self._paths.pop(k[0], None)
         while len(self._files) > self.capacity:
-            self._files.popitem(last=False)
+            k, _ = self._files.popitem(last=False)
+            self._paths.pop(k[0], None)
+            self._dirs.get(os.path.dirname(k[0]), set()).discard(k)
 
 
 def disk_fingerprint(path: str, src: bytes, reader: DiskFiles | None = None) -> str:
