@@ -532,6 +532,7 @@ def diff(
         from gofix.apply import Policy, apply
 
         done = apply(results, project, Policy(verify=True, write=False, allow_dirty=True, jobs=project.jobs or None,
+                                              progress=not no_progress,
                                               apply_unverified=_apply_unverified(project, paths)))
         results = done.results
         for m in done.messages[:-1]:  # not the summary: a diff is not written
@@ -596,7 +597,7 @@ def fix(
                             report_unused_ignores=report_unused_ignores)
     results = _run_fix(paths, project, no_progress, changed_since)
     done = apply(results, project, Policy(verify=verify, allow_dirty=allow_dirty, roots=scan_roots(paths),
-                                          jobs=project.jobs or None,
+                                          jobs=project.jobs or None, progress=not no_progress,
                                           apply_unverified=_apply_unverified(project, paths)))
     if format == "text":
         for line in done.lines:

@@ -41,7 +41,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -50,7 +52,7 @@ from pathlib import Path
 
 from gofix.model import FileResult, Finding
 
-GO_TIMEOUT = 600  # seconds for one go command
+GO_TIMEOUT = 600  # seconds for one go command (GOFIX_VERIFY_TIMEOUT overrides it)
 _KNOWN_OS = {
     "aix", "android", "darwin", "dragonfly", "freebsd", "hurd", "illumos", "ios", "js",
     "linux", "nacl", "netbsd", "openbsd", "plan9", "solaris", "wasip1", "windows", "zos",
@@ -66,6 +68,73 @@ _LINE_REF = re.compile(r"\bline \d+\b")
 # position may name an overlay file of an earlier run: recognise them all by this shape.
 _OVERLAY_PATH = re.compile(r"(?:[^\s:\"']*/)?gofix-verify-[^/\s]+/ov\d+/\d+/(?P<name>[^/\s:\"']+)")
 _IGNORE_TAG = re.compile(rb"^//go:build\b[^\n]*(?<![!\w])ignore\b", re.M)
+
+
+def _timeout() -> int:
+    try:
+        return max(1, int(os.environ.get("GOFIX_VERIFY_TIMEOUT", "")))
+    except ValueError:
+        return GO_TIMEOUT
+
+
+class Progress:
+    """Says on stderr what verification is doing once it has run for a while (`after`
+    seconds): a line per go command when stderr is not a terminal, one line kept up to date
+    (with the seconds elapsed) when it is."""
+
+    def __init__(self, stream=None, after: float = 2.0) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.after = after
+        self.t0 = time.monotonic()
+        self._running: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+        if self.tty:
+            self._ticker = threading.Thread(target=self._tick, daemon=True)
+            self._ticker.start()
+
+    def _long(self) -> bool:
+        return time.monotonic() - self.t0 >= self.after
+
+    def started(self, what: str) -> None:
+        with self._lock:
+            self._running[what] = time.monotonic()
+            if not self.tty and self._long():
+                self._write(f"gofix: verifying: {what} ...\n")
+
+    def finished(self, what: str, seconds: float) -> None:
+        with self._lock:
+            self._running.pop(what, None)
+            if not self.tty and self._long():
+                self._write(f"gofix: verifying: {what}: {seconds:.1f}s\n")
+
+    def _tick(self) -> None:
+        shown = False
+        while not self._stop.wait(0.5):
+            with self._lock:
+                if not self._long():
+                    continue
+                now = time.monotonic()
+                text = "; ".join(f"{w} ({now - t:.0f}s)" for w, t in self._running.items())
+                self._write(f"\r\x1b[Kgofix: verifying: {text}"[:200])
+                shown = True
+        if shown:
+            with self._lock:
+                self._write("\r\x1b[K")
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            pass
 
 
 def find_go() -> str | None:
@@ -114,10 +183,12 @@ class Outcome:
 @dataclass
 class _Baseline:
     outcome: Outcome | None  # UNVERIFIED outcome when the package cannot be checked
-    diags: Counter = field(default_factory=Counter)
+    diags: Counter | None = None  # vet diagnostics of the unpatched package (None: not run yet)
     files: set[str] = field(default_factory=set)  # absolute paths of files in the build
     builds: bool | None = None  # does the unpatched package build (computed lazily)
     test_only: bool = False  # only _test.go files: nothing for go build (go vet compiles the tests)
+    import_path: str = ""
+    vet_failure: Outcome | None = None  # the unpatched package does not vet (UNVERIFIED)
 
 
 def _display(path: str) -> str:
@@ -171,11 +242,14 @@ def _module_root(directory: Path) -> tuple[Path | None, Path | None]:
 class Checker:
     """Runs the go command for units; caches each unit's baseline (list + unpatched vet)."""
 
-    def __init__(self, go: str, tmp: Path, timeout: int = GO_TIMEOUT,
-                 buffers: dict[str, bytes] | None = None) -> None:
+    def __init__(self, go: str, tmp: Path, timeout: int | None = None,
+                 buffers: dict[str, bytes] | None = None, jobs: int | None = None,
+                 progress: Progress | None = None) -> None:
         self.go = go
         self.tmp = tmp
-        self.timeout = timeout
+        self.timeout = timeout or _timeout()
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.progress = progress
         # Unsaved contents (absolute path -> bytes) that differ from the disk, e.g. an
         # editor's buffers: the unpatched package is these, not what is on disk.
         self.buffers = buffers or {}
@@ -250,6 +324,9 @@ class Checker:
         """(["-overlay=FILE"] or [], temp path -> real path) for the unit's buffers + patched."""
         files = {p: b for p, b in self.buffers.items() if os.path.dirname(p) == unit.directory}
         files.update(patched)
+        return self._write_overlay(files)
+
+    def _write_overlay(self, files: dict[str, bytes]) -> tuple[list[str], dict[str, str]]:
         if not files:
             return [], {}
         d = self._new_dir("ov")
@@ -266,14 +343,26 @@ class Checker:
         overlay.write_text(json.dumps({"Replace": replace_map}))
         return [f"-overlay={overlay}"], back
 
-    def _go(self, unit: Unit, env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    def _go(self, unit: Unit, env: dict[str, str], *args: str, what: str = "") -> tuple[int, str, str]:
+        """Runs `go ARGS` in the unit's directory; (-1, "", why) if it timed out or could not run.
+        vet and build get `-p` (the jobs setting): the go command's own parallelism, and so
+        its memory, stays bounded."""
+        cmd = [self.go, args[0], *([f"-p={self.jobs}"] if args[0] in ("vet", "build") else []), *args[1:]]
+        what = what or unit.label()
+        t0 = time.monotonic()
+        if self.progress is not None:
+            self.progress.started(f"go {args[0]} of {what}")
         try:
-            p = subprocess.run([self.go, *args], cwd=unit.directory, env=env, capture_output=True,
+            p = subprocess.run(cmd, cwd=unit.directory, env=env, capture_output=True,
                                text=True, errors="replace", timeout=self.timeout, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired:
-            return -1, "", f"go {args[0]} timed out after {self.timeout}s"
+            return -1, "", (f"`go {args[0]}` of {what} timed out after {self.timeout}s "
+                            f"(GOFIX_VERIFY_TIMEOUT sets the limit)")
         except OSError as e:
             return -1, "", f"cannot run go: {e}"
+        finally:
+            if self.progress is not None:
+                self.progress.finished(f"go {args[0]} of {what}", time.monotonic() - t0)
         return p.returncode, p.stdout, p.stderr
 
     # -- baseline
@@ -297,6 +386,8 @@ class Checker:
         return base
 
     def _baseline(self, unit: Unit) -> _Baseline:
+        """The unit's `go list` (its files, load and dependency errors); the unpatched vet
+        diagnostics are computed only when a check needs them (`_base_vet`)."""
         flags, why = self._flags(unit)
         if why:
             return _Baseline(Outcome(UNVERIFIED, why))
@@ -311,38 +402,64 @@ class Checker:
             info = json.loads(out)
         except ValueError:
             return _Baseline(Outcome(UNVERIFIED, "go list printed no package"))
-        if info.get("Error"):
-            return _Baseline(Outcome(UNVERIFIED, "package does not load: "
-                                                 f"{_anchored(_one_line(info['Error'].get('Err', '')), unit.directory)}"))
-        if info.get("DepsErrors"):
-            e = info["DepsErrors"][0]
-            pos = f"{e['Pos']}: " if e.get("Pos") else ""
-            text = _anchored(f"{pos}{_one_line(e.get('Err', ''))}", unit.directory)
-            return _Baseline(Outcome(UNVERIFIED, f"dependencies not available offline ({text}); not verified"))
-        d = info.get("Dir") or unit.directory
-        files = {str(Path(d) / f) for k in ("GoFiles", "CgoFiles", "TestGoFiles", "XTestGoFiles")
-                 for f in info.get(k) or []}
+        return _listed(info, unit)
+
+    def _base_vet(self, unit: Unit, base: _Baseline) -> Outcome | None:
+        """Fills base.diags with `go vet` of the unpatched unit; an UNVERIFIED outcome when
+        that fails (the package proves nothing), else None."""
+        if base.diags is not None:
+            return base.vet_failure
+        flags, _ = self._flags(unit)
+        env = self._env(unit, flags)
+        ov, back = self._overlay(unit, {})
         rc, out, errout = self._go(unit, env, "vet", "-json", *ov, *unit.target)
+        base.diags = Counter()
         if rc == -1:  # timed out or could not run: says nothing about the package
-            return _Baseline(Outcome(UNVERIFIED, f"{errout} on the package without the fixes; not verified"))
-        if rc != 0:
-            return _Baseline(Outcome(UNVERIFIED, "package does not type-check without the fixes "
-                                                 f"({_first_error(_unmap(errout, back), unit.directory)}); not verified"))
-        test_only = not (info.get("GoFiles") or info.get("CgoFiles"))
-        return _Baseline(None, _vet_diagnostics(out + "\n" + errout, back), files, test_only=test_only)
+            base.vet_failure = Outcome(UNVERIFIED, f"{errout} on the package without the fixes; not verified")
+        elif rc != 0:
+            base.vet_failure = Outcome(UNVERIFIED, "package does not type-check without the fixes "
+                                       f"({_first_error(_unmap(errout, back), unit.directory)}); not verified")
+        else:
+            base.diags = _vet_diagnostics(out + "\n" + errout, back)
+        return base.vet_failure
 
     # -- one check
 
     def check(self, unit: Unit, patched: dict[str, bytes]) -> Outcome:
-        """Build and vet unit with patched (absolute path -> new bytes) laid over the tree."""
+        """Vet unit with patched (absolute path -> new bytes) laid over the tree (and build
+        it when vet's type check does not prove what the compiler would: `needs_build`)."""
         base = self.baseline(unit, patched)
         if base.outcome is not None:
             return base.outcome
         flags, _ = self._flags(unit)
         env = self._env(unit, flags)
         ov, back = self._overlay(unit, patched)
-        rc, out, errout = (0, "", "") if base.test_only else \
-            self._go(unit, env, "build", "-o", os.devnull, *ov, *unit.target)
+        rc, out, errout = self._go(unit, env, "vet", "-json", *ov, *unit.target)
+        if rc == -1:
+            return Outcome(UNVERIFIED, f"{errout}; not verified")
+        if rc != 0:
+            failed = self._base_vet(unit, base)
+            if failed is not None:
+                return failed
+            text = _unmap(errout or out, back)
+            return Outcome(FAIL, f"the patched package does not compile: {_first_error(text, unit.directory)}",
+                           _files_in(text, patched))
+        where: dict = {}
+        after = _vet_diagnostics(out + "\n" + errout, back, where)
+        if after:
+            failed = self._base_vet(unit, base)
+            if failed is not None:
+                return failed
+            o = _new_findings(after, base.diags, where, patched)
+            if o is not None:
+                return o
+        if not base.test_only and needs_build(patched, self._original):
+            return self._build(unit, base, env, patched)
+        return Outcome(PASS)
+
+    def _build(self, unit: Unit, base: _Baseline, env: dict[str, str], patched: dict[str, bytes]) -> Outcome:
+        ov, back = self._overlay(unit, patched)
+        rc, out, errout = self._go(unit, env, "build", "-o", os.devnull, *ov, *unit.target)
         if rc == -1:  # the go command timed out or could not run: that proves nothing either way
             return Outcome(UNVERIFIED, f"{errout}; not verified")
         if rc != 0:
@@ -355,22 +472,210 @@ class Checker:
             text = _unmap(errout or out, back)
             return Outcome(FAIL, f"the patched package does not compile: {_first_error(text, unit.directory)}",
                            _files_in(text, patched))
-        rc, out, errout = self._go(unit, env, "vet", "-json", *ov, *unit.target)
-        if rc == -1:
-            return Outcome(UNVERIFIED, f"{errout}; not verified")
-        if rc != 0:
-            text = _unmap(errout, back)
-            return Outcome(FAIL, f"go vet fails on the patched package: {_first_error(text, unit.directory)}",
-                           _files_in(text, patched))
-        where: dict = {}
-        after = _vet_diagnostics(out + "\n" + errout, back, where)
-        new = after - base.diags
-        if new:
-            key, _ = sorted(new.items())[0]
-            (pkg, analyzer, fname, msg) = key
-            return Outcome(FAIL, f"adds a go vet finding ({analyzer}): {where.get(key, _display(fname))}: {msg}",
-                           frozenset(p for p in patched if os.path.basename(p) in {f for (_, _, f, _) in new}))
         return Outcome(PASS)
+
+    def _original(self, path: str) -> bytes | None:
+        if path in self.buffers:
+            return self.buffers[path]
+        try:
+            return Path(path).read_bytes()
+        except OSError:
+            return None
+
+    # -- many packages in one go command
+
+    def check_many(self, items: list[tuple[Unit, dict[str, bytes]]]) -> dict[Unit, Outcome | None]:
+        """Check units that share a module (or workspace) and a build configuration with one
+        `go list`, one `go vet` of all their packages over one overlay, and (only for the
+        packages whose check reports vet findings) one `go vet` of them unpatched. Returns
+        each unit's outcome, or None where one command cannot tell (a failure, a package
+        blocked by another's failure, a file outside the touched packages, a build to run):
+        the caller checks those one by one (`check`)."""
+        result: dict[Unit, Outcome | None] = {}
+        first = items[0][0]
+        flags, why = self._flags(first)
+        if why:
+            return {u: Outcome(UNVERIFIED, why) for u, _ in items}
+        env = self._env(first, flags)
+        run = Unit(_run_dir(Path(first.directory)), first.goos, first.goarch, tags=first.tags)
+        dirs = {u.directory: u for u, _ in items}
+        bov, bback = self._overlay_many({})
+        rc, out, errout = self._go(run, env, "list", "-e", "-json", *bov, *sorted(dirs), what=f"{len(dirs)} package(s)")
+        if rc != 0:
+            return {u: None for u, _ in items}  # one by one: each says why
+        for info in _json_objects(out):
+            u = dirs.get(info.get("Dir") or "")
+            if u is not None and u not in self._baselines:
+                self._baselines[u] = _listed(info, u)
+        todo: dict[Unit, dict[str, bytes]] = {}
+        for u, patched in items:
+            if u not in self._baselines:
+                result[u] = None
+                continue
+            base = self.baseline(u, patched)
+            if base.outcome is not None:
+                result[u] = base.outcome
+            elif needs_build(patched, self._original) and not base.test_only:
+                result[u] = None
+            else:
+                todo[u] = patched
+        while todo:
+            patched_all = {p: b for patched in todo.values() for p, b in patched.items()}
+            ov, back = self._overlay_many(patched_all)
+            rc, out, errout = self._go(run, env, "vet", "-json", *ov, *sorted(u.directory for u in todo),
+                                       what=f"{len(todo)} package(s)")
+            if rc == -1:
+                for u in todo:
+                    result[u] = Outcome(UNVERIFIED, f"{errout}; not verified")
+                break
+            if rc != 0:
+                owners = _error_owners(_anchored(_unmap(errout or out, back), run.directory), todo)
+                if not owners:  # not attributable to a touched package: one by one
+                    result.update({u: None for u in todo})
+                    break
+                for u in owners:  # checked alone (a baseline tells new from old); the rest again
+                    result[u] = None
+                    del todo[u]
+                continue
+            where: dict = {}
+            after = _vet_diagnostics(out + "\n" + errout, back, where)
+            by_unit = _by_unit(after, todo, self._baselines)
+            if sum(after.values()) != sum(sum(c.values()) for c in by_unit.values()):
+                result.update({u: None for u in todo})  # a finding of no touched package: one by one
+                break
+            flagged = [u for u in todo if by_unit.get(u)]
+            for u in todo:
+                if u not in flagged:
+                    result[u] = Outcome(PASS)
+            if flagged:
+                self._base_vet_many(run, env, flagged)
+                for u in flagged:
+                    base = self._baselines[u]
+                    if base.diags is None:
+                        result[u] = None
+                    else:
+                        result[u] = _new_findings(by_unit[u], base.diags, where, todo[u]) or Outcome(PASS)
+            break
+        return result
+
+    def _base_vet_many(self, run: Unit, env: dict[str, str], units: list[Unit]) -> None:
+        """base.diags of units from one `go vet` of them unpatched (left None if it fails)."""
+        ov, back = self._overlay_many({})
+        rc, out, errout = self._go(run, env, "vet", "-json", *ov, *sorted(u.directory for u in units),
+                                   what=f"{len(units)} package(s) without the fixes")
+        if rc != 0:
+            return
+        diags = _vet_diagnostics(out + "\n" + errout, back)
+        by_unit = _by_unit(diags, units, self._baselines)
+        for u in units:
+            self._baselines[u].diags = by_unit.get(u, Counter())
+
+    def _overlay_many(self, patched: dict[str, bytes]) -> tuple[list[str], dict[str, str]]:
+        files = dict(self.buffers)
+        files.update(patched)
+        return self._write_overlay(files)
+
+
+def _run_dir(directory: Path) -> str:
+    """Where one go command for many packages runs: the workspace root (go.work's directory)
+    or the module root."""
+    mod, work = _module_root(directory)
+    if work is not None and not os.environ.get("GOWORK"):
+        return str(work.parent)
+    return str(mod or directory)
+
+
+def _listed(info: dict, unit: Unit) -> _Baseline:
+    """A unit's baseline from its `go list -e -json` entry."""
+    if info.get("Error"):
+        return _Baseline(Outcome(UNVERIFIED, "package does not load: "
+                                             f"{_anchored(_one_line(info['Error'].get('Err', '')), unit.directory)}"))
+    if info.get("DepsErrors"):
+        e = info["DepsErrors"][0]
+        pos = f"{e['Pos']}: " if e.get("Pos") else ""
+        text = _anchored(f"{pos}{_one_line(e.get('Err', ''))}", unit.directory)
+        return _Baseline(Outcome(UNVERIFIED, f"dependencies not available offline ({text}); not verified"))
+    d = info.get("Dir") or unit.directory
+    files = {str(Path(d) / f) for k in ("GoFiles", "CgoFiles", "TestGoFiles", "XTestGoFiles")
+             for f in info.get(k) or []}
+    test_only = not (info.get("GoFiles") or info.get("CgoFiles"))
+    return _Baseline(None, None, files, test_only=test_only, import_path=info.get("ImportPath", ""))
+
+
+def _new_findings(after: Counter, before: Counter, where: dict, patched: dict[str, bytes]) -> Outcome | None:
+    """FAIL if after has a vet diagnostic before has not (a multiset difference)."""
+    new = after - before
+    if not new:
+        return None
+    key, _ = sorted(new.items())[0]
+    (pkg, analyzer, fname, msg) = key
+    return Outcome(FAIL, f"adds a go vet finding ({analyzer}): {where.get(key, _display(fname))}: {msg}",
+                   frozenset(p for p in patched if os.path.basename(p) in {f for (_, _, f, _) in new}))
+
+
+def _by_unit(diags: Counter, units: Iterable[Unit], baselines: dict[Unit, _Baseline]) -> dict[Unit, Counter]:
+    """Vet diagnostics split by the unit their package belongs to. go vet names a package
+    `path`, `path [path.test]` (with its tests) or `path_test [path.test]` (external tests)."""
+    by_path = {baselines[u].import_path: u for u in units if u in baselines}
+    out: dict[Unit, Counter] = {}
+    for key, n in diags.items():
+        pkg = key[0].split(" [", 1)[0]
+        u = by_path.get(pkg) or (by_path.get(pkg[:-5]) if pkg.endswith("_test") else None)
+        if u is not None:
+            out.setdefault(u, Counter())[key] += n
+    return out
+
+
+_GO_POS = re.compile(r"(/[^\s:()'\"`,;]+\.go):\d+")
+
+
+def _error_owners(text: str, units: Iterable[Unit]) -> set[Unit]:
+    """The units whose directories the error lines of go output name; empty if some error
+    line names no file of a unit (then one command cannot tell who failed)."""
+    by_dir = {u.directory: u for u in units}
+    owners: set[Unit] = set()
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or line.startswith("go: downloading"):
+            continue
+        m = _GO_POS.search(line)
+        u = by_dir.get(os.path.dirname(m.group(1))) if m else None
+        if u is None:
+            return set()
+        owners.add(u)
+    return owners
+
+
+_DIRECTIVE = re.compile(rb"^//go:[a-z]+\b.*$", re.M)
+
+
+def needs_build(patched: dict[str, bytes], original) -> bool:
+    """Does proving these patched files need `go build` besides `go vet`?
+
+    go vet type-checks every file of the package (its tests too) with go/types, the checker
+    the compiler's own (types2) is a port of, and compiles the package's dependencies; so
+    every type error, unused variable or import, missing return or bad goto fails vet as it
+    fails the build. What only the compiler or linker checks is what the source says to
+    them outside the types: a function declared without a body (`missing function body`),
+    `//go:linkname` to a symbol that does not exist (a link error), `//go:embed` in a file
+    that does not import "embed" or naming no file. Tried with go 1.26: those three pass
+    go vet and fail go build. So go build runs only when a patch changes a file's `//go:`
+    directives or its number of functions without a body."""
+    for path, new in patched.items():
+        old = original(path)
+        if old is None:
+            return True
+        if _DIRECTIVE.findall(old) != _DIRECTIVE.findall(new) or _bodyless(old) != _bodyless(new):
+            return True
+    return False
+
+
+def _bodyless(src: bytes) -> int:
+    from gofix.analysis import syntax
+
+    root = syntax.parse(src).root_node
+    return sum(1 for n in root.children
+               if n.type in syntax.FUNCTION_TYPES and n.child_by_field_name("body") is None)
 
 
 def _one_line(s: str) -> str:
@@ -562,7 +867,8 @@ def _key(f: Finding) -> tuple:
 
 
 def verify(results: list[FileResult], options, jobs: int | None = None, go: str | None = None,
-           strict: bool = False, root: str | Path | None = None) -> tuple[list[FileResult], VerifyReport]:
+           strict: bool = False, root: str | Path | None = None,
+           progress: bool | Progress | None = None) -> tuple[list[FileResult], VerifyReport]:
     """Check every changed file's package with go build + go vet; drop the fixes that fail.
 
     Args:
@@ -571,11 +877,13 @@ def verify(results: list[FileResult], options, jobs: int | None = None, go: str 
         options: the engine Options of that run, or a gofix.project.Project (options per
             file): which fixes are chosen (engine.fix_applies), and how a file is fixed again
             with fewer of them (engine.analyse_source on its source, selecting by origin).
-        jobs: packages checked at once (default: CPU count).
+        jobs: the go command's parallelism (`-p`; default: CPU count), and units narrowed
+            down at once after a failure.
         go: the go binary (default: `go` on PATH; without one every fix is unverified).
         strict: also drop the fixes that could not be verified (gofix.apply does, unless
             the user opts in to unverified fixes).
         root: paths in reasons and notes are relative to it (default: the current directory).
+        progress: True: say on stderr what runs once it takes a while (`Progress`).
 
     Returns:
         The results (same order; changed ones replaced by new objects) and a summary. A
@@ -616,10 +924,12 @@ def verify(results: list[FileResult], options, jobs: int | None = None, go: str 
             why = "no Go toolchain found (go not on PATH); not verified"
             outcomes = [_settle(units[u], Outcome(UNVERIFIED, why), accept, strict) for u in units]
         else:
-            checker = Checker(go, tmp, buffers=_unsaved(changed))
-            with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:
-                outcomes = list(pool.map(
-                    lambda u: _verify_unit(checker, u, units[u], accept, refix, strict), units))
+            progress = Progress() if progress is True else progress or None
+            try:
+                outcomes = _check_all(go, tmp, units, _unsaved(changed), jobs, progress, accept, refix, strict)
+            finally:
+                if progress is not None:
+                    progress.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     base = os.path.abspath(root) if root is not None else os.getcwd()
@@ -642,6 +952,47 @@ def verify(results: list[FileResult], options, jobs: int | None = None, go: str 
         if note:
             report.notes.append(_relative_paths(f"{unit.label()}: {note}", base))
     return out, report
+
+
+def _check_all(go: str, tmp: Path, units: dict[Unit, list[FileResult]], buffers: dict[str, bytes],
+               jobs: int | None, progress: Progress | None, accept, refix, strict: bool) -> list:
+    """Each unit's ([(old result, new result)], note), in the order of units.
+
+    Units of one module (or workspace) and build configuration are checked together by one
+    go command (Checker.check_many); a unit that fails there, or that it cannot decide, is
+    checked on its own and narrowed down (_verify_unit), a few units at once."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    checker = Checker(go, tmp, buffers=buffers, jobs=jobs, progress=progress)
+    groups: dict[tuple, list[Unit]] = {}
+    for u in units:
+        if u.file is not None:  # a program of its own: `go vet gen.go` cannot take patterns
+            groups[("file", u)] = [u]
+            continue
+        flags, why = checker._flags(u)
+        groups.setdefault((_run_dir(Path(u.directory)) if why is None else u.directory, u.goos, u.goarch,
+                           u.tags, tuple(flags), why), []).append(u)
+    first: dict[Unit, Outcome | None] = {}
+    for key, members in groups.items():
+        if key[0] == "file" or len(members) == 1:
+            first.update({u: None for u in members})
+            continue
+        first.update(checker.check_many([(u, _patched_of(units[u])) for u in members]))
+    pending = [u for u in units if first.get(u) is None]
+    # one by one: checks of their own (and narrowing); the go commands share the jobs
+    workers = min(len(pending), jobs) or 1
+    if workers > 1:
+        checker.jobs = max(1, jobs // workers)
+    done: dict[Unit, tuple] = {}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for u, o in zip(pending, pool.map(
+                lambda u: _verify_unit(checker, u, units[u], accept, refix, strict), pending)):
+            done[u] = o
+    return [done[u] if u in done else _verify_unit(checker, u, units[u], accept, refix, strict, first[u])
+            for u in units]
+
+
+def _patched_of(items: list[FileResult]) -> dict[str, bytes]:
+    return {str(Path(r.path).resolve()): r.fixed for r in items if r.changed}
 
 
 def _refix(r: FileResult, options, origins: set[tuple]) -> FileResult | None:
@@ -685,12 +1036,13 @@ def _fixes(r: FileResult, accept) -> list[Finding]:
     return [f for f in r.findings if f.fix is not None and accept(r, f)]
 
 
-def _verify_unit(checker: Checker, unit: Unit, rs: list[FileResult], accept, refix, strict: bool):
-    """Returns ([(old result, new result)], note for a package that could not be checked)."""
-    def patched_of(items: list[FileResult]) -> dict[str, bytes]:
-        return {str(Path(r.path).resolve()): r.fixed for r in items if r.changed}
-
-    outcome = checker.check(unit, patched_of(rs))
+def _verify_unit(checker: Checker, unit: Unit, rs: list[FileResult], accept, refix, strict: bool,
+                 outcome: Outcome | None = None):
+    """Returns ([(old result, new result)], note for a package that could not be checked).
+    outcome: the unit's check with all its fixes, when already known."""
+    patched_of = _patched_of
+    if outcome is None:
+        outcome = checker.check(unit, patched_of(rs))
     if outcome.status != FAIL:
         return _settle(rs, outcome, accept, strict)
 

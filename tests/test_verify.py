@@ -264,24 +264,92 @@ def test_host_platform_files_are_checked_with_the_rest_of_the_package(tmp_path, 
     assert units == [verify.Unit(str(root.resolve()))]
 
 
-def test_each_package_is_checked_once_in_parallel(tmp_path, go_bin, marker_rule, monkeypatch):
+def _count_go(monkeypatch) -> list[tuple[str, tuple[str, ...]]]:
+    """Records every go command verification runs: (subcommand, its package arguments)."""
+    calls = []
+    real = verify.Checker._go
+
+    def counting(self, unit, env, *args, **kw):
+        calls.append((args[0], tuple(a for a in args[1:] if not a.startswith("-"))))
+        return real(self, unit, env, *args, **kw)
+
+    monkeypatch.setattr(verify.Checker, "_go", counting)
+    return calls
+
+
+def test_all_packages_of_a_module_are_checked_by_one_go_vet(tmp_path, go_bin, marker_rule, monkeypatch):
     root = module(tmp_path / "m")
     for pkg in ("a", "b", "c"):
         (root / pkg).mkdir()
         for n in range(3):
             (root / pkg / f"f{n}.go").write_text(body("// OK", "// OK", name=f"F{n}", pkg=pkg))
     results, options = fixed_run([root])
-    calls = []
-    real = verify.Checker.check
-
-    def counting(self, unit, patched):
-        calls.append((unit.directory, len(patched)))
-        return real(self, unit, patched)
-
-    monkeypatch.setattr(verify.Checker, "check", counting)
+    calls = _count_go(monkeypatch)
     out, report = verify.verify(results, options, jobs=3)
-    assert sorted(calls) == [(str((root / p).resolve()), 3) for p in ("a", "b", "c")]
+    dirs = tuple(str((root / p).resolve()) for p in ("a", "b", "c"))
+    # one go list and one go vet (patched) for the three; no baseline (nothing reported), no build
+    assert calls == [("list", dirs), ("vet", dirs)], calls
     assert report.verified == 18 and report.units == 3
+
+
+def test_the_baseline_runs_only_for_packages_with_vet_findings(tmp_path, go_bin, marker_rule, monkeypatch):
+    root = module(tmp_path / "m")
+    for pkg in ("a", "b", "c"):
+        (root / pkg).mkdir()
+    (root / "a" / "a.go").write_text(body("// OK", pkg="a"))
+    # b has a vet finding (assign) before and after: not new, but only a baseline can tell
+    (root / "b" / "b.go").write_text(body("// OK", pkg="b").replace("\t_ = x\n}", "\t_ = x\n\tx = x\n}"))
+    (root / "c" / "c.go").write_text(body("// VET", pkg="c"))
+    results, options = fixed_run([root])
+    calls = _count_go(monkeypatch)
+    out, report = verify.verify(results, options)
+    f = {Path(r.path).name: r.findings[0] for r in out}
+    assert (f["a.go"].verified, f["b.go"].verified, f["c.go"].verified) == (True, True, False)
+    assert "self-assignment" in f["c.go"].verify_reason
+    bc = tuple(str((root / p).resolve()) for p in ("b", "c"))
+    assert calls[:3] == [("list", calls[0][1]), ("vet", calls[0][1]), ("vet", bc)], calls
+    assert "build" not in {c for c, _ in calls}
+
+
+def test_a_package_broken_by_its_fix_does_not_drop_the_fixes_of_its_importers(tmp_path, go_bin, marker_rule):
+    root = module(tmp_path / "m")
+    (root / "lib").mkdir()
+    (root / "app").mkdir()
+    (root / "lib" / "lib.go").write_text(body("// BREAK", pkg="lib"))
+    (root / "app" / "app.go").write_text('package app\n\nimport "example.com/p/lib"\n\nfunc F() {\n\tx := 1\n'
+                                         '\t// OK\n\t_ = x\n\tlib.F()\n}\n')
+    results, options = fixed_run([root])
+    out, report = verify.verify(results, options)
+    f = {Path(r.path).name: r.findings[0] for r in out}
+    assert f["lib.go"].verified is False and "undefinedThing" in f["lib.go"].verify_reason
+    assert f["app.go"].verified is True, f["app.go"].verify_reason
+    assert (report.verified, report.dropped) == (1, 1)
+
+
+@pytest.mark.parametrize("before,after", [
+    # what go vet accepts and go build refuses (tried with go 1.26): a function without a
+    # body, a //go:embed in a file that does not import "embed"
+    ("func G() {}\n", "func G()\n"),
+    ("var s string\n", "//go:embed nothere.txt\nvar s string\n"),
+])
+def test_what_only_the_compiler_checks_is_built(tmp_path, go_bin, monkeypatch, before, after):
+    fix = Rule(id="test-marker", doc="test-marker: rewrites the tail\n", triggers=(b"package",),
+               find=lambda ctx: [ctx.finding("test-marker", ctx.tree.root_node, "marker tail", Severity.ERROR,
+                                             Fix("Rewrite", (Edit(len(ctx.src) - len(before), len(ctx.src),
+                                                                  after.encode()),)))]
+               if ctx.src.endswith(before.encode()) else [])
+    monkeypatch.setattr(engine.Options, "rules", lambda self: [fix])
+    root = module(tmp_path / "m")
+    (root / "a.go").write_text("package p\n\n" + before)
+    results, options = fixed_run([root])
+    assert results[0].changed
+    calls = _count_go(monkeypatch)
+    out, _ = verify.verify(results, options)
+    assert out[0].findings[0].verified is False, out[0].findings[0].verify_reason
+    assert "does not compile" in out[0].findings[0].verify_reason
+    assert "build" in {c for c, _ in calls}
+    assert verify.needs_build({"x.go": ("package p\n\n" + after).encode()},
+                              lambda p: ("package p\n\n" + before).encode())
 
 
 def test_vet_json_parsing():
@@ -382,12 +450,12 @@ def test_a_go_command_that_times_out_proves_nothing(tmp_path, go_bin, marker_rul
     results, options = fixed_run([root])
     real = verify.Checker._go
 
-    def slow_build(self, unit, env, *args):
-        if args[0] == "build":
-            return -1, "", "go build timed out after 600s"
-        return real(self, unit, env, *args)
+    def slow_vet(self, unit, env, *args, **kw):
+        if args[0] == "vet":
+            return -1, "", "`go vet` of ./m timed out after 600s"
+        return real(self, unit, env, *args, **kw)
 
-    monkeypatch.setattr(verify.Checker, "_go", slow_build)
+    monkeypatch.setattr(verify.Checker, "_go", slow_vet)
     out, _ = verify.verify(results, options)
     f = out[0].findings[0]
     assert f.verified is None and "timed out" in f.verify_reason

@@ -122,10 +122,10 @@ def test_a_vet_timeout_says_timed_out(tmp_path, go_bin, marker_rule, monkeypatch
     results, options = fixed_run([root])
     real = verify.Checker._go
 
-    def slow_vet(self, unit, env, *args):
+    def slow_vet(self, unit, env, *args, **kw):
         if args[0] == "vet":
             return -1, "", f"go vet timed out after {self.timeout}s"
-        return real(self, unit, env, *args)
+        return real(self, unit, env, *args, **kw)
 
     monkeypatch.setattr(verify.Checker, "_go", slow_vet)
     out, _ = verify.verify(results, options)

@@ -38,7 +38,8 @@ class Policy:
     allow_dirty: bool = False  # also fix files with uncommitted changes
     write: bool = True  # False: verify and report, write nothing (a dry run)
     roots: Sequence[Path] | None = None  # writes stay inside these trees (None: anywhere)
-    jobs: int | None = None  # packages verified at once
+    jobs: int | None = None  # the go command's parallelism during verification (go -p)
+    progress: bool = False  # say on stderr what verification runs, once it takes a while
     display_root: Path | None = None  # paths in messages relative to it (default: the cwd)
     # the path a result's file is written at and shown as (default: as the result names it)
     locate: Callable[[FileResult], Path] | None = None
@@ -96,7 +97,7 @@ def apply(results: list[FileResult], options, policy: Policy = Policy()) -> Outc
 
         out.results, report = verifier.verify(out.results, options, jobs=policy.jobs, go=go,
                                               strict=not policy.apply_unverified,
-                                              root=policy.display_root)
+                                              root=policy.display_root, progress=policy.progress or None)
         for note in report.notes:
             out.messages.append(f"gofix: not verified: {note}")
         if report.units:
