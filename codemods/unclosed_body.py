@@ -4,7 +4,8 @@
 Finds `resp, err := <call>` where the call is known from the declarations to return a
 `*net/http.Response`: `http.Get` (also `Post`, `PostForm`, `Head`), the same methods and `Do`
 of `http.DefaultClient` or of a value declared `*http.Client` / `http.Client` (a parameter,
-local, struct field or package variable, in any file of the package), a same-package
+local, struct field or package variable, in any file of the package), `Do`, `Get`, `Head`,
+`Post` and `PostForm` of `golang.org/x/net/context/ctxhttp`, a same-package
 function whose signature returns `*http.Response`, or a call whose result is stored in a
 variable declared `*http.Response`; with no `resp.Body.Close()` in the function, or with a
 `resp.Body.Close()` that an early return, `t.Fatal`, `panic`, `break` or `continue` between

@@ -123,6 +123,8 @@ LIBRARY: dict[tuple[str, ...], tuple[GoType | None, ...]] = {
     (HTTP, "NewRequest"): (REQUEST, ERR),
     (HTTP, "NewRequestWithContext"): (REQUEST, ERR),
     (HTTP, "ReadResponse"): (RESPONSE, ERR),
+    # golang.org/x/net/context/ctxhttp hands back the client's response (bodyclose reports it).
+    **{("golang.org/x/net/context/ctxhttp", f): (RESPONSE, ERR) for f in ("Do", "Get", "Head", "Post", "PostForm")},
     (HTTP, "Request", "WithContext"): (REQUEST,),
     (HTTP, "Request", "Clone"): (REQUEST,),
     (HTTP, "Request", "Context"): (CTX,),
