@@ -22,7 +22,9 @@ after it (e.g. opening every input file of a merge; also wrapped and appended,
 `append(rs, bufio.NewReader(f))`, kept in an element `files[i]` of a slice used after the
 loop, or the range variable of a collection ranged over again after the loop). Nor when
 the loop only acquires (its body assigns calls, appends, locks, checks errors and
-defers, also inside `if`s) and the function goes on working after it: holding every lock,
+defers, also inside `if`s; the deferred value itself only checked, `if st.err != nil {
+lg.Panic(...) }`, or wrapped into an element kept for later, never read or handed to a call
+in the iteration, as `io.ReadAll(in)` would) and the function goes on working after it: holding every lock,
 keeping every `context.AfterFunc` registration, closing the old values once the new are in
 until the function returns is the point. Nor a close-on-error guard (`defer func() { if err
 == nil { return }; x.Close() }()`: on success it does nothing).
@@ -126,7 +128,7 @@ def _check(ctx: FileContext, stmt: Node) -> Finding | None:
                              or _collection_used_after(ctx, root, loop)):
         return None  # kept past the iteration on purpose: stored, used after the loop or by a goroutine
     relocks = _relocks(ctx, cleanup, loop)
-    if not relocks and _acquires_only(ctx, loop, stmt):
+    if not relocks and _acquires_only(ctx, loop, stmt) and not (root is not None and _worked_with(ctx, root, loop, stmt)):
         return None  # the loop only acquires (locks, registrations); the work that needs them all follows it
     severity = Severity.ERROR if relocks else Severity.WARNING
     if ctx.path.endswith("_test.go"):
@@ -250,6 +252,55 @@ def _acquires_only(ctx: FileContext, loop: Node, stmt: Node) -> bool:
         return False
     after = S.following_statements(loop)
     return any(a.type != "return_statement" or any(n.type == "call_expression" for n in S.walk(a)) for a in after)
+
+
+def _worked_with(ctx: FileContext, root: Node, loop: Node, stmt: Node) -> bool:
+    """The iteration works with the deferred value (or the context declared with its cancel):
+    a use in the loop body other than its declaration, the defer, an `if` condition (`ev.err
+    != nil`), a statement that stops (`lg.Panic(..., ev.err)`) or a wrapping kept past the
+    iteration (`clients[i] = newClient(conn)`). `in, _ := f.Open(); defer
+    in.Close(); io.ReadAll(in)` reads it in the loop, so nothing after the loop needs it open."""
+    fn = S.enclosing_function(loop)
+    body = loop.child_by_field_name("body")
+    called = root.parent is not None and root.parent.type == "call_expression"  # cancel(): its context counts too
+    for v in _values(ctx, root) if called else [root]:
+        decl = v if is_declaration(v) else declaration_of(ctx, v)
+        for use in ctx.uses(fn, ctx.text(v), body.start_byte):
+            if use.start_byte >= body.end_byte:
+                break
+            if is_declaration(use) or use_kind(use) == "target" or S.is_within(use, stmt):
+                continue
+            other = declaration_of(ctx, use)
+            if decl is not None and other is not None and other.id != decl.id:
+                continue  # another variable of the same name
+            if not any(_checks_or_stops(ctx, a, use) or _wraps_into_kept(ctx, a, use, loop)
+                       for a in S.ancestors(use) if S.is_within(a, body)):
+                return True
+    return False
+
+
+def _wraps_into_kept(ctx: FileContext, node: Node, use: Node, loop: Node) -> bool:
+    """`clients[i] = newClient(conn)`: the value, wrapped, goes into an element, a field or a
+    variable declared outside the loop (kept for after it), not used up in the iteration."""
+    if node.type not in ("assignment_statement", "short_var_declaration"):
+        return False
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if left is None or right is None or not S.is_within(use, right):
+        return False
+    for t in left.named_children:
+        if t.type in ("index_expression", "selector_expression"):
+            return True
+        d = declaration_of(ctx, t) if t.type == "identifier" and node.type == "assignment_statement" else None
+        if d is not None and not S.is_within(d, loop):
+            return True
+    return False
+
+
+def _checks_or_stops(ctx: FileContext, node: Node, use: Node) -> bool:
+    if node.type == "if_statement":
+        cond = node.child_by_field_name("condition")
+        return cond is not None and S.is_within(use, cond) and use_kind(use) != "passed"  # not `if wait(sctx)`
+    return node.type == "expression_statement" and flow.terminates(ctx, node)
 
 
 def _acquiring(ctx: FileContext, stmts: list[Node]) -> bool:
