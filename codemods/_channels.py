@@ -85,7 +85,7 @@ def channel_declaration(ctx: FileContext, make: Node) -> ChannelDecl | None:
         return None
     if binding(ctx, ident) is None or binding(ctx, ident).id != ident.id:
         return None  # `ch, err :=` reusing an earlier ch, or not local
-    if stmt.parent is None or stmt.parent.type != "statement_list":
+    if not S.in_statement_list(stmt):
         return None  # an if/switch initializer: rare, and the scope is awkward
     return ChannelDecl(ctx.text(ident), ident, make, stmt, vals[1] if len(vals) == 2 else None)
 
@@ -124,7 +124,7 @@ def _classify(ctx: FileContext, ident: Node) -> ChannelUse:
         return ChannelUse(ident, "other", ident)
     if p.type == "send_statement" and p.child_by_field_name("channel") is not None \
             and p.child_by_field_name("channel").id == node.id:
-        in_case = p.parent is not None and p.parent.type == "communication_case"
+        in_case = S.is_communication(p)
         return ChannelUse(ident, "select-send" if in_case else "send", p)
     if p.type == "unary_expression" and p.child_by_field_name("operator") is not None \
             and p.child_by_field_name("operator").type == "<-":
@@ -132,7 +132,7 @@ def _classify(ctx: FileContext, ident: Node) -> ChannelUse:
     if p.type == "range_clause" and p.child_by_field_name("right") is not None \
             and p.child_by_field_name("right").id == node.id:
         return ChannelUse(ident, "range", p.parent or p)
-    if p.type == "argument_list" and p.parent is not None and p.parent.type == "call_expression":
+    if p.type == S.ARGUMENTS and p.parent is not None and p.parent.type == "call_expression":
         call = p.parent
         callee = call.child_by_field_name("function")
         if callee is not None and callee.type == "identifier" and ctx.text(callee) in ("close", "len", "cap") \
@@ -161,7 +161,7 @@ def _receive_kind(unary: Node) -> str:
         return "select-recv-ok" if ok else "select-recv"
     if p.type == "expression_list" and p.named_child_count == 1 and p.parent is not None:
         holder = p.parent
-        if holder.type in ("short_var_declaration", "assignment_statement"):
+        if holder.type in ("short_var_declaration", S.ASSIGNMENT):
             left = holder.child_by_field_name("left")
             right = holder.child_by_field_name("right")
             if right is not None and right.id == p.id and left is not None and left.named_child_count == 2:
@@ -178,7 +178,7 @@ def goroutine_literal(node: Node) -> Node | None:
     """The function literal of the innermost function around node, when that literal is
     started by a `go` statement (`go func() { ... }()`); else None."""
     fn = S.enclosing_function(node)
-    if fn is None or fn.type != "func_literal" or literal_usage(fn) != "go":
+    if fn is None or fn.type != S.FUNC_LITERAL or literal_usage(fn) != "go":
         return None
     return fn
 
@@ -205,7 +205,7 @@ def loops_between(node: Node, outer: Node) -> list[Node]:
 
 def functions_between(node: Node, outer: Node) -> list[Node]:
     """Function literals around node, strictly inside outer."""
-    return [a for a in S.ancestors(node) if a.type == "func_literal" and a.id != outer.id
+    return [a for a in S.ancestors(node) if a.type == S.FUNC_LITERAL and a.id != outer.id
             and S.is_within(a, outer)]
 
 

@@ -137,7 +137,7 @@ def _is_err_compare(ctx: FileContext, cond: Node | None, err: str, op: str) -> b
     operator = cond.child_by_field_name("operator")
     return (left is not None and right is not None and operator is not None
             and left.type == "identifier" and ctx.text(left) == err
-            and right.type == "nil" and operator.type == op)
+            and S.is_nil(right) and operator.type == op)
 
 
 def always_leaves(body: Node | None) -> bool:
@@ -168,11 +168,11 @@ def anchor(ctx: FileContext, c: Creation) -> Anchor | None:
     if check is not None and check.kind in ("require", "assert-if") and check.leaves:
         # require.NoError(t, err) stops the test; so does `if !assert.NoError(t, err) { return }`
         return Anchor("check", check.stmt, S.following_statements(check.stmt), block)
-    if nxt is None or nxt.type != "if_statement" or nxt.child_by_field_name("initializer") is not None:
+    if nxt is None or nxt.type != "if_statement" or nxt.child_by_field_name(S.INIT) is not None:
         return None
     cond = nxt.child_by_field_name("condition")
-    body = nxt.child_by_field_name("consequence")
-    if nxt.child_by_field_name("alternative") is None:
+    body = nxt.child_by_field_name(S.THEN)
+    if nxt.child_by_field_name(S.ELSE) is None:
         if _is_err_compare(ctx, cond, c.err, "!=") and always_leaves(body):
             return Anchor("check", nxt, S.following_statements(nxt), block)
         if _is_err_compare(ctx, cond, c.err, "==") and body is not None:
@@ -274,7 +274,7 @@ def _passed_to(value: Node) -> Node | None:
     while node.parent is not None and node.parent.type == "parenthesized_expression":
         node = node.parent
     args = node.parent
-    if args is None or args.type != "argument_list" or args.parent is None or args.parent.type != "call_expression":
+    if args is None or args.type != S.ARGUMENTS or args.parent is None or args.parent.type != "call_expression":
         return None
     return args.parent
 
@@ -288,7 +288,7 @@ def _enclosing_literal(node: Node, fn: Node) -> Node | None:
     for a in S.ancestors(node):
         if a.id == fn.id:
             return None
-        if a.type == "func_literal":
+        if a.type == S.FUNC_LITERAL:
             return a
     return None
 
@@ -355,7 +355,7 @@ def _fatal_calls(ctx: FileContext, region: list[Node]) -> list[Node]:
         stack = [root]
         while stack:
             n = stack.pop()
-            if n.type == "func_literal":
+            if n.type == S.FUNC_LITERAL:
                 continue
             if n.type == "expression_statement" and S.is_terminating(n, lenient=True):
                 if not _ends_process(ctx, n.named_children[0]):
@@ -394,14 +394,12 @@ def _closed_before(exit_node: Node, scope: Node, start: int, ids: set[int], var:
     node = exit_node
     while node.parent is not None and node.id != scope.id:
         parent = node.parent
-        if parent.type == "statement_list":
-            sib = node.prev_named_sibling
-            while sib is not None:
-                if sib.start_byte >= start and sib.type != "comment" and _always_closes(sib, ids, var):
+        if S.in_statement_list(node):
+            for sib in reversed([s for s in S.statements(parent) if s.end_byte <= node.start_byte]):
+                if sib.start_byte >= start and _always_closes(sib, ids, var):
                     return True
-                sib = sib.prev_named_sibling
         elif parent.type in ("if_statement", "expression_switch_statement", "type_switch_statement"):
-            init = parent.child_by_field_name("initializer")
+            init = parent.child_by_field_name(S.INIT)
             if init is not None and init.id != node.id and _contains(init, ids):
                 return True
         node = parent
@@ -413,21 +411,21 @@ def _always_closes(stmt: Node, ids: set[int], var: str) -> bool:
     function inside it are judged as exits of their own)."""
     t = stmt.type
     if t == "if_statement":
-        init = stmt.child_by_field_name("initializer")
+        init = stmt.child_by_field_name(S.INIT)
         cond = stmt.child_by_field_name("condition")
         if (init is not None and _contains(init, ids)) or (cond is not None and _contains(cond, ids)):
             return True
-        alt = stmt.child_by_field_name("alternative")
+        alt = stmt.child_by_field_name(S.ELSE)
         if alt is None:
             # `if x != nil { x.Close() }`: after the error check x is not nil
-            return _is_nil_guard(cond, var) and _branch_closes(stmt.child_by_field_name("consequence"), ids, var)
-        return _branch_closes(stmt.child_by_field_name("consequence"), ids, var) and _branch_closes(alt, ids, var)
+            return _is_nil_guard(cond, var) and _branch_closes(stmt.child_by_field_name(S.THEN), ids, var)
+        return _branch_closes(stmt.child_by_field_name(S.THEN), ids, var) and _branch_closes(alt, ids, var)
     if t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
-        init = stmt.child_by_field_name("initializer")
+        init = stmt.child_by_field_name(S.INIT)
         if init is not None and _contains(init, ids):
             return True
-        cases = [c for c in stmt.named_children if c.type in S.CASE_TYPES]
-        if t != "select_statement" and not any(c.type == "default_case" for c in cases):
+        cases = S.case_clauses(stmt)
+        if t != "select_statement" and not any(S.is_default_case(c) for c in cases):
             return False
         return bool(cases) and all(_branch_closes(c, ids, var) for c in cases)
     if t in ("for_statement", "labeled_statement", "block", "go_statement", "defer_statement"):
@@ -443,7 +441,7 @@ def _is_nil_guard(cond: Node | None, var: str) -> bool:
     name, _, err = var.partition(" ")
     cond = S.unparen(cond)
     op = cond.child_by_field_name("operator") if cond.type == "binary_expression" else None
-    if op is None or cond.child_by_field_name("right").type != "nil":
+    if op is None or not S.is_nil(cond.child_by_field_name("right")):
         return False
     left = S.unparen(cond.child_by_field_name("left"))
     if op.type == "==" and err:
@@ -541,7 +539,7 @@ def escape(ctx: FileContext, res: Resource, c: Creation) -> str | None:
 def _to_blank(ctx: FileContext, use: Node) -> bool:
     """`_ = x`: the value goes nowhere."""
     stmt = use.parent.parent if use.parent is not None and use.parent.type == "expression_list" else None
-    if stmt is None or stmt.type != "assignment_statement":
+    if stmt is None or stmt.type != S.ASSIGNMENT:
         return False
     left = stmt.child_by_field_name("left")
     return left is not None and all(ctx.text(n) == "_" for n in left.named_children)
@@ -553,7 +551,7 @@ def _non_owning_use(ctx: FileContext, c: Creation, use: Node) -> bool:
     json.NewDecoder, ...) whose result does not leave the function."""
     args = use.parent
     call = args.parent if args is not None else None
-    if call is None or call.type != "call_expression" or _inside_any(call, c.fn, ("go_statement", "func_literal")):
+    if call is None or call.type != "call_expression" or _inside_any(call, c.fn, ("go_statement", S.FUNC_LITERAL)):
         return False
     if any(ctx.is_pkg_call(call, path, *names) for path, names in CONSUMERS.items()):
         return True
@@ -568,7 +566,7 @@ def _non_owning_use(ctx: FileContext, c: Creation, use: Node) -> bool:
     if p is not None and p.type == "selector_expression":
         return True  # bufio.NewReader(f).ReadString('\n'): used on the spot
     if p is not None and p.type == "expression_list" and p.named_child_count == 1 and p.parent is not None \
-            and p.parent.type in ("short_var_declaration", "assignment_statement"):
+            and p.parent.type in ("short_var_declaration", S.ASSIGNMENT):
         left = p.parent.child_by_field_name("left")
         if left is None or left.named_child_count != 1 or left.named_children[0].type != "identifier":
             return False
@@ -640,7 +638,7 @@ def _discarded(ctx: FileContext, res: Resource, c: Creation) -> Finding | None:
     expr = f"{name}.{res.member}" if res.member else name
     if c.err == "_":
         return _finding(ctx, res, message, None, "the error is discarded too, so the value may be nil")
-    if c.stmt.type == "assignment_statement":
+    if c.stmt.type == S.ASSIGNMENT:
         return _finding(ctx, res, message, None, "the assignment uses `=`, so naming the value would need a new declaration")
     blank = (c.stmt.child_by_field_name("left").named_children[0] if c.stmt.type == "short_var_declaration"
              else next(s for s in S.walk(c.stmt) if s.type == "var_spec").child_by_field_name("name"))
@@ -661,7 +659,7 @@ def _finding(ctx: FileContext, res: Resource, message: str, fix: Fix | None, rea
 def _defer_edit(ctx: FileContext, an: Anchor, cleanup: str) -> Edit | None:
     line = f"defer {cleanup}"
     if an.kind == "ok-block":
-        return insert_at_block_start(ctx, an.node.child_by_field_name("consequence"), [line])
+        return insert_at_block_start(ctx, an.node.child_by_field_name(S.THEN), [line])
     return insert_after_statement(ctx, an.node, [line])
 
 

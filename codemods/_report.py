@@ -109,7 +109,7 @@ def parameters(fn: Node) -> list[tuple[Node | None, Node | None]]:
     if plist is None:
         return out
     for p in plist.named_children:
-        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+        if p.type != S.PARAMETER_DECL:
             continue
         typ = p.child_by_field_name("type")
         names = list(p.children_by_field_name("name"))
@@ -146,7 +146,7 @@ def in_defer(node: Node) -> bool:
     for a in S.ancestors(node):
         if a.type == "defer_statement":
             return True
-        if a.type in S.FUNCTION_TYPES and not (a.type == "func_literal" and literal_usage(a) == "called"):
+        if a.type in S.FUNCTION_TYPES and not (a.type == S.FUNC_LITERAL and literal_usage(a) == "called"):
             return False
     return False
 
@@ -159,7 +159,7 @@ def available_context(ctx: FileContext, node: Node) -> ContextSource | None:
         src = context_param(ctx, fn)
         if src is not None:
             return src
-        if fn.type == "func_literal" and literal_usage(fn) == "called":
+        if fn.type == S.FUNC_LITERAL and literal_usage(fn) == "called":
             continue
         return None
     return None
@@ -186,7 +186,7 @@ def _refers_to(ctx: FileContext, at: Node, name: str, param: Node, allow_derived
     if not allow_derived or depth > 8:
         return False
     holder = declaring_statement(decl)
-    if holder.type not in ("short_var_declaration", "assignment_statement"):
+    if holder.type not in ("short_var_declaration", S.ASSIGNMENT):
         return False
     left, right = holder.child_by_field_name("left"), holder.child_by_field_name("right")
     if left is None or right is None or left.named_children[0].id != decl.id or right.named_child_count != 1:
@@ -209,7 +209,7 @@ def import_uses(ctx: FileContext, path: str) -> list[Node]:
     out = []
     for n in ctx.nodes_of_type("package_identifier", "identifier"):
         if n.type == "package_identifier" and ctx.text(n) == name and n.parent is not None \
-                and n.parent.type == "qualified_type":
+                and n.parent.type == S.QUALIFIED_TYPE:
             out.append(n)
         elif n.type == "identifier" and ctx.text(n) == name and n.parent is not None \
                 and n.parent.type == "selector_expression" and ctx.resolves_to_import(n, path):

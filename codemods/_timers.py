@@ -46,8 +46,8 @@ def version_note(ctx: FileContext) -> str:
 
 def file_type_names(ctx: FileContext) -> set[str]:
     """Every type name declared anywhere in the file (package level or local)."""
-    return {ctx.text(n.child_by_field_name("name")) for n in ctx.nodes_of_type("type_spec", "type_alias")
-            if n.type in ("type_spec", "type_alias") and n.child_by_field_name("name") is not None}
+    return {ctx.text(n.child_by_field_name("name")) for n in ctx.nodes_of_type(S.TYPE_DEFINITION, S.TYPE_ALIAS)
+            if n.type in (S.TYPE_DEFINITION, S.TYPE_ALIAS) and n.child_by_field_name("name") is not None}
 
 
 # --- "free of calls and receives" ---------------------------------------------------------------
@@ -78,6 +78,8 @@ def _harmless_call(ctx: FileContext, call: Node, types: set[str]) -> bool:
     fn = S.unparen(call.child_by_field_name("function"))
     args = call.child_by_field_name("arguments")
     nargs = args.named_child_count if args is not None else 0
+    if S.is_type_conversion(call):
+        return True  # []byte("x"): a conversion, written as a call
     if fn.type == "identifier":
         name = ctx.text(fn)
         if name in types:

@@ -58,9 +58,9 @@ from gofix.analysis.rule import Rule
 ID = "background-context-io"
 
 CALLS = S.query(
-    """((call_expression
+    f"""((call_expression
          function: (selector_expression field: (field_identifier) @name)
-         arguments: (argument_list)) @call
+         arguments: ({S.ARGUMENTS})) @call
         (#match? @name "^(Background|TODO)$"))"""
 )
 
@@ -114,7 +114,7 @@ def _io_call(ctx: FileContext, arg: Node) -> str | None:
     parent = node.parent
     while parent is not None and parent.type == "parenthesized_expression":
         node, parent = parent, parent.parent
-    if parent is None or parent.type != "argument_list" or parent.parent is None:
+    if parent is None or parent.type != S.ARGUMENTS or parent.parent is None:
         return None
     call = parent.parent
     if call.type != "call_expression":

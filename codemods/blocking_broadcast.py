@@ -61,7 +61,7 @@ _LOCKS = {"Lock": "Unlock", "RLock": "RUnlock"}
 def find(ctx: FileContext) -> list[Finding]:
     out: list[Finding] = []
     for send in ctx.nodes_of_type("send_statement"):
-        if send.parent is not None and send.parent.type == "communication_case":
+        if S.is_communication(send):
             continue  # a select case: it can give up
         loop, var = _range_loop(ctx, send)
         if loop is None:
@@ -138,11 +138,11 @@ def _collect_field_values(ctx: FileContext, field: str) -> list[Node]:
         if tree is None:
             return []
         for n in S.walk(tree.root_node):
-            if n.type == "keyed_element" and len(n.named_children) == 2:
-                key = n.named_children[0]
-                if S.text(key).strip() == field:
-                    out.append(_elem_value(n.named_children[1]))
-            elif n.type == "assignment_statement":
+            if n.type == "keyed_element" and n.child_by_field_name("key") is not None \
+                    and n.child_by_field_name("element") is not None:
+                if S.text(n.child_by_field_name("key")).strip() == field:
+                    out.append(n.child_by_field_name("element"))
+            elif n.type == S.ASSIGNMENT:
                 left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
                 if left is None or right is None or len(left.named_children) != len(right.named_children):
                     continue
@@ -152,15 +152,11 @@ def _collect_field_values(ctx: FileContext, field: str) -> list[Node]:
     return out
 
 
-def _elem_value(n: Node) -> Node:
-    return n.named_children[0] if n.type == "literal_element" and n.named_children else n
-
-
 def _element_values(ctx: FileContext, fn: Node, target: str) -> list[Node]:
     """Values the function stores into `target`: `target[i] = v`, `target = append(target, v...)`."""
     out: list[Node] = []
     for n in S.walk(fn):
-        if n.type != "assignment_statement":
+        if n.type != S.ASSIGNMENT:
             continue
         left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
         if left is None or right is None or len(left.named_children) != 1 or len(right.named_children) != 1:
@@ -254,7 +250,7 @@ def _is_container(ctx: FileContext, expr: Node) -> bool:
 def _container_type(ctx: FileContext, typ: Node, depth: int) -> bool:
     if typ.type in _CONTAINERS:
         return True
-    if typ.type == "type_identifier" and depth < 4:
+    if typ.type in ("type_identifier", "identifier") and depth < 4:  # `make(Conns)`: an identifier
         for d in ctx.package.decls(S.text(typ)):
             if d.kind == "type":
                 t = d.node.child_by_field_name("type")
@@ -340,7 +336,7 @@ def _held_lock(ctx: FileContext, loop: Node) -> str | None:
     stmt = loop
     while stmt is not None and stmt.type not in S.FUNCTION_TYPES:
         parent = stmt.parent
-        if parent is not None and parent.type in ("block", "statement_list"):
+        if parent is not None and S.in_statement_list(stmt):
             before = [s for s in S.statements(parent) if s.end_byte <= stmt.start_byte]
             held: dict[str, str] = {}
             for s in before:

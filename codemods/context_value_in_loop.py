@@ -51,7 +51,7 @@ from gofix.analysis.rule import Rule
 ID = "context-value-in-loop"
 
 ASSIGNMENTS = S.query(
-    """((assignment_statement
+    f"""(({S.ASSIGNMENT}
          right: (expression_list
            (call_expression function: (selector_expression field: (field_identifier) @name)))) @assign
         (#eq? @name "WithValue"))"""

@@ -141,7 +141,7 @@ def _cleanup_call(ctx: FileContext, call: Node | None) -> Node | None:
     if call is None or call.type != "call_expression":
         return None
     fn = S.unparen(call.child_by_field_name("function"))
-    if fn.type == "func_literal":
+    if fn.type == S.FUNC_LITERAL:
         for s in S.statements(fn.child_by_field_name("body")):
             inner = s.named_children[0] if s.type == "expression_statement" and s.named_children else None
             if inner is not None and _cleanup_call(ctx, inner) is not None:
@@ -207,10 +207,10 @@ def _selector_kept(use: Node) -> bool:
         return False
     p = sel.parent
     if p is not None and p.type == "expression_list" and p.parent is not None \
-            and p.parent.type in ("assignment_statement", "short_var_declaration"):
+            and p.parent.type in (S.ASSIGNMENT, "short_var_declaration"):
         return p.parent.child_by_field_name("right") is not None and p.parent.child_by_field_name("right").id == p.id \
-            and p.parent.type == "assignment_statement"
-    return p is not None and p.type in ("literal_element", "keyed_element")
+            and p.parent.type == S.ASSIGNMENT
+    return p is not None and p.type in S.ELEMENT_HOLDERS
 
 
 def _inside_append(ctx: FileContext, use: Node) -> bool:
@@ -218,7 +218,7 @@ def _inside_append(ctx: FileContext, use: Node) -> bool:
         if a.type == "call_expression" and ctx.call_name(a) == "append" \
                 and S.unparen(a.child_by_field_name("function")).type == "identifier":
             return True
-        if a.type in S.FUNCTION_TYPES or a.parent is None or a.parent.type == "statement_list":
+        if a.type in S.FUNCTION_TYPES or S.in_statement_list(a):
             return False
     return False
 
@@ -307,18 +307,18 @@ def _acquiring(ctx: FileContext, stmts: list[Node]) -> bool:
     for s in stmts:
         if s.type in ("defer_statement", "continue_statement", "break_statement", "return_statement"):
             continue
-        if s.type in ("short_var_declaration", "assignment_statement"):
+        if s.type in ("short_var_declaration", S.ASSIGNMENT):
             op = next((c for c in s.children if not c.is_named and c.type in ("=", ":=")), None)
             right = s.child_by_field_name("right")
             if op is None or right is None or not all(_acquired(S.unparen(v)) for v in right.named_children):
                 return False
             continue
         if s.type == "if_statement":
-            init = s.child_by_field_name("initializer")
-            alt = s.child_by_field_name("alternative")
+            init = s.child_by_field_name(S.INIT)
+            alt = s.child_by_field_name(S.ELSE)
             if init is not None and not _acquiring(ctx, [init]):
                 return False
-            if not _acquiring(ctx, S.statements(s.child_by_field_name("consequence"))):
+            if not _acquiring(ctx, S.statements(s.child_by_field_name(S.THEN))):
                 return False
             if alt is not None and not _acquiring(ctx, S.statements(alt) if alt.type == "block" else [alt]):
                 return False
@@ -345,7 +345,7 @@ def _literal_argument(ctx: FileContext, stmt: Node, root: Node) -> Node:
     call = stmt.named_children[0]
     lit = S.unparen(call.child_by_field_name("function"))
     decl = declaration_of(ctx, root)
-    if lit.type != "func_literal" or decl is None or not S.is_within(decl, lit.child_by_field_name("parameters")):
+    if lit.type != S.FUNC_LITERAL or decl is None or not S.is_within(decl, lit.child_by_field_name("parameters")):
         return root
     names = [n for p in lit.child_by_field_name("parameters").named_children
              for n in p.children_by_field_name("name")]
@@ -361,13 +361,13 @@ def _on_error_only(ctx: FileContext, stmt: Node) -> bool:
     when the function fails (on success the deferred call does nothing)."""
     call = stmt.named_children[0]
     lit = S.unparen(call.child_by_field_name("function"))
-    if lit.type != "func_literal":
+    if lit.type != S.FUNC_LITERAL:
         return False
     first = next(iter(S.statements(lit.child_by_field_name("body"))), None)
     if first is None or first.type != "if_statement":
         return False
     cond = ctx.text(first.child_by_field_name("condition")).replace(" ", "")
-    cons = S.statements(first.child_by_field_name("consequence"))
+    cons = S.statements(first.child_by_field_name(S.THEN))
     return "err==nil" in cond and bool(cons) and cons[-1].type == "return_statement"
 
 

@@ -66,9 +66,9 @@ from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 ID = "forgotten-sender"
 
 MAKES = S.query(
-    """((call_expression
+    f"""((call_expression
          function: (identifier) @fn
-         arguments: (argument_list (channel_type))) @call
+         arguments: ({S.ARGUMENTS} (channel_type))) @call
         (#eq? @fn "make"))"""
 )
 
@@ -146,15 +146,14 @@ def _only_goroutine(fn: Node, ch: C.ChannelDecl, sends: list[C.ChannelUse]) -> N
 def _select_may_leave(ctx: FileContext, ch: C.ChannelDecl, fn: Node, recv: C.ChannelUse) -> bool:
     """The receive is a case of a select in fn with another case that can end the waiting."""
     case = recv.node.parent
-    while case is not None and case.type != "communication_case":
+    while case is not None and case.type != S.COMMUNICATION_CASE:
         case = case.parent
     select = case.parent if case is not None else None
     if select is None or select.type != "select_statement":
         return False
     if S.enclosing_function(select) is None or S.enclosing_function(select).id != fn.id:
         return False  # received in another goroutine or callback: too far to follow
-    others = [c for c in select.named_children if c.type in ("communication_case", "default_case")
-              and c.id != case.id and not _receives_from(c, ch, ctx)]
+    others = [c for c in S.case_clauses(select) if c.id != case.id and not _receives_from(c, ch, ctx)]
     if not others:
         return False
     loops = C.loops_between(select, ch.stmt)
@@ -213,7 +212,7 @@ def _sender_can_leave(ctx: FileContext, send: C.ChannelUse, receives: list[C.Cha
     if send.kind != "select-send":
         return False
     select = send.node.parent.parent
-    if any(c.type == "default_case" for c in select.named_children):
+    if any(S.is_default_case(c) for c in S.case_clauses(select)):
         return True
     return bool(_release_operands(ctx, select) & set().union(*(_release_operands(ctx, _select_of(r))
                                                                   for r in receives)))
@@ -221,7 +220,7 @@ def _sender_can_leave(ctx: FileContext, send: C.ChannelUse, receives: list[C.Cha
 
 def _select_of(recv: C.ChannelUse) -> Node:
     case = recv.node
-    while case.type != "communication_case":
+    while case.type != S.COMMUNICATION_CASE:
         case = case.parent
     return case.parent
 
@@ -231,7 +230,7 @@ def _release_operands(ctx: FileContext, select: Node) -> set[str]:
     are evaluated: a variable or field (`stop`, `s.quit`), or a context's `x.Done()`."""
     out = set()
     for case in select.named_children:
-        comm = case.child_by_field_name("communication") if case.type == "communication_case" else None
+        comm = case.child_by_field_name("communication") if case.type == S.COMMUNICATION_CASE else None
         if comm is None or comm.type != "receive_statement":
             continue
         right = comm.child_by_field_name("right")
@@ -260,7 +259,7 @@ def _leaves_loop(nodes: list[Node], loop: Node) -> bool:
     stack = list(nodes)
     while stack:
         n = stack.pop()
-        if n.type == "func_literal":
+        if n.type == S.FUNC_LITERAL:
             continue
         if n.type in ("return_statement", "goto_statement"):
             return True
@@ -334,13 +333,13 @@ def _count(stmt: Node, sends: set[int]) -> Count:
     if t == "block":
         return _seq(S.statements(stmt), sends)
     if t == "labeled_statement":
-        inner = [c for c in stmt.named_children if c.type not in ("label_name", "comment")]
-        return _seq(inner, sends)
+        inner = S.labeled_inner(stmt)
+        return _seq([inner] if inner is not None else [], sends)
     if t == "if_statement":
-        init = stmt.child_by_field_name("initializer")
+        init = stmt.child_by_field_name(S.INIT)
         pre = (_count(init, sends)[0] or 0) if init is not None else 0
-        cons = _count(stmt.child_by_field_name("consequence"), sends)
-        alt_node = stmt.child_by_field_name("alternative")
+        cons = _count(stmt.child_by_field_name(S.THEN), sends)
+        alt_node = stmt.child_by_field_name(S.ELSE)
         alt = _count(alt_node, sends) if alt_node is not None else (0, None, None)
         f, e, b = _merge([cons, alt])
         return _plus(f, pre), _plus(e, pre), _plus(b, pre)
@@ -354,7 +353,7 @@ def _count(stmt: Node, sends: set[int]) -> Count:
         if any(n.type == "fallthrough_statement" for n in S.walk(stmt)):
             total = sum(max(x for x in p if x is not None) for p in parts if any(x is not None for x in p))
             return total, total, None  # cases run into each other: count them all
-        if t != "select_statement" and not any(c.type == "default_case" for c in stmt.named_children):
+        if t != "select_statement" and not any(S.is_default_case(c) for c in S.case_clauses(stmt)):
             parts.append((0, None, None))  # no case matches
         f, e, b = _merge(parts)
         return _opt_max(f, b), e, None  # a break leaves the switch or select: it falls through
@@ -390,7 +389,7 @@ def _in_tail_position(send: Node, body: Node | None) -> bool:
             cur = parent
             while cur.parent is not None and cur.parent.type == "if_statement":
                 cur = cur.parent  # else-if chain
-        elif parent.type == "statement_list":
+        elif S.in_statement_list(container):
             cur = container  # a bare { ... } block statement
         else:
             return False  # a loop body or another function

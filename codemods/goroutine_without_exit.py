@@ -68,7 +68,7 @@ def find(ctx: FileContext) -> list[Finding]:
         if call is None:
             continue
         lit = unparen(call.child_by_field_name("function"))
-        if lit.type != "func_literal":
+        if lit.type != S.FUNC_LITERAL:
             continue  # go worker(): its body is elsewhere
         loop = next((lp for lp in _endless_loops(lit) if not _has_way_out(lp)), None)
         if loop is None:
@@ -88,7 +88,7 @@ def _endless_loops(lit: Node) -> list[Node]:
     stack = [lit.child_by_field_name("body")]
     while stack:
         n = stack.pop()
-        if n is None or n.type == "func_literal":
+        if n is None or n.type == S.FUNC_LITERAL:
             continue
         if n.type == "for_statement" and _is_endless(n):
             out.append(n)
@@ -97,15 +97,11 @@ def _endless_loops(lit: Node) -> list[Node]:
 
 
 def _is_endless(loop: Node) -> bool:
-    header = [c for c in loop.named_children if c.type not in ("block", "comment")]
-    if not header:
-        return True  # for { }
-    clause = header[0]
-    if clause.type == "for_clause":
-        return clause.child_by_field_name("condition") is None
-    if clause.type == "range_clause":
+    clause = next((c for c in loop.named_children if c.type in ("for_clause", "range_clause")), None)
+    if clause is not None and clause.type == "range_clause":
         return False
-    return clause.type == "true"  # for true { }
+    cond = (clause or loop).child_by_field_name("condition")
+    return cond is None or S.bool_value(S.unparen(cond)) is True  # for { } / for true { }
 
 
 def _has_way_out(loop: Node) -> bool:

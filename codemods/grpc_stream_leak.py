@@ -136,7 +136,7 @@ def literal_usage_of(use: Node, fn: Node) -> str | None:
     """How the innermost function literal around use, inside fn (the stream's own
     function), is used ("passed", "stored", "returned", "go", "called", ...); None when use
     is in fn itself."""
-    lit = S.enclosing(use, frozenset({"func_literal"}))
+    lit = S.enclosing(use, frozenset({S.FUNC_LITERAL}))
     return literal_usage(lit) if lit is not None and lit.id != fn.id and S.is_within(lit, fn) else None
 
 
@@ -186,12 +186,11 @@ def _handed_over(ctx: FileContext, use: Node) -> bool:
         holder = p.parent
         if holder.type == "return_statement":
             return True
-        if holder.type in ("assignment_statement", "short_var_declaration", "var_spec"):
+        if holder.type in (S.ASSIGNMENT, "short_var_declaration", "var_spec"):
             right = holder.child_by_field_name("right") or holder.child_by_field_name("value")
             return right is not None and right.id == p.id
         return False
-    return p.type in ("return_statement", "send_statement", "keyed_element", "literal_element",
-                      "literal_value", "argument_list")
+    return p.type in ("return_statement", "send_statement", S.ARGUMENTS) or p.type in S.ELEMENT_HOLDERS
 
 
 def _cancelled_here(ctx: FileContext, arg: Node) -> bool:
@@ -228,7 +227,7 @@ def _defining_statement(ident: Node) -> Node | None:
     if p is None or p.type != "expression_list" or p.parent is None:
         return None
     stmt = p.parent
-    if stmt.type not in ("short_var_declaration", "assignment_statement"):
+    if stmt.type not in ("short_var_declaration", S.ASSIGNMENT):
         return None
     left = stmt.child_by_field_name("left")
     return stmt if left is not None and left.id == p.id else None
@@ -272,7 +271,7 @@ def _after_recv_error(ctx: FileContext, exit_node: Node, stream: Binding) -> boo
         if a.type != "block" or a.parent is None or a.parent.type != "if_statement":
             continue
         if_stmt = a.parent
-        cons = if_stmt.child_by_field_name("consequence")
+        cons = if_stmt.child_by_field_name(S.THEN)
         if cons is not None and cons.id == a.id and _follows_recv(ctx, if_stmt, stream):
             return True
     return False
@@ -289,14 +288,14 @@ def _after_eof(ctx: FileContext, exit_node: Node, stream: Binding) -> bool:
         prev = S.statement_of(exit_node).prev_named_sibling
     while prev is not None and prev.type == "comment":
         prev = prev.prev_named_sibling
-    if prev is None or prev.type != "if_statement" or prev.child_by_field_name("alternative") is not None:
+    if prev is None or prev.type != "if_statement" or prev.child_by_field_name(S.ELSE) is not None:
         return False
-    init = prev.child_by_field_name("initializer")
+    init = prev.child_by_field_name(S.INIT)
     before = prev.prev_named_sibling
     err = _recv_error(ctx, init, stream) if init is not None else (
         _recv_error(ctx, before, stream) if before is not None else None)
     cond = prev.child_by_field_name("condition")
-    cons = prev.child_by_field_name("consequence")
+    cons = prev.child_by_field_name(S.THEN)
     if err is None or cond is None or cons is None:
         return False
     if not _falls_through_on_error(S.text(cond).replace(" ", ""), err):
@@ -340,7 +339,7 @@ def _checks(ctx: FileContext, if_stmt: Node, err: str) -> bool:
 
 
 def _follows_recv(ctx: FileContext, if_stmt: Node, stream: Binding) -> bool:
-    init = if_stmt.child_by_field_name("initializer")
+    init = if_stmt.child_by_field_name(S.INIT)
     err = _recv_error(ctx, init, stream) if init is not None else None
     if err is not None:
         return _checks(ctx, if_stmt, err)
@@ -357,7 +356,7 @@ def _follows_recv(ctx: FileContext, if_stmt: Node, stream: Binding) -> bool:
 def _recv_error(ctx: FileContext, stmt: Node, stream: Binding) -> str | None:
     """E for a statement `x, E := stream.Recv()` (or `=`; also Send, SendMsg, RecvMsg,
     Header, CloseAndRecv, whose errors release the stream too)."""
-    if stmt.type not in ("short_var_declaration", "assignment_statement"):
+    if stmt.type not in ("short_var_declaration", S.ASSIGNMENT):
         return None
     left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
     if left is None or right is None or len(left.named_children) not in (1, 2) or len(right.named_children) != 1:
@@ -405,8 +404,8 @@ def _fix(ctx: FileContext, call: Node, a, stream: Binding, ctx_arg: Node) -> tup
     edits: list[Edit] = []
     if loop is not None:
         body = loop.child_by_field_name("body")
-        if body is None or not S.is_within(a.stmt, body) or a.stmt.parent is None \
-                or a.stmt.parent.parent is None or a.stmt.parent.parent.id != body.id:
+        if body is None or not S.is_within(a.stmt, body) or S.block_of(a.stmt) is None \
+                or S.block_of(a.stmt).id != body.id:
             return None, "the stream is opened inside a nested block of a loop"
         if exits_between(a.stmt, body.children[-1]):
             return None, "the stream is opened in a loop body that can be left early"

@@ -215,7 +215,7 @@ def _derived(ctx: FileContext, ctx_node: Node, stmt: Node) -> list[Node]:
             continue
         seen.add(b.ident.id)
         for use in references(ctx, b):
-            if use.start_byte < stmt.end_byte or use.parent is None or use.parent.type != "argument_list":
+            if use.start_byte < stmt.end_byte or use.parent is None or use.parent.type != S.ARGUMENTS:
                 continue
             call = use.parent.parent
             callee = ctx.call_name(call)

@@ -161,7 +161,7 @@ def _new_callee(make: Callable[[FileContext, Node, list[str]], str | None], drop
     def rewrite(ctx: FileContext, call: Node, expr: str) -> tuple[Edit, ...] | str:
         args = call.child_by_field_name("arguments")
         real = [c for c in args.named_children if c.type != "comment"]
-        if any(c.type == "variadic_argument" for c in real):
+        if S.has_spread(args):
             return "the arguments are spread from a slice"
         moved = [ctx.text(c) for c in real[:drop_first]] + [ctx.text(c) for c in real[len(real) - drop_last:]]
         callee = make(ctx, call, moved)
@@ -395,7 +395,7 @@ def _request_variable(ctx: FileContext, call: Node) -> tuple[Node | None, Node |
     if p is None or p.type != "expression_list" or p.parent is None:
         return None, None
     stmt = p.parent
-    if stmt.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
+    if stmt.type not in ("short_var_declaration", S.ASSIGNMENT, "var_spec"):
         return None, None
     left = stmt.child_by_field_name("left") if stmt.type != "var_spec" else None
     targets = list(left.named_children) if left is not None else list(stmt.children_by_field_name("name"))
@@ -487,7 +487,7 @@ def _is_context(ctx: FileContext, expr: Node) -> bool:
 def _assigned_to(ctx: FileContext, use: Node) -> Node | None:
     """For `x = use` (one of several), the left-hand side that receives use."""
     stmt = use.parent.parent if use.parent.type == "expression_list" else use.parent
-    if stmt is None or stmt.type != "assignment_statement":
+    if stmt is None or stmt.type != S.ASSIGNMENT:
         return None
     left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
     if left is None or right is None or left.named_child_count != right.named_child_count:
@@ -594,9 +594,9 @@ def context_source(ctx: FileContext, call: Node) -> tuple[Source | None, str]:
         local = _local_context(ctx, fn, call)
         if local is not None:
             return Source(local), ""
-        if fn.type == "func_literal" and literal_usage(fn) == "called":
+        if fn.type == S.FUNC_LITERAL and literal_usage(fn) == "called":
             continue
-        if fn.type == "func_literal":
+        if fn.type == S.FUNC_LITERAL:
             return None, "detached"
         return None, note
     return None, note

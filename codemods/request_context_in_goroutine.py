@@ -132,7 +132,7 @@ def _request_use(ctx: FileContext, ident: Node, name: str) -> str | None:
             return None
         return f"{name}.Context()"
     if use_kind(ident) in ("passed", "assigned", "stored", "sent"):
-        if parent is not None and parent.type == "argument_list":
+        if parent is not None and parent.type == S.ARGUMENTS:
             call = parent.parent
             if any(ctx.is_pkg_call(call, path) for path in _NON_OWNING):
                 return None  # context.WithoutCancel(r), fmt.Sprint(r), log.Printf(..., r)
@@ -162,7 +162,7 @@ def _reads_fields_only(ctx: FileContext, call: Node, arg: Node) -> bool:
     its Context(), never handed on), or a callee whose body gofix cannot read (another
     package: unknown, and unknown is not a use)."""
     callee = call.child_by_field_name("function")
-    if callee is not None and S.unparen(callee).type == "func_literal":
+    if callee is not None and S.unparen(callee).type == S.FUNC_LITERAL:
         return False  # `go func(req *http.Request) { ... }(r)`: the literal's code is right here
     decl = types.func_decl(ctx, call)
     if decl is None:
@@ -172,9 +172,9 @@ def _reads_fields_only(ctx: FileContext, call: Node, arg: Node) -> bool:
     names: list[Node | None] = []
     plist = decl.node.child_by_field_name("parameters")
     for p in plist.named_children if plist is not None else ():
-        if p.type == "variadic_parameter_declaration":
+        if S.is_variadic_param(p):
             return False
-        if p.type == "parameter_declaration":
+        if p.type == S.PARAMETER_DECL:
             ns = list(p.children_by_field_name("name"))
             names.extend(ns if ns else [None])
     if index >= len(names) or names[index] is None:
@@ -211,7 +211,7 @@ def _watches_done(ctx: FileContext, value: Node | None) -> bool:
 def _detached(ctx: FileContext, call: Node) -> bool:
     """call is the argument of context.WithoutCancel(...)."""
     args = call.parent
-    return args is not None and args.type == "argument_list" and ctx.is_pkg_call(args.parent, CONTEXT, "WithoutCancel")
+    return args is not None and args.type == S.ARGUMENTS and ctx.is_pkg_call(args.parent, CONTEXT, "WithoutCancel")
 
 
 def _derived(ctx: FileContext, fn: Node, param: Node, before: int) -> dict[str, Node]:
@@ -222,7 +222,7 @@ def _derived(ctx: FileContext, fn: Node, param: Node, before: int) -> dict[str, 
     while changed:
         changed = False
         for n in S.walk(fn):
-            if n.start_byte >= before or n.type not in ("short_var_declaration", "var_spec", "assignment_statement"):
+            if n.start_byte >= before or n.type not in ("short_var_declaration", "var_spec", S.ASSIGNMENT):
                 continue
             left = n.child_by_field_name("left") or None
             names = list(left.named_children) if left is not None else list(n.children_by_field_name("name"))
@@ -235,7 +235,7 @@ def _derived(ctx: FileContext, fn: Node, param: Node, before: int) -> dict[str, 
             target = names[0]
             if target.type != "identifier" or ctx.text(target) == "_":
                 continue
-            decl = target if n.type != "assignment_statement" else declaration_of(ctx, target)
+            decl = target if n.type != S.ASSIGNMENT else declaration_of(ctx, target)
             if decl is not None and ctx.text(decl) not in found:
                 found[ctx.text(decl)] = decl
                 changed = True
@@ -269,7 +269,7 @@ def _waits_after(fn: Node, stmt: Node) -> bool:
     stack = [body] if body is not None else []
     while stack:
         n = stack.pop()
-        if n.type == "func_literal" and n.id != fn.id:
+        if n.type == S.FUNC_LITERAL and n.id != fn.id:
             continue
         if n.end_byte <= stmt.end_byte:
             continue

@@ -126,7 +126,7 @@ def find(ctx: FileContext) -> list[Finding]:
 
 
 def _case_of(call: Node) -> Node | None:
-    """The communication_case whose receive operand is call (parentheses allowed), or None."""
+    """The communication_clause whose receive operand is call (parentheses allowed), or None."""
     node = call
     while node.parent is not None and node.parent.type == "parenthesized_expression":
         node = node.parent
@@ -141,7 +141,7 @@ def _case_of(call: Node) -> Node | None:
             or stmt.child_by_field_name("right").id != recv.id:
         return None
     clause = stmt.parent
-    if clause is None or clause.type != "communication_case":
+    if clause is None or clause.type != S.COMMUNICATION_CASE:
         return None
     return clause
 
@@ -238,7 +238,7 @@ def _select_fix(ctx: FileContext, fn: Node, select: Node, plan: _Plan) -> tuple[
     if ctx.has_goto(fn):
         return None, "the function uses goto, which could jump back into the rewritten select"
     stmt = T.outer_statement(select)
-    if stmt.parent is None or stmt.parent.type != "statement_list":
+    if not S.in_statement_list(stmt):
         return None, None
     if ctx.option(ID, "style", "timer") == "context":
         fix = _context_fix(ctx, fn, select, stmt, plan)
@@ -333,7 +333,7 @@ def _parent_context(ctx: FileContext, fn: Node, select: Node, ctx_pkg: str) -> s
         if decl.type != "parameter_declaration":
             continue
         typ = decl.child_by_field_name("type")
-        if typ is None or typ.type != "qualified_type":
+        if typ is None or typ.type != S.QUALIFIED_TYPE:
             continue
         pkg = typ.child_by_field_name("package")
         name = typ.child_by_field_name("name")
@@ -405,7 +405,7 @@ def _statement_form(ctx: FileContext, fn: Node, call: Node) -> Finding | None:
         return None
     if S.innermost_loop(stmt, stop=fn) is None:
         return None  # created once per call: an overall deadline, not a pile-up
-    scope = S.block_of(stmt) if stmt.parent is not None and stmt.parent.type == "statement_list" else stmt.parent
+    scope = S.block_of(stmt) if S.in_statement_list(stmt) else stmt.parent
     if scope is None:
         return None
     uses = [u for u in ctx.uses(fn, name, stmt.end_byte) if u.end_byte <= scope.end_byte]

@@ -142,7 +142,7 @@ def _enclosing_go(node: Node, fn: Node) -> Node | None:
 def _go_literal(go: Node) -> Node | None:
     call = next((c for c in go.named_children if c.type == "call_expression"), None)
     fn = S.unparen(call.child_by_field_name("function")) if call is not None else None
-    return fn if fn is not None and fn.type == "func_literal" else None
+    return fn if fn is not None and fn.type == S.FUNC_LITERAL else None
 
 
 def _is_close_of(ctx: FileContext, call: Node, end: Binding, names=CLOSERS) -> bool:
@@ -159,7 +159,7 @@ def _passed_to_unknown(ctx: FileContext, use: Node, known: frozenset | dict) -> 
     """use is an argument of a call other than the known ones and the non-closing methods
     of the pipe end itself: that call may close it."""
     args = use.parent
-    if args is None or args.type != "argument_list":
+    if args is None or args.type != S.ARGUMENTS:
         return False
     call = args.parent
     fn = call.child_by_field_name("function") if call is not None else None
@@ -264,7 +264,7 @@ def _reads(ctx: FileContext, use: Node, fn: Node) -> bool:
     if p is not None and p.type == "selector_expression":
         field = p.child_by_field_name("field")
         return field is not None and ctx.text(field) == "Read"
-    if p is None or p.type != "argument_list":
+    if p is None or p.type != S.ARGUMENTS:
         return False
     call = p.parent
     f = call.child_by_field_name("function") if call is not None else None
@@ -278,7 +278,7 @@ def _derived(ctx: FileContext, reads: list[Node]) -> list[Node]:
     """The variables holding readers built on the pipe: `dec := json.NewDecoder(pr)`."""
     out = []
     for use in reads:
-        call = use.parent.parent if use.parent is not None and use.parent.type == "argument_list" else None
+        call = use.parent.parent if use.parent is not None and use.parent.type == S.ARGUMENTS else None
         a = assignment_of(ctx, call) if call is not None else None
         if a is not None:
             out.extend(n for n in a.targets() if n.type == "identifier" and ctx.text(n) != "_")
@@ -289,7 +289,7 @@ def _returns(fn: Node) -> list[Node]:
     out, stack = [], [fn.child_by_field_name("body")]
     while stack:
         n = stack.pop()
-        if n is None or n.type == "func_literal":
+        if n is None or n.type == S.FUNC_LITERAL:
             continue
         if n.type == "return_statement":
             out.append(n)

@@ -87,7 +87,7 @@ def _discarding_statement(ctx: FileContext, call: Node) -> Node | None:
         return None
     if parent.type == "expression_statement":
         return parent
-    if parent.type == "expression_list" and parent.parent is not None and parent.parent.type == "assignment_statement":
+    if parent.type == "expression_list" and parent.parent is not None and parent.parent.type == S.ASSIGNMENT:
         stmt = parent.parent
         left, right = stmt.child_by_field_name("left"), stmt.child_by_field_name("right")
         if right is None or right.id != parent.id or left is None or len(left.named_children) != len(right.named_children):

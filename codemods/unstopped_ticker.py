@@ -132,7 +132,7 @@ def _returns(root: Node) -> list[Node]:
     out, stack = [], [root]
     while stack:
         n = stack.pop()
-        if n.type == "func_literal":
+        if n.type == S.FUNC_LITERAL:
             continue
         if n.type == "return_statement":
             out.append(n)
@@ -256,7 +256,7 @@ def _declared_locally(ctx: FileContext, fn: Node, var: Node) -> bool:
 def _scope_end(stmt: Node, defines: bool, fn: Node) -> int:
     """Where uses of the assigned variable can appear: its block for a declaration, fn otherwise."""
     if defines:
-        block = S.block_of(stmt) if stmt.parent is not None and stmt.parent.type == "statement_list" else stmt.parent
+        block = S.block_of(stmt) if S.in_statement_list(stmt) else stmt.parent
         if block is not None:
             return block.end_byte
     return fn.end_byte
@@ -285,7 +285,7 @@ def _derived_channels(ctx: FileContext, fn: Node, name: str, uses: list[Node]) -
         if rhs is None or rhs.type != "expression_list" or rhs.parent is None:
             continue
         spec = rhs.parent
-        if spec.type not in ("short_var_declaration", "assignment_statement", "var_spec"):
+        if spec.type not in ("short_var_declaration", S.ASSIGNMENT, "var_spec"):
             continue
         left = spec.child_by_field_name("left") if spec.type != "var_spec" else None
         targets = left.named_children if left is not None else spec.children_by_field_name("name")
@@ -305,7 +305,7 @@ def _in_select_with_others(ident: Node) -> bool:
         return False
     stmt = recv.parent
     clause = stmt.parent if stmt is not None and stmt.type == "receive_statement" else None
-    if clause is None or clause.type != "communication_case":
+    if clause is None or clause.type != S.COMMUNICATION_CASE:
         return False
     return len(T.clauses(clause.parent)) > 1
 
@@ -327,7 +327,7 @@ def _channel_blocker(ctx: FileContext, fn: Node, name: str, after: int) -> str |
 def _stop_fix(ctx: FileContext, fn: Node, stmt: Node, name: str, names: list[str],
               defines: bool) -> tuple[Fix | None, str | None]:
     """`defer name.Stop()` after stmt, or `name.Stop()` at the end of the loop body around it."""
-    if stmt.parent is None or stmt.parent.type != "statement_list":
+    if not S.in_statement_list(stmt):
         return None, _header_reason(stmt)
     if ctx.has_goto(fn):
         return None, "the function uses goto"
@@ -425,7 +425,7 @@ def _ticker_fix(ctx: FileContext, fn: Node, call: Node, chan: Node, tick: bool) 
         derived = [ctx.text(left.named_children[0])]
     else:
         return None, "only `for range` over the channel and `c := ...` are rewritten"
-    if stmt.parent is None or stmt.parent.type != "statement_list":
+    if not S.in_statement_list(stmt):
         return None, _header_reason(stmt)
     if ctx.has_goto(fn):
         return None, "the function uses goto"

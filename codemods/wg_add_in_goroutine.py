@@ -62,7 +62,7 @@ from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "wg-add-in-goroutine"
 
-GOS = S.query("(go_statement (call_expression function: (func_literal) @lit)) @go")
+GOS = S.query(f"(go_statement {S.CALL}: (call_expression function: ({S.FUNC_LITERAL}) @lit)) @go")
 
 _YES, _NO, _UNKNOWN = "waitgroup", "other", "unknown"
 
@@ -212,12 +212,8 @@ def _comments_above(ctx: FileContext, stmt: Node) -> list[Node]:
 
 
 def _previous(node: Node) -> Node | None:
-    """The previous named sibling; for the first of a statement_list, the block's comments
-    before it (tree-sitter keeps those outside the list)."""
-    prev = node.prev_named_sibling
-    if prev is None and node.parent is not None and node.parent.type == "statement_list":
-        prev = node.parent.prev_named_sibling
-    return prev
+    """The previous named sibling (comments are siblings of the statements)."""
+    return node.prev_named_sibling
 
 
 def _removal(ctx: FileContext, lit: Node, stmt: Node, stmts: list[Node]) -> Edit | None:
@@ -243,7 +239,7 @@ def _has_calls(ctx: FileContext, node: Node, allowed: tuple[str, ...]) -> bool:
     stack = [node]
     while stack:
         n = stack.pop()
-        if n.type == "func_literal":
+        if n.type == S.FUNC_LITERAL:
             continue  # its body is not evaluated here
         if n.type == "call_expression":
             callee = n.child_by_field_name("function")

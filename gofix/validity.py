@@ -1,8 +1,9 @@
 """Only valid Go is rewritten: what go/parser would reject, told from the tree and by gofmt.
 
-tree-sitter-go parses more than Go: it accepts statements at the top level (`go f(nil)`
-outside a function), a file without a package clause, imports after declarations, and it
-recovers from errors. Three functions keep gofix honest about that:
+The grammar (tree-sitter-golang) reports most of what go/parser rejects as ERROR nodes, with
+statements outside a function among them (tree-sitter-go, the grammar before it, accepted
+those); it also parses a file without a package clause (a "fragment"), and it recovers from
+errors. Three functions keep gofix honest about that:
 
 - `syntax_problem(tree)`: the first syntax error a tree shows, ERROR/MISSING nodes and the
   top-level shapes go/parser rejects alike, as a one-line `SyntaxProblem`.
@@ -67,7 +68,9 @@ def _missing_what(node: Node) -> str:
 
 
 def top_level_problem(tree: Tree) -> SyntaxProblem | None:
-    """The first top-level shape go/parser rejects and tree-sitter-go accepts."""
+    """The first top-level shape go/parser rejects and the grammar accepts (a file without a
+    package clause; with a grammar that parses them, top-level statements and misplaced
+    imports or package clauses)."""
     seen_package = seen_decl = False
     for child in tree.root_node.named_children:
         kind = child.type
@@ -93,12 +96,34 @@ def top_level_problem(tree: Tree) -> SyntaxProblem | None:
     return None
 
 
+_DECLARATION_WORDS = frozenset({b"func", b"type", b"var", b"const", b"import", b"package"})
+_FIRST_WORD = re.compile(rb"\s*([A-Za-z_]\w*)")
+
+
+def _top_level_what(node: Node) -> str | None:
+    """What a top-level ERROR node is, told from its first word: statements outside a
+    function (what go/parser calls a non-declaration statement), a misplaced import or
+    package clause; None for a broken declaration or anything else."""
+    if not node.is_error or node.parent is None or node.parent.parent is not None:
+        return None
+    m = _FIRST_WORD.match(node.text or b"")
+    if m is None:
+        return None
+    word = m.group(1)
+    before = [c for c in node.parent.named_children if c.end_byte <= node.start_byte and c.type != "comment"]
+    if word == b"import" and any(c.type in DECLARATIONS for c in before):
+        return "imports must appear before other declarations"
+    if word == b"package" and before:
+        return "package clause after declarations"
+    return "statement outside a function" if word not in _DECLARATION_WORDS else None
+
+
 def syntax_problem(tree: Tree) -> SyntaxProblem | None:
     """The first syntax error of the tree (whichever comes first in the file), or None."""
     found = []
     err = _first_error_node(tree.root_node)
     if err is not None:
-        found.append(_at(err, _missing_what(err)))
+        found.append(_at(err, _top_level_what(err) or _missing_what(err)))
     top = top_level_problem(tree)
     if top is not None:
         found.append(top)
@@ -178,6 +203,8 @@ def degrade(tree: Tree) -> Degraded | None:
             intact.append((child.start_byte, child.end_byte))
         elif child.type in FUNCTIONS:
             skipped.append(function_name(child))
+        elif _top_level_what(child) is not None:
+            continue  # statements outside a function: there is no function to skip
         elif child.has_error and child.start_point.row not in seen_rows:
             # a declaration the grammar could not read (a generic method, for one): its
             # name from the text of the line it starts on
@@ -247,8 +274,8 @@ def refuse_invalid(results: Iterable, say: Callable[[str], None]) -> list:
     return out
 
 
-GRAMMAR_GAP = ("tree-sitter-go cannot parse this valid Go at {where} (syntax newer than the grammar, "
-               "such as new(expr) or a generic method; gofmt -e accepts the file)")
+GRAMMAR_GAP = ("the grammar (tree-sitter-golang) cannot parse this valid Go at {where} (syntax newer "
+               "than the grammar; gofmt -e accepts the file)")
 
 
 def clarify(message: str, src: bytes) -> str:

@@ -459,7 +459,7 @@ def test_one_line_model_matches_gofmt(gofmt_bin, tmp_path):
         gofmt_keeps = ("\t" + line + "\n") in formatted
         data = src.encode()
         ctx = _ctx(data)
-        lit = next(n for n in S.walk(ctx.root) if n.type == "func_literal")
+        lit = next(n for n in S.walk(ctx.root) if n.type == S.FUNC_LITERAL)
         stmts = C.one_line_body(ctx, lit)
         assert stmts is not None
         assert C.one_line_fits(ctx, lit, [ctx.text(s) for s in stmts]) == gofmt_keeps, line

@@ -60,7 +60,7 @@ def test_decls_across_files(pkgdir):
     assert [d.kind for d in pkg.decls("T.M")] == ["method"]
     assert [d.kind for d in pkg.decls("T.G")] == ["method"]
     assert [d.kind for d in pkg.decls("T")] == ["type"]
-    assert [d.node.type for d in pkg.decls("A")] == ["type_alias"]
+    assert [d.node.type for d in pkg.decls("A")] == [S.TYPE_ALIAS]
     assert [(d.kind, d.file.text(d.ident)) for d in pkg.decls("y")] == [("var", "y")]
     assert [d.kind for d in pkg.decls("C")] == ["const"]
     assert pkg.decls("TestF")[0].file.name == "c_test.go"

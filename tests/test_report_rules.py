@@ -454,7 +454,7 @@ def test_type_of_follows_declarations_and_assignments():
         	_, _, _, _, _, _, _ = db, tx, st, c2, c3, s.db, t.c
         }
     """)
-    stmt = nodes(ctx, "assignment_statement")[-1]
+    stmt = nodes(ctx, S.ASSIGNMENT)[-1]
     values = stmt.child_by_field_name("right").named_children
     got = [(t.path, t.name) if t is not None else None for t in (R.type_of(ctx, v) for v in values)]
     # gofix.analysis.types: the field c of *b is known precisely, though a.c has another type

@@ -320,7 +320,7 @@ def test_evaluation_order_conditions():
         func h(int) int { return 1 }
     """)
     ctx = _ctx(src)
-    assigns = [n for n in S.walk(ctx.root) if n.type == "assignment_statement"]
+    assigns = [n for n in S.walk(ctx.root) if n.type == S.ASSIGNMENT]
     values = [a.child_by_field_name("right").named_children[0] for a in assigns]
     quiet = [T.is_quiet(ctx, v) for v in values]
     assert quiet == [True] * 8 + [False, True, False, False, False]
@@ -374,7 +374,7 @@ def test_positive_constant(expr, positive):
         }}
     """)
     ctx = _ctx(src)
-    last = [n for n in S.walk(ctx.root) if n.type == "assignment_statement"][-1]
+    last = [n for n in S.walk(ctx.root) if n.type == S.ASSIGNMENT][-1]
     assert T.positive_constant(ctx, last.child_by_field_name("right").named_children[0]) is positive
 
 

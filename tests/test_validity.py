@@ -1,8 +1,9 @@
 """Only valid Go is rewritten, and a syntax error costs only the functions it is in.
 
-- tree-sitter-go accepts top-level statements (`go f(nil)` outside a function), files
-  without a package clause and imports after declarations: gofix refuses them with a
-  one-line syntax error and leaves them unchanged.
+- Top-level statements (`go f(nil)` outside a function), files without a package clause
+  and imports after declarations are refused with a one-line syntax error and left
+  unchanged (tree-sitter-golang reports the first and third as ERROR nodes, which gofix
+  names; it parses a file without a package clause as a fragment, which gofix refuses).
 - Before a fixed file is written, `gofmt -e` (go/parser) checks what the grammar cannot.
 - A file with a syntax error keeps the findings (without fixes) of its intact functions;
   the error names the skipped ones. In the editor, a buffer mid-typing keeps the
@@ -124,20 +125,26 @@ def test_a_broken_function_costs_only_itself(tree):
 
 def test_grammar_gap_is_said_so(tree, gofmt_bin):
     f = tree / "p.go"
-    f.write_text(LEAK + "\nfunc ptr() *int64 { return new(int64(1)) }\n")  # Go 1.26: valid, gofmt accepts it
+    # A method without a receiver: go/parser accepts it (the type checker does not), and
+    # tree-sitter-golang reports a missing receiver type (its one gap in the standard
+    # library's testdata, go/doc/testdata/issue17788.go).
+    f.write_text(LEAK + "\nfunc () empty() {}\n")
     r = invoke("check", str(f))
-    assert f"tree-sitter-go cannot parse this valid Go at {LEAK.count(chr(10)) + 2}:" in r.stderr
-    assert "function ptr not analysed" in r.stderr
+    assert f"the grammar (tree-sitter-golang) cannot parse this valid Go at {LEAK.count(chr(10)) + 2}:" in r.stderr
+    assert "function empty not analysed" in r.stderr
     assert f"{FIRST_LINE}:" in r.stdout  # the other functions still report
 
 
 # --- the guard before writing -------------------------------------------------------------
 
 def test_output_error_uses_go_parser_for_what_the_grammar_accepts(gofmt_bin):
-    # tree-sitter-go accepts three range variables; go/parser does not
+    # Three range variables: tree-sitter-go 0.25 accepted them, tree-sitter-golang does
+    # not, go/parser does not. A grammar that accepts them is stood in for by a parse that
+    # returns a clean tree: gofmt -e must still refuse the file.
     src = b"package p\n\nfunc f(x []int) {\n\tfor a, b, c := range x {\n\t\t_, _, _ = a, b, c\n\t}\n}\n"
-    assert validity.syntax_problem(S.parse(src)) is None
-    why = validity.output_error(src)
+    assert validity.syntax_problem(S.parse(src)) is not None
+    lenient = lambda _src: S.parse(b"package p\n")  # noqa: E731
+    why = validity.output_error(src, parse=lenient)
     assert why is not None and "go/parser rejects it" in why and "expected at most 2 expressions" in why
     assert validity.output_error(LEAK.encode()) is None
     assert validity.output_error(b"package p\ngo f()\n") == "syntax error at 2:1: statement outside a function"

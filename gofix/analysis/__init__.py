@@ -10,7 +10,8 @@ and the facts live in submodules, each memoised on the FileContext (`ctx.memo`):
 - rule        Rule (what each codemods/ module exports as RULE)
 - context     FileContext: tree, bytes, imports, Go version, per-function facts,
               `ctx.package`, `ctx.suppressed(rule_id, node)`, `ctx.type_of(expr)`, `ctx.memo`
-- syntax      parsing, queries, small structural facts of tree-sitter-go trees
+- syntax      parsing, queries, node-kind constants and small structural facts of
+              tree-sitter-golang trees (the only module that names node kinds)
 - edits       building byte-range edits that keep gofmt layout; applying them
 - package     Package / PackageFile: the other files of the package, read lazily
 - suppression `//gofix:ignore`, `//nolint`, `//lint:ignore` as a fact of the file

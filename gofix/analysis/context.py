@@ -78,10 +78,11 @@ def use_kind(ident: Node) -> str:
         return "member"
     if t == "call_expression" and p.child_by_field_name("function").id == node.id:
         return "call"
-    if t == "argument_list":
+    if t == S.ARGUMENTS:
         return "passed"
-    if t in ("literal_element", "keyed_element", "literal_value"):
-        if t == "keyed_element" and p.named_children and p.named_children[0].id == node.id and p.named_child_count > 1:
+    if t in S.ELEMENT_HOLDERS:
+        key = p.child_by_field_name("key") if t == "keyed_element" else None
+        if key is not None and key.id == node.id:
             return "use"  # the key of a keyed element
         return "stored"
     if t == "send_statement":
@@ -98,7 +99,7 @@ def use_kind(ident: Node) -> str:
             return "use"
         if gp.type == "return_statement":
             return "returned"
-        if gp.type in ("assignment_statement", "short_var_declaration", "var_spec", "range_clause"):
+        if gp.type in (S.ASSIGNMENT, "short_var_declaration", "var_spec", "range_clause"):
             left = gp.child_by_field_name("left") or gp.child_by_field_name("name")
             if left is not None and left.id == p.id:
                 return "target"
@@ -107,10 +108,10 @@ def use_kind(ident: Node) -> str:
         return "returned"
     if t == "var_spec":
         return "assigned"
-    if t in ("assignment_statement", "short_var_declaration"):
+    if t in (S.ASSIGNMENT, "short_var_declaration"):
         left = p.child_by_field_name("left")
         return "target" if left is not None and left.id == node.id else "assigned"
-    if t in ("inc_statement", "dec_statement"):
+    if t == S.INC_DEC:
         return "target"
     return "use"
 
@@ -282,7 +283,7 @@ class FileContext:
                     names.add(self.text(n))
             elif decl.type in ("var_declaration", "const_declaration", "type_declaration"):
                 for spec in S.walk(decl):
-                    if spec.type in ("var_spec", "const_spec", "type_spec", "type_alias"):
+                    if spec.type in S.SPEC_TYPES:
                         for c in spec.children_by_field_name("name"):
                             names.add(self.text(c))
         return names
@@ -383,7 +384,7 @@ class FileContext:
                 return None
             if a.type == "go_statement":
                 return "in a go statement"
-            if a.type == "func_literal":
+            if a.type == S.FUNC_LITERAL:
                 how = literal_usage(a)
                 if how in ("passed", "stored", "returned", "assigned"):
                     return f"in a function literal that is {how} (it may run after the function returns)"
@@ -398,7 +399,7 @@ def _type_query(types: tuple[str, ...]):
 
 
 def literal_usage(lit: Node) -> str:
-    """How a func_literal is used: "called" (invoked in place), "go", "defer", or a use_kind."""
+    """How a function literal is used: "called" (invoked in place), "go", "defer", or a use_kind."""
     p = lit.parent
     node = lit
     while p is not None and p.type == "parenthesized_expression":
@@ -413,18 +414,18 @@ def literal_usage(lit: Node) -> str:
     # reuse use_kind's view of the value position
     if p is None:
         return "use"
-    if p.type == "argument_list":
+    if p.type == S.ARGUMENTS:
         return "passed"
-    if p.type in ("literal_element", "keyed_element", "literal_value"):
+    if p.type in S.ELEMENT_HOLDERS:
         return "stored"
     if p.type == "expression_list" and p.parent is not None:
         if p.parent.type == "return_statement":
             return "returned"
-        if p.parent.type in ("assignment_statement", "short_var_declaration", "var_spec"):
+        if p.parent.type in (S.ASSIGNMENT, "short_var_declaration", "var_spec"):
             return "assigned"
     if p.type in ("return_statement",):
         return "returned"
-    if p.type in ("var_spec", "assignment_statement", "short_var_declaration", "send_statement"):
+    if p.type in ("var_spec", S.ASSIGNMENT, "short_var_declaration", "send_statement"):
         return "assigned"
     return "use"
 

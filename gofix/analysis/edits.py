@@ -114,8 +114,8 @@ def insert_before_statement(ctx: FileContext, stmt: Node, lines: list[str]) -> E
     indent = S.indent_of(src, stmt)
     if stmt.type == "labeled_statement":
         # gofmt outdents a label one tab from the statements of its block
-        inner = stmt.named_children[-1] if stmt.named_children else None
-        if inner is not None and inner.type != "label_name" and S.starts_line(src, inner) \
+        inner = S.labeled_inner(stmt)
+        if inner is not None and S.starts_line(src, inner) \
                 and S.line_start(src, inner.start_byte) != S.line_start(src, stmt.start_byte):
             indent = S.indent_of(src, inner)
         else:
@@ -204,10 +204,9 @@ def ensure_import(ctx: FileContext, path: str) -> tuple[str, Edit | None]:
         at = S.line_end(src, pkg.end_byte)
         return name, Edit(at, at, f"\n\nimport {line}".encode())
     for decl in decls:
-        spec_list = next((c for c in decl.named_children if c.type == "import_spec_list"), None)
-        if spec_list is None:
+        if not S.is_grouped(decl):
             continue
-        specs = [c for c in spec_list.named_children if c.type == "import_spec"]
+        specs = [c for c in S.specs(decl) if c.type == "import_spec"]
         if not specs:
             continue
         groups = _import_groups(src, specs)
@@ -232,7 +231,7 @@ def remove_import(ctx: FileContext, path: str) -> Edit | None:
         for spec in (s for s in S.walk(decl) if s.type == "import_spec"):
             if _spec_path(ctx, spec) != path:
                 continue
-            if spec.parent is not None and spec.parent.type == "import_spec_list":
+            if S.is_grouped(decl):
                 start = S.line_start(ctx.src, spec.start_byte)
                 end = S.line_end(ctx.src, spec.end_byte) + 1
                 return Edit(start, end, b"")
@@ -376,7 +375,7 @@ class _CommentRows:
         c = self.root.descendant_for_byte_range(max(last - 1, start), max(last - 1, start))
         while c is not None and c.type != "comment":
             c = c.parent if c.parent is not None and c.parent.start_byte >= start else None
-        if c is None or c.parent is None or c.parent.type not in ("statement_list", "block"):
+        if c is None or not S.in_statement_list(c):
             return None
         if S.starts_line(src, c) or c.start_point.row != row:
             return None
@@ -387,7 +386,7 @@ class _CommentRows:
         if first >= code_end:
             return None
         node = self.root.descendant_for_byte_range(first, first)
-        while node is not None and (node.parent is None or node.parent.type != "statement_list"):
+        while node is not None and not S.in_statement_list(node):
             node = node.parent
         if node is None or node.start_byte != first:
             return None  # `}` or a continuation line of a statement that began above

@@ -53,7 +53,7 @@ def _calls_in(node: Node, into_literals: bool = False) -> Iterable[Node]:
     stack = [node]
     while stack:
         n = stack.pop()
-        if n.type == "func_literal" and not into_literals and n.id != node.id:
+        if n.type == S.FUNC_LITERAL and not into_literals and n.id != node.id:
             p = n.parent
             while p is not None and p.type == "parenthesized_expression":
                 p = p.parent
@@ -69,7 +69,7 @@ def _jumps_in(root: Node) -> Iterable[Node]:
     stack = [root]
     while stack:
         n = stack.pop()
-        if n.type == "func_literal":
+        if n.type == S.FUNC_LITERAL:
             continue
         if n.type in ("return_statement", "goto_statement", "break_statement", "continue_statement"):
             yield n
@@ -175,7 +175,7 @@ def exits_between(a: Node, b: Node, calls: bool = True) -> list[Node]:
     stack = [root]
     while stack:
         n = stack.pop()
-        if n.end_byte <= lo or n.start_byte >= hi or n.type == "func_literal":
+        if n.end_byte <= lo or n.start_byte >= hi or n.type == S.FUNC_LITERAL:
             continue
         if lo <= n.start_byte and n.end_byte <= hi:
             if n.type in ("return_statement", "goto_statement"):
@@ -209,8 +209,8 @@ def always_leaves(stmts: list[Node], scope: Node) -> bool:
     if last.type == "block":
         return always_leaves(S.statements(last), scope)
     if last.type == "if_statement":
-        alt = last.child_by_field_name("alternative")
-        cons = last.child_by_field_name("consequence")
+        alt = last.child_by_field_name(S.ELSE)
+        cons = last.child_by_field_name(S.THEN)
         if alt is None or cons is None:
             return False
         alt_stmts = [alt] if alt.type == "if_statement" else S.statements(alt)
@@ -304,8 +304,8 @@ class _Paths:
     def _stmt(self, node: Node, u: bool) -> bool:
         t = node.type
         if t == "labeled_statement":
-            inner = [c for c in node.named_children if c.type != "label_name"]
-            return self.stmt(inner[-1], u) if inner else u
+            inner = S.labeled_inner(node)
+            return self.stmt(inner, u) if inner is not None else u
         if t == "block":
             return self.block(node, u)
         if t == "return_statement":
@@ -328,11 +328,11 @@ class _Paths:
         if t in ("defer_statement", "go_statement"):
             return False if u and self.discharges(node, into_literals=True) else u
         if t == "if_statement":
-            u = self.simple(node.child_by_field_name("initializer"), u)
+            u = self.simple(node.child_by_field_name(S.INIT), u)
             if u and self.discharges(node.child_by_field_name("condition")):
                 u = False
-            then = self.stmt(node.child_by_field_name("consequence"), u)
-            alt = node.child_by_field_name("alternative")
+            then = self.stmt(node.child_by_field_name(S.THEN), u)
+            alt = node.child_by_field_name(S.ELSE)
             return (self.stmt(alt, u) if alt is not None else u) or then
         if t == "for_statement":
             return self._loop(node, u)
@@ -342,7 +342,7 @@ class _Paths:
             cases = [c for c in node.named_children if c.type in S.CASE_TYPES]
             out = False
             for c in cases:
-                cu = self.simple(c.child_by_field_name("communication"), u) if c.type == "communication_case" else u
+                cu = self.simple(c.child_by_field_name("communication"), u) if c.type == S.COMMUNICATION_CASE else u
                 out = self.block(c, cu) or out
             return out or self.breaks.pop(node.id, False)
         return self.simple(node, u)
@@ -351,9 +351,9 @@ class _Paths:
         clause = next((c for c in node.named_children if c.type in ("for_clause", "range_clause")), None)
         infinite = False
         if clause is None:
-            infinite = not any(c.type not in ("block", "comment") for c in node.named_children)
+            infinite = node.child_by_field_name("condition") is None
         elif clause.type == "for_clause":
-            u = self.simple(clause.child_by_field_name("initializer"), u)
+            u = self.simple(clause.child_by_field_name(S.INIT), u)
             infinite = clause.child_by_field_name("condition") is None
         else:
             u = self.simple(clause.child_by_field_name("right"), u)
@@ -371,11 +371,11 @@ class _Paths:
         return leave or (entry and not infinite)
 
     def _switch(self, node: Node, u: bool) -> bool:
-        u = self.simple(node.child_by_field_name("initializer"), u)
-        if u and self.discharges(node.child_by_field_name("value")):
+        u = self.simple(node.child_by_field_name(S.INIT), u)
+        if u and self.discharges(node.child_by_field_name("value") or node.child_by_field_name(S.SWITCH_OPERAND)):
             u = False
-        cases = [c for c in node.named_children if c.type in S.CASE_TYPES]
-        out = not any(c.type == "default_case" for c in cases) and u
+        cases = S.case_clauses(node)
+        out = not any(S.is_default_case(c) for c in cases) and u
         carry = False
         for c in cases:
             stmts = S.statements(c)
@@ -404,7 +404,7 @@ def runs_at_most_once(ctx: FileContext, node: Node) -> bool:
         if a.type != "block" or a.parent is None or a.parent.type != "if_statement":
             continue
         if_stmt = a.parent
-        cons = if_stmt.child_by_field_name("consequence")
+        cons = if_stmt.child_by_field_name(S.THEN)
         if cons is None or cons.id != a.id:
             continue
         guard = _guard(ctx, S.unparen(if_stmt.child_by_field_name("condition")))
@@ -416,7 +416,7 @@ def runs_at_most_once(ctx: FileContext, node: Node) -> bool:
                                  and S.is_within(if_stmt, x) for x in S.ancestors(if_stmt)):
             continue  # a flag of the iteration
         if any(_closes(ctx, s, name, closed_by) for s in S.walk(cons)
-               if s.type == "assignment_statement" and S.enclosing_function(s) == S.enclosing_function(cons)):
+               if s.type == S.ASSIGNMENT and S.enclosing_function(s) == S.enclosing_function(cons)):
             return True
     return False
 
@@ -453,6 +453,6 @@ def _guard(ctx: FileContext, cond: Node | None) -> tuple[str, Callable[[str], bo
         if op is not None and op.type == "==" and left.type in ("identifier", "selector_expression"):
             if ctx.text(right) == "false":
                 return ctx.text(left), lambda v: v == "true"
-            if right.type == "nil":
+            if S.is_nil(right):
                 return ctx.text(left), lambda v: v != "nil"
     return None

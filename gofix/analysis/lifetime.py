@@ -115,7 +115,7 @@ def _escape_one(ctx: FileContext, b: Binding, start: int, defer_at: int | None, 
 def _assigned_to_blank(use: Node) -> bool:
     """`_ = v` (or `_, _ = v, w`): the value goes nowhere."""
     stmt = use
-    while stmt is not None and stmt.type not in ("assignment_statement", "short_var_declaration", "var_spec"):
+    while stmt is not None and stmt.type not in (S.ASSIGNMENT, "short_var_declaration", "var_spec"):
         stmt = stmt.parent
     if stmt is None or stmt.type == "var_spec":
         return False
@@ -131,7 +131,7 @@ def _in_literal(use: Node, fn: Node, defer_at: int | None) -> str | None:
             return None
         if a.type == "go_statement":
             return "in a go statement"
-        if a.type == "func_literal":
+        if a.type == S.FUNC_LITERAL:
             how = literal_usage(a)
             if how in ("passed", "stored", "returned", "assigned"):
                 return f"in a function literal that is {how} (it may run after the function returns)"

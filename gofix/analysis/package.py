@@ -128,7 +128,7 @@ class PackageFile:
 @dataclass(frozen=True)
 class Decl:
     """A top-level declaration: `node` is the function_declaration, method_declaration,
-    type_spec, type_alias, var_spec or const_spec; `ident` its name node (for a var or const
+    type_definition, alias_declaration, var_spec or const_spec; `ident` its name node (for a var or const
     spec declaring several names, the one asked for)."""
 
     file: PackageFile
@@ -275,7 +275,7 @@ def _top_level(f: PackageFile) -> list[Decl]:
         elif t in ("type_declaration", "var_declaration", "const_declaration"):
             kind = {"type_declaration": "type", "var_declaration": "var", "const_declaration": "const"}[t]
             for spec in S.walk(decl):
-                if spec.type in ("type_spec", "type_alias", "var_spec", "const_spec"):
+                if spec.type in (S.TYPE_DEFINITION, S.TYPE_ALIAS, "var_spec", "const_spec"):
                     for ident in spec.children_by_field_name("name"):
                         out.append(Decl(f, kind, f.text(ident), spec, ident))
     return out

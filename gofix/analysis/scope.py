@@ -38,7 +38,7 @@ from gofix.analysis import syntax as S
 if TYPE_CHECKING:
     from gofix.analysis.context import FileContext
 
-_PARAM_DECLS = frozenset({"parameter_declaration", "variadic_parameter_declaration"})
+_PARAM_DECLS = frozenset({S.PARAMETER_DECL})
 _SPEC_DECLS = frozenset({"var_spec", "const_spec"})
 _DEFINING = frozenset({"short_var_declaration", "receive_statement", "range_clause"})
 # Statements whose initializer's names are visible in the whole statement.
@@ -57,7 +57,7 @@ def is_declaration(ident: Node) -> bool:
         return any(c.id == ident.id for c in p.children_by_field_name("name"))
     if p.type in _SPEC_DECLS:
         return any(c.id == ident.id for c in p.children_by_field_name("name"))
-    if p.type in ("function_declaration", "method_declaration", "type_spec"):
+    if p.type in ("function_declaration", "method_declaration", S.TYPE_DEFINITION):
         return False  # package-level names and type names: not local variables
     if p.type == "expression_list":
         gp = p.parent
@@ -66,11 +66,11 @@ def is_declaration(ident: Node) -> bool:
         if gp.type in _DEFINING:
             left = gp.child_by_field_name("left")
             return left is not None and left.id == p.id and _is_define(gp)
-        if gp.type == "type_switch_statement":
-            alias = gp.child_by_field_name("alias")
+        if gp.type == "type_switch_statement":  # a grammar that lists the name
+            alias = gp.child_by_field_name(S.ALIAS)
             return alias is not None and alias.id == p.id
-    if p.type == "type_switch_statement":  # older grammars: the alias is the identifier itself
-        alias = p.child_by_field_name("alias")
+    if p.type == "type_switch_statement":  # `switch v := x.(type)`: the name itself
+        alias = p.child_by_field_name(S.ALIAS)
         return alias is not None and alias.id == ident.id
     return False
 
@@ -135,6 +135,8 @@ def _declare(ident: Node, name: str) -> Binding | None:
         if stmt is None:
             return None
         return _statement_binding(name, ident, kind, stmt, start=p.end_byte)
+    if p.type == "type_switch_statement":  # `switch v := x.(type)`: v names the statement's own
+        p = ident  # treat as the grammars that wrap it in an expression_list: gp is the switch
     gp = p.parent  # p is an expression_list
     if gp.type == "short_var_declaration":
         return _statement_binding(name, ident, "var", gp, start=gp.end_byte)
@@ -145,11 +147,11 @@ def _declare(ident: Node, name: str) -> Binding | None:
     if gp.type == "receive_statement":
         clause = gp.parent
         fn = S.enclosing_function(gp)
-        if clause is None or clause.type != "communication_case" or fn is None:
+        if clause is None or clause.type != S.COMMUNICATION_CASE or fn is None:
             return None
         return Binding(name, ident, "recv", (gp.end_byte, clause.end_byte), clause, fn)
     if gp.type == "type_switch_statement":
-        value = gp.child_by_field_name("value")
+        value = gp.child_by_field_name(S.SWITCH_OPERAND)
         fn = S.enclosing_function(gp)
         start = value.end_byte if value is not None else ident.end_byte
         return Binding(name, ident, "typeswitch", (start, gp.end_byte), gp, fn) if fn is not None else None
@@ -171,14 +173,11 @@ def _statement_binding(name: str, ident: Node, kind: str, stmt: Node, start: int
     holder = stmt.parent
     if fn is None or holder is None:
         return None
-    if holder.type == "statement_list":
-        block = holder.parent
-        return Binding(name, ident, kind, (start, block.end_byte), block, fn)
     if holder.type == "for_clause":
         holder = holder.parent
     if holder.type in _HEADER_SCOPES:
         return Binding(name, ident, kind, (start, holder.end_byte), holder, fn)
-    if holder.type in ("block",) or holder.type in S.CASE_TYPES:  # an empty-list corner
+    if holder.type == "block" or holder.type in S.CASE_TYPES:  # a statement of a block or clause
         return Binding(name, ident, kind, (start, holder.end_byte), holder, fn)
     return None
 
@@ -188,10 +187,9 @@ _DECLARATIONS = S.query("""[
   (var_spec name: (identifier) @d)
   (const_spec name: (identifier) @d)
   (parameter_declaration name: (identifier) @d)
-  (variadic_parameter_declaration name: (identifier) @d)
   (range_clause left: (expression_list (identifier) @d))
   (receive_statement left: (expression_list (identifier) @d))
-  (type_switch_statement alias: (expression_list (identifier) @d))
+  (type_switch_statement name: (identifier) @d)
 ]""")
 
 
@@ -320,7 +318,7 @@ def names_in(ctx: FileContext, fn: Node) -> set[str]:
 
     def compute() -> set[str]:
         used = set(ctx.facts(outer).uses)
-        named = ctx.nodes_of_type("field_identifier", "type_identifier", "package_identifier", "label_name")
+        named = ctx.nodes_of_type("field_identifier", "type_identifier", "package_identifier", S.LABEL)
         starts = ctx.memo(("gofix.analysis.scope.name_starts",), lambda: [n.start_byte for n in named])
         # the file's names in source order: only those inside outer (scanning them all for
         # every function made a large file quadratic)

@@ -30,7 +30,7 @@ _NO_ERROR = ("NoError", "NoErrorf", "Nil", "Nilf")
 class Assignment:
     """A statement that assigns the value of one expression (usually a call).
 
-    stmt: the statement: short_var_declaration, assignment_statement, or var_declaration
+    stmt: the statement: short_var_declaration, assignment, or var_declaration
     (a `var ( ... )` group with several specs is refused, see assignment_of); spec: the
     var_spec for a var declaration, else None. lhs: the left-hand expressions (identifiers,
     `_`, selectors, index expressions), in order. rhs: the right-hand expressions; index:
@@ -56,7 +56,7 @@ class Assignment:
     def in_statement_list(self) -> bool:
         """The statement stands in a block or clause (not an if/for/switch initializer), so a
         fix can put lines before and after it."""
-        return self.stmt.parent is not None and self.stmt.parent.type == "statement_list"
+        return S.in_statement_list(self.stmt)
 
     def targets(self) -> tuple[Node, ...]:
         """The left-hand sides the asked-about expression's values go to: all of lhs for
@@ -90,12 +90,10 @@ def assignment_of(ctx: FileContext, expr: Node) -> Assignment | None:
     fn = S.enclosing_function(holder)
     if holder.type == "var_spec":
         decl = holder.parent
-        if decl is not None and decl.type == "var_spec_list":
-            decl = decl.parent if decl.named_child_count == 1 else None
-        if decl is None or decl.type != "var_declaration" or decl.named_child_count != 1:
+        if decl is None or decl.type != "var_declaration" or len(S.specs(decl)) != 1:
             return None
         return Assignment(decl, holder, tuple(holder.children_by_field_name("name")), values, index, "var", fn)
-    if holder.type not in ("short_var_declaration", "assignment_statement"):
+    if holder.type not in ("short_var_declaration", S.ASSIGNMENT):
         return None
     right = holder.child_by_field_name("right")
     left = holder.child_by_field_name("left")
@@ -140,9 +138,9 @@ def error_check_after(ctx: FileContext, stmt: Node, err: str | None = None) -> E
     nxt = S.next_statement(stmt)
     if nxt is None:
         return None
-    if nxt.type == "if_statement" and nxt.child_by_field_name("initializer") is None:
+    if nxt.type == "if_statement" and nxt.child_by_field_name(S.INIT) is None:
         cond = S.unparen(nxt.child_by_field_name("condition"))
-        cons = nxt.child_by_field_name("consequence")
+        cons = nxt.child_by_field_name(S.THEN)
         leaves = S.is_terminating(cons, lenient=True)
         if _is_not_nil(ctx, cond, err):
             return ErrorCheck(nxt, "if", leaves)
@@ -182,7 +180,7 @@ def _is_not_nil(ctx: FileContext, cond: Node, err: str) -> bool:
     a = S.unparen(cond.child_by_field_name("left"))
     b = S.unparen(cond.child_by_field_name("right"))
     names = {ctx.text(a), ctx.text(b)}
-    return names == {err, "nil"} and all(n.type in ("identifier", "nil") for n in (a, b))
+    return names == {err, "nil"} and all(n.type == "identifier" for n in (a, b))
 
 
 def _last_arg_is(ctx: FileContext, call: Node, name: str) -> bool:
@@ -219,9 +217,9 @@ def enclosing_function(node: Node) -> Node | None:
 
 
 def enclosing_literal(node: Node) -> Node | None:
-    """The innermost func_literal around node, None when the innermost function is a declaration."""
+    """The innermost function_literal around node, None when the innermost function is a declaration."""
     fn = S.enclosing_function(node)
-    return fn if fn is not None and fn.type == "func_literal" else None
+    return fn if fn is not None and fn.type == S.FUNC_LITERAL else None
 
 
 def enclosing_loop(node: Node) -> Node | None:

@@ -35,7 +35,7 @@ def params(decl: T.Decl) -> list[str]:
     plist = decl.node.child_by_field_name("parameters")
     out: list[str] = []
     for p in plist.named_children if plist is not None else []:
-        if p.type not in ("parameter_declaration", "variadic_parameter_declaration"):
+        if p.type != S.PARAMETER_DECL:
             continue
         names = p.children_by_field_name("name")
         out.extend([decl.unit.text(n) for n in names] or ["_"])
@@ -108,15 +108,15 @@ def _closes(ctx: Any, decl: T.Decl, index: int, member: str | None, method: str,
 
 
 def _nil_guard(unit: T.Unit, stmt: Node, name: str, member: str | None) -> bool:
-    if stmt.type != "if_statement" or stmt.child_by_field_name("alternative") is not None \
-            or stmt.child_by_field_name("initializer") is not None:
+    if stmt.type != "if_statement" or stmt.child_by_field_name(S.ELSE) is not None \
+            or stmt.child_by_field_name(S.INIT) is not None:
         return False
     cond = S.unparen(stmt.child_by_field_name("condition"))
     allowed = {f"{name} == nil"} | ({f"{name}.{member} == nil"} if member else set())
     parts = [unit.text(S.unparen(p)) for p in _or_operands(cond)]
     if not parts or any(" ".join(p.split()) not in allowed for p in parts):
         return False
-    body = S.statements(stmt.child_by_field_name("consequence"))
+    body = S.statements(stmt.child_by_field_name(S.THEN))
     return len(body) == 1 and body[0].type == "return_statement"
 
 
@@ -128,23 +128,22 @@ def _or_operands(cond: Node) -> list[Node]:
 
 
 def _rebinds(use: Node) -> bool:
-    return is_declaration(use) and (use.parent is None or use.parent.type not in (
-        "parameter_declaration", "variadic_parameter_declaration")) or use_kind(use) == "target"
+    return is_declaration(use) and (use.parent is None or use.parent.type != S.PARAMETER_DECL) or use_kind(use) == "target"
 
 
 def _stmt_closes(ctx: Any, decl: T.Decl, stmt: Node, name: str, member: str | None, method: str, depth: int) -> bool:
     """A top-level statement that closes the parameter whenever it runs."""
-    inner = stmt.named_children[0] if stmt.named_children else None
+    inner = S.go_call(stmt) if stmt.type == "defer_statement" else None
     if stmt.type == "defer_statement" and inner is not None and inner.type == "call_expression":
         fn = inner.child_by_field_name("function")
-        if fn is not None and fn.type == "func_literal":
+        if fn is not None and fn.type == S.FUNC_LITERAL:
             lit_body = fn.child_by_field_name("body")
             return any(_is_cleanup_stmt(ctx, decl, s, name, member, method, depth) for s in S.statements(lit_body))
         return _is_cleanup_call(ctx, decl, inner, name, member, method, depth)
-    if stmt.type in ("expression_statement", "assignment_statement", "short_var_declaration", "return_statement"):
+    if stmt.type in ("expression_statement", S.ASSIGNMENT, "short_var_declaration", "return_statement"):
         return _is_cleanup_stmt(ctx, decl, stmt, name, member, method, depth)
     if stmt.type in ("if_statement", "expression_switch_statement"):  # `if err := p.Body.Close(); err != nil`
-        init = stmt.child_by_field_name("initializer")
+        init = stmt.child_by_field_name(S.INIT)
         return init is not None and _is_cleanup_stmt(ctx, decl, init, name, member, method, depth)
     return False
 
@@ -153,7 +152,7 @@ def _is_cleanup_stmt(ctx: Any, decl: T.Decl, stmt: Node, name: str, member: str 
     """`p.Body.Close()`, `_ = p.Body.Close()`, `err := p.Body.Close()`, `return p.Body.Close()`,
     or `helper(p)` with a same-package helper that closes it."""
     for n in S.walk(stmt):
-        if n.type == "func_literal":
+        if n.type == S.FUNC_LITERAL:
             return False
         if n.type == "call_expression" and _is_cleanup_call(ctx, decl, n, name, member, method, depth):
             return True
@@ -194,7 +193,7 @@ def _may_leave(stmt: Node) -> bool:
     stack = [stmt]
     while stack:
         n = stack.pop()
-        if n.type == "func_literal":
+        if n.type == S.FUNC_LITERAL:
             continue
         if n.type in ("return_statement", "goto_statement"):
             return True
@@ -219,7 +218,7 @@ def _keeps(ctx: Any, decl: T.Decl, index: int, depth: int) -> bool:
             return True
         if any(a.type == "go_statement" for a in _ancestors_within(use, decl.node)):
             return True
-        lit = next((a for a in _ancestors_within(use, decl.node) if a.type == "func_literal"), None)
+        lit = next((a for a in _ancestors_within(use, decl.node) if a.type == S.FUNC_LITERAL), None)
         if lit is not None and literal_usage(lit) in ("passed", "stored", "returned", "assigned"):
             return True
         if kind == "passed":

@@ -1,9 +1,23 @@
 """Parsing and small facts about Go syntax trees.
 
-tree-sitter-go shapes worth knowing: a `block` holds its statements in one
-`statement_list` child (absent when the block is empty); case clauses
-(`expression_case`, `communication_case`, `default_case`, `type_case`) hold a
-`statement_list` directly; comments are ordinary named nodes among statements.
+The grammar is tree-sitter-golang (trees shaped like go/ast; see docs/grammar.md). Node kinds
+and field names that a rule needs are named here, as constants and small accessors, so that
+rules and the analysis layer never spell a grammar's kind themselves and a change of grammar
+is one module's work. Shapes worth knowing:
+
+- a `block` holds its statements (and comments) directly; so does a case clause
+  (`expression_case_clause`, `type_case_clause`, `communication_clause`), after its `:`; the
+  clause's `value:`/`type:`/`communication:` children come before it (`statements` and
+  `in_statement_list` know the difference);
+- `nil`, `true`, `false` and `iota` are identifiers, as in go/ast (`is_nil`, `bool_value`);
+- `go`/`defer` statements hold their call in a `call:` field (`go_call`);
+- a variadic parameter is a `parameter_declaration` with a `...` token, a spread argument a
+  `...` token in `arguments` (`is_variadic_param`, `has_spread`);
+- specs (`import_spec`, `var_spec`, `const_spec`, `type_definition`, `alias_declaration`)
+  sit directly under their declaration, grouped or not (`specs`, `is_grouped`);
+- `if`: `init_statement:`, `condition:`, `body:`, `else:`; `for` clause: `init_statement:`,
+  `condition:`, `post_statement:`; a type switch: `name:`, `operand:`; a composite literal:
+  `type:`, `value:` (a `literal_value` of elements or `keyed_element`s with `key:`/`element:`).
 """
 
 from __future__ import annotations
@@ -12,18 +26,55 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-import tree_sitter_go
+import tree_sitter_golang
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
 
-GO = Language(tree_sitter_go.language())
+GO = Language(tree_sitter_golang.language())
 
-FUNCTION_TYPES = frozenset({"function_declaration", "method_declaration", "func_literal"})
+# --- node kinds ----------------------------------------------------------------------------
+FUNC_LITERAL = "function_literal"
+ASSIGNMENT = "assignment"
+INC_DEC = "inc_dec_statement"
+ARGUMENTS = "arguments"
+PARAMETERS = "parameters"
+PARAMETER_DECL = "parameter_declaration"
+TYPE_PARAMETERS = "type_parameters"
+EXPRESSION_CASE = "expression_case_clause"
+TYPE_CASE = "type_case_clause"
+COMMUNICATION_CASE = "communication_clause"
+LABEL = "label"
+TYPE_DEFINITION = "type_definition"
+TYPE_ALIAS = "alias_declaration"
+QUALIFIED_TYPE = "qualified_identifier"
+STRING_CONTENT = "string_content"
+
+FUNCTION_TYPES = frozenset({"function_declaration", "method_declaration", FUNC_LITERAL})
 LOOP_TYPES = frozenset({"for_statement"})
-CASE_TYPES = frozenset({"expression_case", "communication_case", "default_case", "type_case"})
+CASE_TYPES = frozenset({EXPRESSION_CASE, COMMUNICATION_CASE, TYPE_CASE})
 BREAKABLE_TYPES = frozenset(
     {"for_statement", "expression_switch_statement", "type_switch_statement", "select_statement"}
 )
+TYPE_SPECS = frozenset({TYPE_DEFINITION, TYPE_ALIAS})
+SPEC_TYPES = frozenset({"import_spec", "var_spec", "const_spec", TYPE_DEFINITION, TYPE_ALIAS})
+# Type literals: as the function of a call_expression they make it a conversion
+# (`[]byte(s)`); the grammar has no separate conversion node.
+TYPE_LITERALS = frozenset({"slice_type", "array_type", "map_type", "channel_type", "pointer_type",
+                           "function_type", "interface_type", "struct_type", "generic_type",
+                           "parenthesized_type", QUALIFIED_TYPE})
+# A keyed element's parts and a plain element of a composite literal: what holds a value
+# written into a literal (the element itself sits in `literal_value` or `keyed_element`).
+ELEMENT_HOLDERS = frozenset({"keyed_element", "literal_value"})
 
+# --- field names ---------------------------------------------------------------------------
+INIT = "init_statement"     # if / switch / for clause initializer
+THEN = "body"               # if statement's block
+ELSE = "else"               # if statement's else branch (block or if)
+POST = "post_statement"     # for clause
+CALL = "call"               # go / defer statement
+ALIAS = "name"              # type switch `x := v.(type)`: the name
+SWITCH_OPERAND = "operand"  # type switch: the value switched on
+LITERAL_BODY = "value"      # composite literal's literal_value
+SLICE_LOW, SLICE_HIGH, SLICE_MAX = "low", "high", "max"
 
 def parse(src: bytes) -> Tree:
     return Parser(GO).parse(src)
@@ -164,23 +215,44 @@ def is_within(node: Node, outer: Node) -> bool:
     return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
 
 
+def _clause_colon(clause: Node) -> Node | None:
+    return next((c for c in clause.children if c.type == ":"), None)
+
+
 def statements(container: Node | None) -> list[Node]:
-    """Statements of a block, a case clause or a statement_list (comments skipped)."""
+    """Statements of a block or a case clause (comments skipped)."""
     if container is None:
         return []
-    if container.type == "block" or container.type in CASE_TYPES:
-        lst = next((c for c in container.named_children if c.type == "statement_list"), None)
-        if lst is None:
+    children = container.named_children
+    if container.type in CASE_TYPES:
+        colon = _clause_colon(container)
+        if colon is None:
             return []
-        container = lst
-    return [c for c in container.named_children if c.type != "comment"]
+        children = [c for c in children if c.start_byte >= colon.end_byte]
+    elif container.type != "block":
+        return []
+    return [c for c in children if c.type != "comment"]
+
+
+def in_statement_list(node: Node) -> bool:
+    """node is a statement (or comment) of a block or case clause: not an if/for/switch
+    initializer, a clause's case value or communication, or a part of an expression."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "block":
+        return True
+    if parent.type in CASE_TYPES:
+        colon = _clause_colon(parent)
+        return colon is not None and node.start_byte >= colon.end_byte
+    return False
 
 
 def statement_of(node: Node) -> Node:
-    """The statement that contains node and sits directly in a statement_list."""
+    """The statement that contains node and sits directly in a block or case clause."""
     cur = node
     for parent in ancestors(node):
-        if parent.type == "statement_list":
+        if parent.type == "block" or (parent.type in CASE_TYPES and in_statement_list(cur)):
             break
         cur = parent
     return cur
@@ -203,11 +275,104 @@ def following_statements(stmt: Node) -> list[Node]:
 
 
 def block_of(stmt: Node) -> Node | None:
-    """The block or case clause whose statement list holds stmt."""
-    lst = stmt.parent
-    if lst is None or lst.type != "statement_list":
+    """The block or case clause whose statements include stmt."""
+    return stmt.parent if in_statement_list(stmt) else None
+
+
+def is_default_case(clause: Node) -> bool:
+    """A `default:` clause of a switch or select."""
+    if clause.type == EXPRESSION_CASE:
+        return clause.child_by_field_name("value") is None
+    if clause.type == TYPE_CASE:
+        return clause.child_by_field_name("type") is None
+    if clause.type == COMMUNICATION_CASE:
+        return clause.child_by_field_name("communication") is None
+    return False
+
+
+def is_communication(node: Node) -> bool:
+    """node is the send or receive of a select clause (`case ch <- v:`, `case v := <-ch:`),
+    not a statement inside the clause."""
+    parent = node.parent
+    if parent is None or parent.type != COMMUNICATION_CASE:
+        return False
+    comm = parent.child_by_field_name("communication")
+    return comm is not None and comm.id == node.id
+
+
+def case_clauses(stmt: Node) -> list[Node]:
+    """The case clauses (default included) of a switch or select statement."""
+    return [c for c in stmt.named_children if c.type in CASE_TYPES]
+
+
+def is_nil(node: Node | None) -> bool:
+    """The predeclared nil (an identifier in this grammar; shadowing is not considered)."""
+    return node is not None and node.type == "identifier" and node.text == b"nil"
+
+
+def bool_value(node: Node | None) -> bool | None:
+    """True/False for the predeclared `true`/`false`, None for anything else."""
+    if node is None or node.type != "identifier":
         return None
-    return lst.parent
+    return {b"true": True, b"false": False}.get(node.text)
+
+
+def is_predeclared_constant(node: Node) -> bool:
+    """nil, true, false or iota written as an identifier."""
+    return node.type == "identifier" and node.text in (b"nil", b"true", b"false", b"iota")
+
+
+def go_call(stmt: Node) -> Node | None:
+    """The call of a go or defer statement (any expression the grammar put there)."""
+    call = stmt.child_by_field_name(CALL)
+    if call is not None:
+        return call
+    return next((c for c in stmt.named_children if c.type != "comment"), None)
+
+
+def is_variadic_param(param: Node) -> bool:
+    """A parameter declared `xs ...T`."""
+    return param.type == PARAMETER_DECL and any(c.type == "..." for c in param.children)
+
+
+def has_spread(call_or_args: Node) -> bool:
+    """A call (or its arguments) whose last argument is spread: `f(xs...)`."""
+    args = call_or_args
+    if args.type == "call_expression":
+        args = args.child_by_field_name("arguments")
+    return args is not None and any(c.type == "..." for c in args.children)
+
+
+def specs(decl: Node) -> list[Node]:
+    """The specs of an import, var, const or type declaration, grouped or not."""
+    return [c for c in decl.named_children if c.type in SPEC_TYPES]
+
+
+def is_grouped(decl: Node) -> bool:
+    """A declaration written with parentheses: `import ( ... )`, `var ( ... )`."""
+    return any(c.type == "(" for c in decl.children)
+
+
+def struct_fields(struct_type: Node) -> list[Node]:
+    """The field_declaration nodes of a struct_type."""
+    return [c for c in struct_type.named_children if c.type == "field_declaration"]
+
+
+def labeled_inner(stmt: Node) -> Node | None:
+    """The statement a labeled_statement labels."""
+    inner = stmt.child_by_field_name("statement")
+    if inner is not None:
+        return inner
+    rest = [c for c in stmt.named_children if c.type not in (LABEL, "comment")]
+    return rest[-1] if rest else None
+
+
+def label_name(stmt: Node) -> str | None:
+    """The label of a labeled, break, continue or goto statement, None when it has none."""
+    lbl = stmt.child_by_field_name("label")
+    if lbl is None:
+        lbl = next((c for c in stmt.named_children if c.type == LABEL), None)
+    return text(lbl) if lbl is not None else None
 
 
 def function_body(fn: Node) -> Node | None:
@@ -225,6 +390,13 @@ def innermost_loop(node: Node, stop: Node | None = None) -> Node | None:
             if body is not None and is_within(node, body):
                 return a
     return None
+
+
+def is_type_conversion(call: Node) -> bool:
+    """A call_expression whose function is written as a type literal: `[]byte(s)`,
+    `map[K]V(m)`, `chan int(c)`. (`T(x)` with a named T looks like a call: use type facts.)"""
+    fn = call.child_by_field_name("function")
+    return fn is not None and unparen(fn).type in TYPE_LITERALS
 
 
 def callee_parts(call: Node) -> tuple[str | None, str]:
@@ -305,29 +477,29 @@ def is_terminating(stmt: Node | None, *, lenient: bool = False) -> bool:
             if lenient and ((recv, name) in _FATAL_PACKAGE_FUNCS or (recv and name in _FATAL_METHODS)):
                 return True
         return False
-    if t == "block" or t == "statement_list":
+    if t == "block" or t in CASE_TYPES:
         stmts = statements(stmt)
         return bool(stmts) and is_terminating(stmts[-1], lenient=lenient)
     if t == "if_statement":
-        alt = stmt.child_by_field_name("alternative")
+        alt = stmt.child_by_field_name(ELSE)
         return (
             alt is not None
-            and is_terminating(stmt.child_by_field_name("consequence"), lenient=lenient)
+            and is_terminating(stmt.child_by_field_name(THEN), lenient=lenient)
             and is_terminating(alt, lenient=lenient)
         )
     if t == "for_statement":
         clause = next((c for c in stmt.named_children if c.type in ("for_clause", "range_clause")), None)
         has_cond = False
         if clause is None:
-            has_cond = any(c.type not in ("block", "comment") for c in stmt.named_children)
+            has_cond = stmt.child_by_field_name("condition") is not None
         elif clause.type == "range_clause":
             has_cond = True
         else:
             has_cond = clause.child_by_field_name("condition") is not None
         return not has_cond and not _has_break_for(stmt)
     if t in ("expression_switch_statement", "type_switch_statement", "select_statement"):
-        cases = [c for c in stmt.named_children if c.type in CASE_TYPES]
-        if t != "select_statement" and not any(c.type == "default_case" for c in cases):
+        cases = case_clauses(stmt)
+        if t != "select_statement" and not any(is_default_case(c) for c in cases):
             return False
         if _has_break_for(stmt):
             return False
@@ -342,16 +514,14 @@ def is_terminating(stmt: Node | None, *, lenient: bool = False) -> bool:
                 return False
         return True
     if t == "labeled_statement":
-        inner = [c for c in stmt.named_children if c.type != "label_name"]
-        return bool(inner) and is_terminating(inner[-1], lenient=lenient)
+        return is_terminating(labeled_inner(stmt), lenient=lenient)
     return False
 
 
 def label_of(stmt: Node) -> str | None:
     parent = stmt.parent
     if parent is not None and parent.type == "labeled_statement":
-        label = next((c for c in parent.named_children if c.type == "label_name"), None)
-        return text(label) if label is not None else None
+        return label_name(parent)
     return None
 
 
@@ -361,9 +531,9 @@ def _has_break_for(target: Node) -> bool:
     for n in walk(target):
         if n.type != "break_statement" or n is target:
             continue
-        lbl = next((c for c in n.named_children if c.type == "label_name"), None)
+        lbl = label_name(n)
         if lbl is not None:
-            if label is not None and text(lbl) == label:
+            if label is not None and lbl == label:
                 return True
             continue
         if break_target(n) == target:
@@ -384,18 +554,14 @@ def break_target(stmt: Node) -> Node | None:
 
 def jump_target(stmt: Node) -> Node | None:
     """The statement a break/continue jumps out of, resolving labels; None for goto/unknown."""
-    lbl = next((c for c in stmt.named_children if c.type == "label_name"), None)
-    if lbl is None:
+    name = label_name(stmt)
+    if name is None:
         return break_target(stmt)
-    name = text(lbl)
     for a in ancestors(stmt):
         if a.type in FUNCTION_TYPES:
             return None
-        if a.type == "labeled_statement":
-            label = next((c for c in a.named_children if c.type == "label_name"), None)
-            if label is not None and text(label) == name:
-                inner = [c for c in a.named_children if c.type != "label_name"]
-                return inner[-1] if inner else None
+        if a.type == "labeled_statement" and label_name(a) == name:
+            return labeled_inner(a)
     return None
 
 
@@ -408,7 +574,7 @@ def exits_leaving(region: list[Node] | Node, scope: Node) -> list[Node]:
         stack = [root]
         while stack:
             n = stack.pop()
-            if n.type == "func_literal":
+            if n.type == FUNC_LITERAL:
                 continue
             if n.type in ("return_statement", "goto_statement"):
                 found.append(n)

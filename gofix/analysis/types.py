@@ -37,7 +37,7 @@ _BUILTIN_TYPES = frozenset({
 
 _LITERAL_TYPES = {"int_literal": "int", "float_literal": "float64", "imaginary_literal": "complex128",
                   "rune_literal": "rune", "interpreted_string_literal": "string",
-                  "raw_string_literal": "string", "true": "bool", "false": "bool"}
+                  "raw_string_literal": "string"}
 
 
 @dataclass(frozen=True)
@@ -269,7 +269,7 @@ class Unit:
 @dataclass(frozen=True)
 class Decl:
     unit: Unit
-    node: Node  # type_spec / type_alias / function_declaration / method_declaration / var_spec
+    node: Node  # type_definition / alias_declaration / function_declaration / method_declaration / var_spec
     index: int = 0  # for var_spec: which of its names
 
 
@@ -443,7 +443,7 @@ def _table(unit: Unit) -> Table:
             t = decl.type
             if t == "type_declaration":
                 for spec in decl.named_children:
-                    if spec.type in ("type_spec", "type_alias"):
+                    if spec.type in (S.TYPE_DEFINITION, S.TYPE_ALIAS):
                         name = spec.child_by_field_name("name")
                         if name is not None:
                             idx.types.setdefault(unit.text(name), Decl(unit, spec))
@@ -456,10 +456,7 @@ def _table(unit: Unit) -> Table:
                 if name is not None and recv is not None:
                     idx.methods.setdefault((recv, unit.text(name)), Decl(unit, decl))
             elif t == "var_declaration":
-                specs = decl.named_children
-                if specs and specs[0].type == "var_spec_list":
-                    specs = specs[0].named_children
-                for spec in specs:
+                for spec in S.specs(decl):
                     if spec.type == "var_spec":
                         for i, n in enumerate(spec.children_by_field_name("name")):
                             idx.vars.setdefault(unit.text(n), Decl(unit, spec, i))
@@ -510,7 +507,7 @@ class _Resolver:
             return inner.pointer() if inner is not None else None
         if t == "generic_type":
             return self.type_expr(unit, node.child_by_field_name("type"))
-        if t == "qualified_type":
+        if t == S.QUALIFIED_TYPE:
             pkg, name = node.child_by_field_name("package"), node.child_by_field_name("name")
             path = unit.imports.get(unit.text(pkg)) if pkg is not None else None
             if path is None or name is None:
@@ -538,7 +535,7 @@ class _Resolver:
         decl = self.idx.types.get(name)
         if decl is None:
             return None
-        if decl.node.type == "type_alias":
+        if decl.node.type == S.TYPE_ALIAS:
             key = ("alias", name)
             if key in self._busy:
                 return None
@@ -592,13 +589,12 @@ class _Resolver:
 
     def _struct(self, name: str) -> tuple[Unit, list[Node]] | None:
         decl = self.idx.types.get(name)
-        if decl is None or decl.node.type != "type_spec":
+        if decl is None or decl.node.type != S.TYPE_DEFINITION:
             return None
         st = decl.node.child_by_field_name("type")
         if st is None or st.type != "struct_type":
             return None
-        lst = next((c for c in st.named_children if c.type == "field_declaration_list"), None)
-        return decl.unit, [c for c in (lst.named_children if lst else []) if c.type == "field_declaration"]
+        return decl.unit, S.struct_fields(st)
 
     def method_results(self, owner: GoType, method: str, depth: int = 0) -> tuple[GoType | None, ...] | None:
         """The result types of owner.method(...) (promoted through embedded fields), or None."""
@@ -644,7 +640,7 @@ class _Resolver:
         result = fn.child_by_field_name("result")
         if result is None:
             return ()
-        if result.type != "parameter_list":
+        if result.type != S.PARAMETERS:
             return (self.type_expr(unit, result),)
         out: list[GoType | None] = []
         for p in result.named_children:
@@ -664,6 +660,8 @@ class _Resolver:
         if t == "parenthesized_expression":
             return self.expr(unit, node.named_children[0]) if node.named_child_count == 1 else None
         if t == "identifier":
+            if S.bool_value(node) is not None and (unit is not self.unit or self.local_decl(node) is None):
+                return GoType(BUILTIN, "bool")  # the predeclared true/false (untyped bool)
             return self.ident(unit, node)
         if t == "selector_expression":
             return self.selector(unit, node)
@@ -739,7 +737,7 @@ class _Resolver:
                 return LIBRARY.get((path, unit.text(fld)))
             owner = self.expr(unit, operand)
             return self.method_results(owner, unit.text(fld)) if owner is not None else None
-        if fn.type in ("generic_type", "type_identifier", "qualified_type"):
+        if fn.type in ("generic_type", "type_identifier", S.QUALIFIED_TYPE):
             return None
         return None
 

@@ -85,7 +85,7 @@ class Matcher:
         spans = []
         if fn is not None:
             spans.append((fn.start_byte, fn.end_byte))
-            if fn.type == "func_literal":
+            if fn.type == S.FUNC_LITERAL:
                 outer = S.enclosing_function(fn)
                 if outer is not None:
                     spans.append((outer.start_byte, outer.end_byte))
