@@ -121,12 +121,12 @@ def terminates(ctx: FileContext, stmt: Node | None) -> bool:
     t = stmt.type
     if t == "expression_statement":
         return bool(stmt.named_children) and never_returns_call(ctx, stmt.named_children[0])
-    if t in ("block", "statement_list"):
+    if t == "block" or t in S.CASE_TYPES:
         stmts = S.statements(stmt)
         return bool(stmts) and terminates(ctx, stmts[-1])
     if t == "if_statement":
-        alt = stmt.child_by_field_name("alternative")
-        return alt is not None and terminates(ctx, stmt.child_by_field_name("consequence")) and terminates(ctx, alt)
+        alt = stmt.child_by_field_name(S.ELSE)
+        return alt is not None and terminates(ctx, stmt.child_by_field_name(S.THEN)) and terminates(ctx, alt)
     return False
 
 
