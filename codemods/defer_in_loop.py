@@ -282,7 +282,7 @@ def _worked_with(ctx: FileContext, root: Node, loop: Node, stmt: Node) -> bool:
 def _wraps_into_kept(ctx: FileContext, node: Node, use: Node, loop: Node) -> bool:
     """`clients[i] = newClient(conn)`: the value, wrapped, goes into an element, a field or a
     variable declared outside the loop (kept for after it), not used up in the iteration."""
-    if node.type not in ("assignment_statement", "short_var_declaration"):
+    if node.type not in (S.ASSIGNMENT, "short_var_declaration"):
         return False
     left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
     if left is None or right is None or not S.is_within(use, right):
@@ -290,7 +290,7 @@ def _wraps_into_kept(ctx: FileContext, node: Node, use: Node, loop: Node) -> boo
     for t in left.named_children:
         if t.type in ("index_expression", "selector_expression"):
             return True
-        d = declaration_of(ctx, t) if t.type == "identifier" and node.type == "assignment_statement" else None
+        d = declaration_of(ctx, t) if t.type == "identifier" and node.type == S.ASSIGNMENT else None
         if d is not None and not S.is_within(d, loop):
             return True
     return False
