@@ -6,22 +6,27 @@ its package stop compiling, or adds a `go vet` diagnostic, dropped (the finding 
 marked `verified=False` with the reason). Nothing is written into the user's tree: the
 patched files go to a temporary directory and reach the go command through `-overlay`.
 
-How one package ("unit": a directory, and the GOOS/GOARCH to build it for) is checked:
+How packages ("units": a directory, and the GOOS/GOARCH and tags to build it for) are checked:
 1. `go list -e -json` (no overlay): a load error or a dependency that is not available
    offline makes every fix in the package *unverified* (`verified=None`, with the reason),
    never verified; so does a patched file the build constraints exclude.
-2. `go vet -json` of the unpatched package: the baseline diagnostics. A package that does
-   not type-check before the fixes cannot prove anything: unverified.
-3. `go build -o /dev/null -overlay` and `go vet -json -overlay` of the patched package.
-   A build failure (when the unpatched package builds), a vet failure, or a vet
-   diagnostic the baseline did not have fails the unit.
+2. `go vet -json -overlay` of the patched packages: the units of one module (or go.work
+   workspace) and build configuration share one go list and one go vet over one overlay
+   (Checker.check_many). A vet failure (vet type-checks the package and its tests, and
+   compiles its dependencies) or a vet diagnostic the unpatched package does not have fails
+   the unit.
+3. Only for the units that step 2 flags, `go vet -json` of the unpatched packages: the
+   baseline. A package that does not type-check before the fixes cannot prove anything:
+   unverified.
+4. `go build -o /dev/null -overlay` only where vet cannot prove what the compiler would
+   (`needs_build`: a patch that changes `//go:` directives or bodyless functions).
 Files for another platform (x_windows.go, `//go:build darwin`) form units of their own
-with that GOOS/GOARCH; a `//go:build ignore` program is a unit of one file (`go build
-gen.go`); a package of tests only skips `go build` (vet compiles the tests). Unsaved
-sources (an editor's buffers) are laid over the disk for the baseline too.
-A failing unit is narrowed down: each file's fixes alone, then each fix alone; the
+with that GOOS/GOARCH; a `//go:build ignore` program is a unit of one file (`go vet
+gen.go`). Unsaved sources (an editor's buffers) are laid over the disk for the baseline too.
+A unit that fails, or that one shared command cannot decide, is checked on its own
+(Checker.check) and narrowed down: each file's fixes alone, then each fix alone; the
 survivors are combined and checked again (if the combination still fails, every fix of
-the package is dropped). Units run in parallel, each package once per round.
+the package is dropped). The go commands get `-p` (the jobs setting).
 
 The go command runs with GOTOOLCHAIN=local, GOPROXY=off, GOFLAGS=-mod=mod (-mod=vendor
 for a vendored module; no -mod in workspace mode, where the default is read-only), and

@@ -5,7 +5,7 @@ to `apply(...)`; none of them writes a fixed file another way.
 
 1. Dirty check (gofix.safety): a file with uncommitted changes in git is not touched
    (unless `Policy.allow_dirty`); it becomes a per-file error.
-2. Verify (gofix.verify): each changed package is built and vetted with the fixes laid
+2. Verify (gofix.verify): each changed package is vetted (built where vet cannot prove it) with the fixes laid
    over it. A fix that breaks either is dropped. A fix that could not be checked (no Go
    toolchain, no go.mod, dependencies not available offline, a timeout) is **left out**
    unless the user opted in (`Policy.apply_unverified`, the `--apply-unverified` flag or
