@@ -534,7 +534,7 @@ class Checker:
                     result[u] = Outcome(UNVERIFIED, f"{errout}; not verified")
                 break
             if rc != 0:
-                owners = _error_owners(_anchored(_unmap(errout or out, back), run.directory), todo)
+                owners = _error_owners(_unmap(errout or out, back), todo, run.directory)
                 if not owners:  # not attributable to a touched package: one by one
                     result.update({u: None for u in todo})
                     break
@@ -631,12 +631,13 @@ def _by_unit(diags: Counter, units: Iterable[Unit], baselines: dict[Unit, _Basel
     return out
 
 
-_GO_POS = re.compile(r"(/[^\s:()'\"`,;]+\.go):\d+")
+_GO_POS = re.compile(r"(?<![\w.~/-])([^\s:()'\"`,;]+\.go):\d+")
 
 
-def _error_owners(text: str, units: Iterable[Unit]) -> set[Unit]:
-    """The units whose directories the error lines of go output name; empty if some error
-    line names no file of a unit (then one command cannot tell who failed)."""
+def _error_owners(text: str, units: Iterable[Unit], cwd: str) -> set[Unit]:
+    """The units whose directories the error lines of go output name (paths absolute or
+    relative to cwd, where go ran); empty if some error line names no file of a unit (then
+    one command cannot tell who failed)."""
     by_dir = {u.directory: u for u in units}
     owners: set[Unit] = set()
     for line in text.splitlines():
@@ -644,7 +645,7 @@ def _error_owners(text: str, units: Iterable[Unit]) -> set[Unit]:
         if not line or line.startswith("#") or line.startswith("go: downloading"):
             continue
         m = _GO_POS.search(line)
-        u = by_dir.get(os.path.dirname(m.group(1))) if m else None
+        u = by_dir.get(os.path.dirname(os.path.normpath(os.path.join(cwd, m.group(1))))) if m else None
         if u is None:
             return set()
         owners.add(u)

@@ -311,7 +311,8 @@ def test_the_baseline_runs_only_for_packages_with_vet_findings(tmp_path, go_bin,
     assert "build" not in {c for c, _ in calls}
 
 
-def test_a_package_broken_by_its_fix_does_not_drop_the_fixes_of_its_importers(tmp_path, go_bin, marker_rule):
+def test_a_package_broken_by_its_fix_does_not_drop_the_fixes_of_its_importers(tmp_path, go_bin, marker_rule,
+                                                                              monkeypatch):
     root = module(tmp_path / "m")
     (root / "lib").mkdir()
     (root / "app").mkdir()
@@ -319,7 +320,11 @@ def test_a_package_broken_by_its_fix_does_not_drop_the_fixes_of_its_importers(tm
     (root / "app" / "app.go").write_text('package app\n\nimport "example.com/p/lib"\n\nfunc F() {\n\tx := 1\n'
                                          '\t// OK\n\t_ = x\n\tlib.F()\n}\n')
     results, options = fixed_run([root])
+    calls = _count_go(monkeypatch)
     out, report = verify.verify(results, options)
+    app, lib = str((root / "app").resolve()), str((root / "lib").resolve())
+    # together (app is blocked by lib's error), then app again without lib, then lib alone
+    assert [c for c in calls if c[0] == "vet"][:2] == [("vet", (app, lib)), ("vet", (app,))], calls
     f = {Path(r.path).name: r.findings[0] for r in out}
     assert f["lib.go"].verified is False and "undefinedThing" in f["lib.go"].verify_reason
     assert f["app.go"].verified is True, f["app.go"].verify_reason
@@ -350,6 +355,16 @@ def test_what_only_the_compiler_checks_is_built(tmp_path, go_bin, monkeypatch, b
     assert "build" in {c for c, _ in calls}
     assert verify.needs_build({"x.go": ("package p\n\n" + after).encode()},
                               lambda p: ("package p\n\n" + before).encode())
+
+
+def test_errors_of_one_go_command_are_attributed_to_packages():
+    a, b = verify.Unit("/m/a"), verify.Unit("/m/b")
+    text = "# example.com/m/a\na/x.go:3:12: undefined: y\n# [example.com/m/b]\nvet: /m/b/y_test.go:5:2: undefined: z\n"
+    assert verify._error_owners(text, [a, b], "/m") == {a, b}
+    assert verify._error_owners("a/x.go:1:1: e\n", [a, b], "/m") == {a}
+    # a line naming no touched package's file: nobody can be blamed, check one by one
+    assert verify._error_owners("a/x.go:1:1: e\nc/z.go:2:2: e\n", [a, b], "/m") == set()
+    assert verify._error_owners("go: something went wrong\n", [a, b], "/m") == set()
 
 
 def test_vet_json_parsing():
