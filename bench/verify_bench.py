@@ -177,6 +177,9 @@ def main() -> int:
           f"dropped {dropped}, unverified {unverified}; median of {a.runs} run(s)")
     if summary:
         print(summary[-1])
+    for ln in fixes[-1].stderr.splitlines():  # the go commands verification ran (last run)
+        if ln.startswith("gofix: verifying:") and not ln.endswith("..."):
+            print("  " + ln)
     print("\n| run | wall s | CPU s | peak MB |\n| --- | ---: | ---: | ---: |")
     print(f"| go vet of the {len(pkgs)} touched packages (edited, build cache warm) | {v.wall:.1f} | {v.cpu:.1f} | {v.peak_mb:.0f} |")
     print(f"| gofix fix (scan, fix, verify, write; gofix cache warm) | {f.wall:.1f} | {f.cpu:.1f} | {f.peak_mb:.0f} |")
