@@ -121,7 +121,7 @@ def main() -> int:
     if select == "all":
         rules = subprocess.run([*gofix, "rules"], capture_output=True, text=True, check=True).stdout
         select = ",".join(line.split()[0] for line in rules.splitlines() if line.strip())
-    flags = ["--allow-dirty", "--select", select, "--no-progress", "--format", "json"]
+    flags = ["--allow-dirty", "--select", select, "--format", "json"]  # progress lines: stderr is a file
     if not a.safe_only:
         flags.append("--unsafe-fixes")
 
