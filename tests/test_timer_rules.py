@@ -885,7 +885,9 @@ def test_tick_of_non_positive_duration_is_nil_and_new_ticker_panics(go_bin, tmp_
 
 
 def test_stop_does_not_close_the_ticker_channel(go_bin, tmp_path):
-    """Why a ticker used by a goroutine gets no deferred Stop: its reader would block forever."""
+    """Why a ticker used by a goroutine gets no deferred Stop: its reader would block forever.
+    The period is long so that no tick can be sent before Stop (on a loaded machine a 1 ms
+    tick could, and then "received" would say nothing about closing)."""
     out = _go_run(go_bin, tmp_path / "stop", textwrap.dedent("""\
         package main
 
@@ -895,7 +897,7 @@ def test_stop_does_not_close_the_ticker_channel(go_bin, tmp_path):
         )
 
         func main() {
-        	t := time.NewTicker(time.Millisecond)
+        	t := time.NewTicker(time.Hour)
         	t.Stop()
         	select {
         	case <-t.C:
