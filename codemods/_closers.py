@@ -96,7 +96,7 @@ class Anchor:
 def selector_calls(ctx: FileContext, names: tuple[str, ...] | frozenset[str]) -> list[Node]:
     """Calls `x.Name(...)` with Name in names, in source order."""
     out = []
-    for call in S.captures(SELECTOR_CALLS, ctx.root).get("call", []):
+    for call in ctx.captures(SELECTOR_CALLS, "call"):
         if ctx.call_name(call) in names:
             out.append(call)
     return sorted(out, key=lambda n: n.start_byte)

@@ -67,7 +67,7 @@ CALLS = S.query(
 
 def find(ctx: FileContext) -> list[Finding]:
     candidates = []
-    for call in S.captures(CALLS, ctx.root).get("call", []):
+    for call in ctx.captures(CALLS, "call"):
         if not ctx.is_pkg_call(call, CONTEXT, "Background", "TODO"):
             continue  # a look-alike: not the context package
         callee = _io_call(ctx, call)

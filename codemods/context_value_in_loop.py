@@ -60,7 +60,7 @@ ASSIGNMENTS = S.query(
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for stmt in S.captures(ASSIGNMENTS, ctx.root).get("assign", []):
+    for stmt in ctx.captures(ASSIGNMENTS, "assign"):
         finding = _check(ctx, stmt)
         if finding is not None:
             out.append(finding)

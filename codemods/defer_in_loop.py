@@ -97,7 +97,7 @@ DEFERS = S.query("(defer_statement) @defer")
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for stmt in S.captures(DEFERS, ctx.root).get("defer", []):
+    for stmt in ctx.captures(DEFERS, "defer"):
         finding = _check(ctx, stmt)
         if finding is not None:
             out.append(finding)

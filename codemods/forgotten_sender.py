@@ -78,7 +78,7 @@ _SENDS = ("send", "select-send")
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in S.captures(MAKES, ctx.root).get("call", []):
+    for call in ctx.captures(MAKES, "call"):
         finding = _check(ctx, call)
         if finding is not None:
             out.append(finding)

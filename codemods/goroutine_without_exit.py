@@ -63,7 +63,7 @@ GOS = S.query("(go_statement) @go")
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for stmt in S.captures(GOS, ctx.root).get("go", []):
+    for stmt in ctx.captures(GOS, "go"):
         call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
         if call is None:
             continue

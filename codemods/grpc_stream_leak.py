@@ -77,7 +77,7 @@ DERIVERS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "Wit
 
 def find(ctx: FileContext) -> list[Finding]:
     out: list[Finding] = []
-    for call in ctx.nodes_of_type("call_expression"):
+    for call in ctx.entry_nodes("call_expression"):
         f = _check(ctx, call)
         if f is not None:
             out.append(f)

@@ -78,7 +78,7 @@ CALLS = S.query(
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in S.captures(CALLS, ctx.root).get("call", []):
+    for call in ctx.captures(CALLS, "call"):
         if not any(ctx.is_pkg_call(call, path, *FUNCS) for path in CONTEXT_PATHS):
             continue  # a method or a local variable named context: not ours
         finding = _check(ctx, call)

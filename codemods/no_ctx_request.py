@@ -616,7 +616,7 @@ def _outer_context(ctx: FileContext, call: Node) -> str | None:
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in S.captures(CALLS, ctx.root).get("call", []):
+    for call in ctx.captures(CALLS, "call"):
         finding = _check(ctx, call)
         if finding is not None:
             out.append(finding)

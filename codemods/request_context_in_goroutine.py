@@ -63,7 +63,7 @@ GOS = S.query("(go_statement) @go")
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for stmt in S.captures(GOS, ctx.root).get("go", []):
+    for stmt in ctx.captures(GOS, "go"):
         finding = _check(ctx, stmt)
         if finding is not None:
             out.append(finding)

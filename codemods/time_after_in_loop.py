@@ -101,7 +101,7 @@ LEAK_STATEMENT = ("time.After inside a loop starts a new timer on every iteratio
 def find(ctx: FileContext) -> list[Finding]:
     selects: dict[int, tuple[Node, list[Node]]] = {}
     out: list[Finding] = []
-    for call in S.captures(CALLS, ctx.root).get("call", []):
+    for call in ctx.captures(CALLS, "call"):
         if not ctx.is_pkg_call(call, "time", "After"):
             continue  # a method or another package's After
         fn = S.enclosing_function(call)

@@ -95,7 +95,7 @@ HEAD = ("the response body of a HEAD request is never closed, but it is empty an
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in ctx.nodes_of_type("call_expression"):
+    for call in ctx.entry_nodes("call_expression"):
         if not _returns_response(ctx, call):
             continue
         c = C.creation(ctx, call, True, blank=True)

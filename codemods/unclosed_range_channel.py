@@ -73,7 +73,7 @@ _CLOSE_SAFE_RECEIVES = ("range", "recv-ok", "select-recv-ok")
 def find(ctx: FileContext) -> list[Finding]:
     out = []
     seen: set[int] = set()
-    for ident in S.captures(RANGES, ctx.root).get("ch", []):
+    for ident in ctx.captures(RANGES, "ch"):
         decl = C.binding(ctx, ident)
         if decl is None or decl.id in seen:
             continue

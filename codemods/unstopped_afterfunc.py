@@ -55,7 +55,7 @@ CALLS = S.query(
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in S.captures(CALLS, ctx.root).get("call", []):
+    for call in ctx.captures(CALLS, "call"):
         if not ctx.is_pkg_call(call, "time", "AfterFunc"):
             continue  # context.AfterFunc or a look-alike: not ours
         stmt = _discarding_statement(ctx, call)

@@ -84,7 +84,7 @@ CALLS = S.query(
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in S.captures(CALLS, ctx.root).get("call", []):
+    for call in ctx.captures(CALLS, "call"):
         if not ctx.is_pkg_call(call, "time", "NewTicker", "Tick", "NewTimer"):
             continue
         fn = S.enclosing_function(call)

@@ -69,7 +69,7 @@ _YES, _NO, _UNKNOWN = "waitgroup", "other", "unknown"
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for _, caps in S.matches(GOS, ctx.root):
+    for _, caps in ctx.matches(GOS):
         go, lit = caps["go"][0], caps["lit"][0]
         finding = _check(ctx, go, lit)
         if finding is not None:

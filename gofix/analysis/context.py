@@ -145,6 +145,9 @@ class FileContext:
         self.nolint: Mapping[str, tuple[str, ...]] = nolint or {}
         self._package = package
         self._memo: dict[Any, Any] = {}
+        # The byte ranges (top-level declarations) the rules search in, None: the whole file.
+        # Set by gofix.analysis.incremental; read through captures/matches/entry_nodes.
+        self.ranges: tuple[tuple[int, int], ...] | None = None
 
     # --- memoised facts -----------------------------------------------------------------
 
@@ -241,6 +244,41 @@ class FileContext:
             return sorted(caps, key=lambda n: (n.start_byte, -n.end_byte))
 
         return self.memo(("nodes_of_type", key), compute)
+
+    # --- where a rule's search starts ----------------------------------------------------
+
+    def captures(self, q: Any, name: str) -> list[Node]:
+        """The nodes q captures as `name` in the file, or only in the top-level declarations
+        being analysed (`ranges`: gofix.analysis.incremental re-analyses the declarations an
+        edit touched). What a rule iterates over to find its candidates; a fact about the
+        whole file (every use of a name, every comment) reads S.captures(q, ctx.root)."""
+        if self.ranges is None:
+            return S.captures(q, self.root).get(name, [])
+        out: list[Node] = []
+        for start, end in self.ranges:
+            out.extend(n for n in S.captures(q, self.root, (start, end)).get(name, [])
+                       if start <= n.start_byte < end)
+        return out
+
+    def matches(self, q: Any) -> list[tuple[int, dict[str, list[Node]]]]:
+        """S.matches over the file, or over `ranges` (see captures): matches whose first
+        capture starts there."""
+        if self.ranges is None:
+            return S.matches(q, self.root)
+        out = []
+        for start, end in self.ranges:
+            for m in S.matches(q, self.root, (start, end)):
+                first = min((n.start_byte for nodes in m[1].values() for n in nodes), default=-1)
+                if start <= first < end:
+                    out.append(m)
+        return out
+
+    def entry_nodes(self, *types: str) -> list[Node]:
+        """nodes_of_type(*types), limited to `ranges` (see captures): a rule's candidates."""
+        if self.ranges is None:
+            return self.nodes_of_type(*types)
+        key = tuple(sorted(types))
+        return sorted(self.captures(_type_query(key), "n"), key=lambda n: (n.start_byte, -n.end_byte))
 
     # --- imports ------------------------------------------------------------------
 

@@ -101,12 +101,20 @@ def query(text: str) -> LazyQuery:
     return LazyQuery(text)
 
 
-def captures(q: LazyQuery | Query, node: Node) -> dict[str, list[Node]]:
-    return QueryCursor(q.query if isinstance(q, LazyQuery) else q).captures(node)
+def _cursor(q: LazyQuery | Query, byte_range: tuple[int, int] | None) -> QueryCursor:
+    cursor = QueryCursor(q.query if isinstance(q, LazyQuery) else q)
+    if byte_range is not None:
+        cursor.set_byte_range(*byte_range)  # matches that intersect the range
+    return cursor
 
 
-def matches(q: LazyQuery | Query, node: Node) -> list[tuple[int, dict[str, list[Node]]]]:
-    return QueryCursor(q.query if isinstance(q, LazyQuery) else q).matches(node)
+def captures(q: LazyQuery | Query, node: Node, byte_range: tuple[int, int] | None = None) -> dict[str, list[Node]]:
+    return _cursor(q, byte_range).captures(node)
+
+
+def matches(q: LazyQuery | Query, node: Node,
+            byte_range: tuple[int, int] | None = None) -> list[tuple[int, dict[str, list[Node]]]]:
+    return _cursor(q, byte_range).matches(node)
 
 
 def first_syntax_error(tree: Tree) -> Node | None:
