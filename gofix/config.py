@@ -32,7 +32,7 @@ CONFIG_NAMES = (".gofix.toml", "gofix.toml")
 MAX_FILE_SIZE_LIMIT = 1 << 30
 MAX_CONFIG_SIZE = 1 << 20  # a config file is a few lines
 _TOP_KEYS = {"select", "ignore", "exclude", "unsafe-fixes", "max-file-size", "rules", "resources", "go-version",
-             "apply-unverified"}
+             "apply-unverified", "time-budget"}
 
 
 class ConfigError(Exception):
@@ -48,6 +48,7 @@ class Config:
     unsafe_fixes: bool | None = None
     apply_unverified: bool | None = None  # `gofix fix` applies fixes verification could not check
     max_file_size: int | None = None
+    time_budget: float | None = None  # seconds of analysis per file before it is skipped
     go_version: str | None = None
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     resources: dict[str, str] = field(default_factory=dict)
@@ -114,6 +115,11 @@ def load_config(path: Path | None) -> Config:
         if not isinstance(v, int) or isinstance(v, bool) or not 0 < v <= MAX_FILE_SIZE_LIMIT:
             raise ConfigError(f"{path}: key 'max-file-size' must be a positive integer (bytes) of at most {MAX_FILE_SIZE_LIMIT}")
         cfg.max_file_size = v
+    if "time-budget" in data:
+        v = data["time-budget"]
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0:
+            raise ConfigError(f"{path}: key 'time-budget' must be a positive number (seconds per file)")
+        cfg.time_budget = float(v)
     if "go-version" in data:
         if not isinstance(data["go-version"], str):
             raise ConfigError(f"{path}: key 'go-version' must be a string such as \"1.22\"")

@@ -36,6 +36,7 @@ from gofix.analysis.package import DiskFiles, Package, disk_fingerprint
 
 MAX_PASSES = 32  # fixes that touch the whole file (imports) go one per pass
 DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
+DEFAULT_TIME_BUDGET = 10.0  # seconds of analysis per file; past it the file is skipped, with a message
 SKIP_DIRS = {"vendor", "testdata", "node_modules"}
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.\r?$", re.M)
 _PACKAGE = re.compile(rb"^package\s", re.M)
@@ -83,6 +84,7 @@ class Options:
     respect_gitignore: bool = True  # a walk skips what git ignores (gofix.gitignore)
     fixes: FixSelection = FixSelection()  # which fixes a fix run applies
     report_unused_ignores: bool = False  # unused-ignore findings for gofix directives that suppress nothing
+    time_budget: float = DEFAULT_TIME_BUDGET  # seconds per file (checked between rules); results never depend on it
 
     def __hash__(self) -> int:  # rule_options is a dict; hash what identifies the run
         return hash((self.select, self.ignore, self.unsafe_fixes, self.go_version, self.exclude,
@@ -292,7 +294,9 @@ def _with_async_timers(info: ModuleInfo) -> ModuleInfo:
 def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
             rules: list[Rule] | None = None,
             siblings: Mapping[str, bytes] | None = None,
-            source_path: str | None = None) -> tuple[FileResult, list[str]]:
+            source_path: str | None = None, *,
+            tree: Any = None, memo: Any = None,
+            deadline: tuple[float, float] | None = None) -> tuple[FileResult, list[str]]:
     """Findings for one file's bytes.
 
     The file's package (ctx.package) is src plus the other files of its directory, read
@@ -300,9 +304,17 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
     editors). When a rule used them, result.package_fingerprint is set: the result then
     depends on their bytes too (the cache checks it).
 
+    tree: src's syntax tree when the caller has it (an incremental parse). memo: a
+    gofix.analysis.incremental.Memo holding the findings of an earlier version of the file,
+    per top-level declaration: only the declarations whose key changed are analysed again.
+    deadline: (monotonic end, budget): past it, the file's result is the error "too
+    complex: skipped after N s" (checked between rules and declarations).
+
     Returns the FileResult and internal errors of single rules (logged by the caller;
     the other rules still report).
     """
+    from gofix.analysis import incremental
+
     result = FileResult(path=path, source=src)
     rules = options.rules() if rules is None else rules
     active = [r for r in rules if r.prefilter(src, options)]
@@ -313,8 +325,8 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
     except UnicodeDecodeError as e:
         result.error = f"not valid UTF-8 (byte {e.start}); file skipped"
         return result, []
-    # the tree parsed when a sibling of this file read it (same bytes on disk), else parsed now
-    tree = _DISK.tree(source_path or path, src) if siblings is None else S.parse(src)
+    if tree is None:  # the tree parsed when a sibling of this file read it (same bytes on disk), else parsed now
+        tree = _DISK.tree(source_path or path, src) if siblings is None else S.parse(src)
     degraded = validity.degrade(tree)  # a syntax error: findings of intact functions only, no fixes
     if degraded is not None:
         result.error = degraded.message
@@ -326,33 +338,62 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
     ctx = FileContext(path, src, tree, module, options.rule_options, package=package,
                       nolint={r.id: r.nolint for r in active})
     ctx.extra_resources = options.extra_resources  # read by unclosed-resource
-    errors: list[str] = []
-    findings: list[Finding] = []
-    with S.rooted(tree.root_node):  # ancestor walks cost the depth, not its square
-        for rule in active:
-            try:
-                found = rule.find(ctx)
-            except Exception as e:  # a bug in one rule must not hide the others' findings
-                if degraded is None:  # on a broken tree a rule may trip; the file error says why
-                    errors.append(f"{path}: internal error in rule {rule.id}: {type(e).__name__}: {e}")
-                continue
-            for f in found:
-                if degraded is not None:
-                    if not degraded.keeps(f.start_byte):
-                        continue
-                    f = replace(f, fix=None)
-                if ctx.suppressed(rule.id, f):
-                    continue
-                if rule.timer_rule and module.timers_collected and f.severity != Severity.HINT:
-                    f = _as_timer_hint(f)
-                findings.append(f)
-        findings.extend(_directive_findings(ctx, active, options))
-    ctx.memo_clear()  # its facts hold the context (cycles): the tree goes now, not at the next GC
+    try:
+        with S.rooted(tree.root_node):  # ancestor walks cost the depth, not its square
+            if memo is not None and degraded is None and not options.report_unused_ignores:
+                memo.bind((options, module, tuple(r.id for r in rules)))
+                found = incremental.by_declaration(ctx, memo, tuple(r.id for r in active),
+                                                   lambda ranges: _rule_findings(ctx, active, module, degraded,
+                                                                                 ranges, deadline),
+                                                   deadline)
+            else:
+                found = _rule_findings(ctx, active, module, degraded, None, deadline)
+            findings, errors, used = found
+            findings.extend(_directive_findings(ctx, active, options))
+    except incremental.TooComplex as e:
+        result.error = str(e)
+        return result, []
+    finally:
+        ctx.memo_clear()  # its facts hold the context (cycles): the tree goes now, not at the next GC
     findings.sort(key=lambda f: (f.start_byte, f.rule, f.end_byte))
     result.findings = findings
-    if package.used:
+    if used:
         result.package_fingerprint = package.fingerprint
     return result, errors
+
+
+def _rule_findings(ctx: FileContext, active: list[Rule], module: ModuleInfo, degraded: Any,
+                   ranges: tuple[tuple[int, int], ...] | None,
+                   deadline: tuple[float, float] | None) -> tuple[list[Finding], list[str], bool]:
+    """The active rules' findings in ranges (None: the whole file), internal errors, and
+    whether a rule read the package's other files."""
+    from gofix.analysis import incremental
+
+    errors: list[str] = []
+    findings: list[Finding] = []
+    ctx.ranges = ranges
+    package = ctx.package
+    package.used = False
+    for rule in active:
+        incremental.check_deadline(deadline)
+        try:
+            found = rule.find(ctx)
+        except Exception as e:  # a bug in one rule must not hide the others' findings
+            if degraded is None:  # on a broken tree a rule may trip; the file error says why
+                errors.append(f"{ctx.path}: internal error in rule {rule.id}: {type(e).__name__}: {e}")
+            continue
+        for f in found:
+            if degraded is not None:
+                if not degraded.keeps(f.start_byte):
+                    continue
+                f = replace(f, fix=None)
+            if ctx.suppressed(rule.id, f):
+                continue
+            if rule.timer_rule and module.timers_collected and f.severity != Severity.HINT:
+                f = _as_timer_hint(f)
+            findings.append(f)
+    ctx.ranges = None
+    return findings, errors, package.used
 
 
 def _directive_findings(ctx: FileContext, active: list[Rule], options: Options) -> list[Finding]:
@@ -396,7 +437,8 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
                accept: Callable[[Finding], bool] | None = None,
                siblings: Mapping[str, bytes] | None = None,
                to_file: Callable[[int], int] | None = None,
-               source_path: str | None = None) -> tuple[FileResult, list[str]]:
+               source_path: str | None = None,
+               deadline: tuple[float, float] | None = None) -> tuple[FileResult, list[str]]:
     """Analyse src and apply the selected fixes up to a fixed point: the one loop.
 
     Fixes whose edits overlap (or that introduce names into the same function) go in later
@@ -411,7 +453,14 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
     The result's findings are those of the original source; `applied` holds those whose
     fix went in (the first-pass finding, whatever pass applied it); `fixed` the final bytes.
     """
-    first, errors = analyze(path, src, module, options, siblings=siblings, source_path=source_path)
+    from gofix.analysis import incremental
+
+    # Each pass re-parses only around its edits and re-analyses only the declarations whose
+    # key changed (gofix.analysis.incremental): the findings of the others are reused.
+    memo = incremental.Memo()
+    tree = S.parse(src)
+    first, errors = analyze(path, src, module, options, siblings=siblings, source_path=source_path,
+                            tree=tree, memo=memo, deadline=deadline)
     if first.error or not first.findings:
         return first, errors
     to_file = to_file or (lambda n: n)
@@ -443,7 +492,8 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
         accepted_ids = {id(x) for x in accepted}
         edits = sorted(e for fx in accepted for e in fx.edits)
         nxt = apply_edits(cur, edits)
-        if validity.syntax_problem(S.parse(nxt)) is not None:
+        tree = incremental.reparse(nxt, incremental.edited(tree, cur, edits))
+        if validity.syntax_problem(tree) is not None:
             errors.append(f"{path}: a fix produced code that does not parse; fixes for this file dropped")
             return first, errors
         for f, o in chosen:
@@ -451,9 +501,13 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
                 applied.append(by_origin.get((f.rule, o), f) if o is not None else f)
         history.append(edits)
         cur = nxt
-        result, errs = analyze(path, cur, module, options, siblings=siblings, source_path=source_path)
+        result, errs = analyze(path, cur, module, options, siblings=siblings, source_path=source_path,
+                               tree=tree, memo=memo, deadline=deadline)
         first.package_fingerprint = first.package_fingerprint or result.package_fingerprint
         errors.extend(errs)
+        if result.error and _over_budget(result):
+            first.error = result.error  # out of time in a later pass: nothing is written
+            return first, errors
         if result.error:
             errors.append(f"{path}: fixed output failed to re-analyse: {result.error}")
             return first, errors
@@ -515,7 +569,7 @@ def skip_reason(path: Path | None, src: bytes, options: Options, explicit: bool 
 
 def analyse_source(path: str | Path, src: bytes, options: Options, fix: bool = False, *,
                    shown: str | None = None, explicit: bool = False,
-                   module: ModuleInfo | None = None) -> Analysis:
+                   module: ModuleInfo | None = None, tree: Any = None, memo: Any = None) -> Analysis:
     """The public entry: analyse this source as if it were the file at path.
 
     Applies the skip policy (skip_reason), reads the module's Go version for path, takes a
@@ -525,7 +579,10 @@ def analyse_source(path: str | Path, src: bytes, options: Options, fix: bool = F
     up to a fixed point (fix_source). options may be a gofix.project.Project: the options for
     path are used. Nothing is read from disk but go.mod (and //go:debug lines); nothing is
     written; the other files of the package are read from path's directory only if a rule
-    asks. shown: the path as results name it (default: display_path(path)).
+    asks. shown: the path as results name it (default: display_path(path)). tree and memo
+    (an editor's buffer, analysed again after each edit): src's syntax tree, and the
+    gofix.analysis.incremental.Memo of the buffer's earlier versions (see analyze); the
+    tree is used only when src has no BOM and no CR (what the rules see is then src).
     """
     p = Path(path)
     options = options.options_for(p)
@@ -539,7 +596,8 @@ def analyse_source(path: str | Path, src: bytes, options: Options, fix: bool = F
             module = module_info(p, options, timers=relevant)
         except GoModError as e:
             return Analysis(FileResult(path=label, error=str(e), source=src), [])
-    result, errors = compute(label, src, module, options, fix, relevant=relevant, source_path=str(p))
+    result, errors = compute(label, src, module, options, fix, relevant=relevant, source_path=str(p),
+                             tree=tree, memo=memo)
     return Analysis(result, errors)
 
 
@@ -571,13 +629,14 @@ def process(target: Target, options: Options, fix: bool) -> tuple[FileResult | N
 
 
 def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: bool,
-            relevant: bool | None = None, source_path: str | None = None) -> tuple[FileResult, list[str]]:
+            relevant: bool | None = None, source_path: str | None = None,
+            tree: Any = None, memo: Any = None) -> tuple[FileResult, list[str]]:
     """analyze or fix_source in the file's layout, through the result cache when one is
     configured (the fix selection is data in options: part of the cache key).
     relevant: timer_relevant(src, options), when the caller knows it already."""
     cache = _cache_for(options)
     if cache is None:
-        return _in_layout(shown, src, module, options, fix, source_path)
+        return _in_layout(shown, src, module, options, fix, source_path, tree, memo)
     from gofix.cache import content_digest
 
     digest = content_digest(src)
@@ -588,8 +647,8 @@ def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: b
     if hit is not None:
         hit.digest, hit.timer_relevant = digest, relevant
         return hit, []
-    result, errors = _in_layout(shown, src, module, options, fix, source_path)
-    if not errors and not _is_empty(result):
+    result, errors = _in_layout(shown, src, module, options, fix, source_path, tree, memo)
+    if not errors and not _is_empty(result) and not _over_budget(result):
         cache.put(key, result)
     result.digest, result.timer_relevant = digest, relevant
     return result, errors
@@ -608,7 +667,8 @@ def _key_module(module: ModuleInfo, timer_relevant: bool) -> ModuleInfo:
 
 
 def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options,
-               fix: bool, source_path: str | None = None) -> tuple[FileResult, list[str]]:
+               fix: bool, source_path: str | None = None, tree: Any = None,
+               memo: Any = None) -> tuple[FileResult, list[str]]:
     """analyze or fix_source with a UTF-8 BOM and CRLF line endings taken away (rules only
     ever see LF without BOM), the result mapped back (gofix.writer.Layout): offsets are
     into the file's own bytes, and the fixed bytes keep its BOM and line endings."""
@@ -616,13 +676,30 @@ def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options,
 
     layout = Layout.of(src)
     text = layout.normalize(src)
+    if not layout.plain:
+        tree = None  # a tree of the bytes as given, not of the text the rules see
+    deadline = budget_deadline(options)
     if fix:
         result, errors = fix_source(shown, text, module, options,
                                     to_file=None if layout.plain else (lambda n: layout.offset(text, n)),
-                                    source_path=source_path)
+                                    source_path=source_path, deadline=deadline)
     else:
-        result, errors = analyze(shown, text, module, options, source_path=source_path)
+        result, errors = analyze(shown, text, module, options, source_path=source_path, deadline=deadline,
+                                 tree=tree, memo=memo)
     return layout.restore_result(result, src, text), errors
+
+
+def budget_deadline(options: Options) -> tuple[float, float] | None:
+    """(monotonic end, budget) for analysing one file from now, None without a budget."""
+    import time
+
+    budget = getattr(options, "time_budget", DEFAULT_TIME_BUDGET)
+    return (time.monotonic() + budget, budget) if budget and budget > 0 else None
+
+
+def _over_budget(r: FileResult) -> bool:
+    """The file ran out of time: an answer of this run's load, never cached."""
+    return r.error is not None and r.error.startswith("too complex:")
 
 
 def _is_empty(r: FileResult) -> bool:

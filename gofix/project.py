@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gofix.config import Config, ConfigError, find_config, load_config
-from gofix.engine import DEFAULT_MAX_FILE_SIZE, Options
+from gofix.engine import DEFAULT_MAX_FILE_SIZE, DEFAULT_TIME_BUDGET, Options
 
 
 class SettingsError(Exception):
@@ -162,6 +162,7 @@ class Project:
             "go-version": str(o.go_version) if o.go_version else "from go.mod",
             "exclude": list(o.exclude),
             "max-file-size": o.max_file_size,
+            "time-budget": o.time_budget,
             "apply-unverified": r.apply_unverified,
             "rules": {k: dict(v) for k, v in sorted(o.rule_options.items())},
             "resources": dict(o.extra_resources),
@@ -191,6 +192,7 @@ class Project:
         gv = pick("go-version", s.go_version, cfg.go_version, None)
         version = _version(gv, self._flag("go-version") if s.go_version else f"{where}: go-version") if gv else None
         size = pick("max-file-size", s.max_file_size, cfg.max_file_size, DEFAULT_MAX_FILE_SIZE)
+        budget = pick("time-budget", None, getattr(cfg, "time_budget", None), DEFAULT_TIME_BUDGET)
         apply_unverified = pick("apply-unverified", s.apply_unverified,
                                 getattr(cfg, "apply_unverified", None), False)
         exclude = tuple(s.exclude) + tuple(cfg.exclude)
@@ -214,6 +216,7 @@ class Project:
             exclude=exclude,
             rule_options=rule_options,
             max_file_size=size,
+            time_budget=budget,
             extra_resources=dict(cfg.resources),
             jobs=self.jobs,
             cache_dir=s.cache_dir,

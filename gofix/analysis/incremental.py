@@ -1,0 +1,509 @@
+"""Per-declaration analysis: after an edit, re-run the rules only where their answer can change.
+
+A file is a sequence of top-level nodes (the package clause, imports, declarations,
+comments). The rules start their searches from candidates (`ctx.captures`,
+`ctx.matches`, `ctx.entry_nodes`), which `FileContext.ranges` limits to chosen top-level
+nodes; everything else a rule reads (scopes, types, summaries, comments, the package's
+other files) is computed over the whole file as before, so a rule run limited to a
+declaration gives exactly the whole-file run's findings in it (tests/test_incremental.py
+proves it on every golden input). `Memo` keeps each node's findings under a key holding
+everything those findings depend on:
+
+- the node's own bytes, and the comments and blank lines just above it and the rest of its
+  last line (suppression directives: `//gofix:ignore` above a declaration or after it);
+- the file's skeleton: every top-level node but the function bodies (package clause,
+  imports, types, vars, consts, signatures, top-level comments), the active rules, and the
+  fingerprint of the package's other files (what `types`, `scope` and `package` read);
+- the bodies of the same-file functions and methods it may reach by name, transitively
+  (`summaries` and `flow` read callees' bodies);
+- what rules read from every body: the import names used outside the node
+  (time-after-in-loop's and background-context-io's "is the import used elsewhere"), the
+  type names declared in any body (`_timers.file_type_names`), the functions holding keyed
+  elements or field assignments (blocking-broadcast's field values, followed to their
+  declarations), and file-level directives.
+
+A file whose findings may depend on more (background-context-io, when every use of the
+context import is a `context.Background()`/`TODO()` it may replace, removes the import with
+the last fix: a fact of all those calls) is analysed whole, and so is a file with a syntax
+error. Cached findings move with their node: byte offsets, lines, fix edits (inside the node
+or in the skeleton) and fix scopes are shifted; a finding whose message names a line is
+reused only while its node starts on the same line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+import json
+
+from tree_sitter import Node, Tree
+
+from gofix.analysis import syntax as S
+from gofix.analysis.model import Edit, Finding, Fix, Position
+
+FUNCTIONS = ("function_declaration", "method_declaration")
+_LINE_IN_MESSAGE = re.compile(r"\bline \d")
+_FILE_DIRECTIVE = re.compile(rb"//[^\n]*file-ignore[^\n]*")
+_WORDS = re.compile(r"\w+")
+_NAMES = S.query("""
+[
+  (type_spec name: (type_identifier) @type)
+  (type_alias name: (type_identifier) @type)
+  (keyed_element) @field
+  (assignment_statement left: (expression_list (selector_expression))) @field
+]
+""")
+
+
+@lru_cache(maxsize=64)
+def _qualifier_query(names: tuple[str, ...]) -> S.LazyQuery:
+    """`q.m` selectors and `q.T` qualified types whose q is one of names (the imports)."""
+    alts = " ".join(json.dumps(n) for n in names)
+    return S.query(f"""
+      ((selector_expression operand: (identifier) @q field: (field_identifier) @m) (#any-of? @q {alts}))
+      ((qualified_type package: (package_identifier) @t name: (type_identifier) @m) (#any-of? @t {alts}))
+    """)
+
+
+class TooComplex(Exception):
+    """The file's time budget ran out (raised between rules and between declarations)."""
+
+    def __init__(self, budget: float) -> None:
+        super().__init__(f"too complex: skipped after {budget:g} s (the time budget per file)")
+        self.budget = budget
+
+
+def check_deadline(deadline: tuple[float, float] | None) -> None:
+    """Raise TooComplex when deadline (monotonic end, budget) has passed."""
+    if deadline is not None and time.monotonic() > deadline[0]:
+        raise TooComplex(deadline[1])
+
+
+@dataclass(frozen=True)
+class NodeFacts:
+    """What the rules read from one top-level node when analysing the others."""
+
+    names: frozenset[str]  # every word of it (a superset of the callees named in it)
+    quals: frozenset[tuple[str, str, str]]  # ("sel" | "type", qualifier, member) of `q.m` and `q.T`
+    types: frozenset[str]  # type names declared in it
+    fields: bytes  # with keyed elements or field assignments: the digest of its bytes
+
+
+def _facts(src: bytes, root: Node, nodes: list[Node], imports: tuple[str, ...]) -> list[NodeFacts]:
+    """NodeFacts of each of nodes (top-level nodes in source order): queries over each
+    node, or over the whole file when many are asked for (the first analysis)."""
+    import bisect
+
+    spans = [(n.start_byte, n.end_byte) for n in nodes]
+    starts = [a for a, _ in spans]
+    ranges: list[tuple[int, int] | None] = [None] if len(nodes) > 8 else list(spans)
+    quals: list[set] = [set() for _ in nodes]
+    types: list[set] = [set() for _ in nodes]
+    fields: list[bool] = [False] * len(nodes)
+
+    def owner(n: Node) -> int | None:
+        k = bisect.bisect_right(starts, n.start_byte) - 1
+        return k if k >= 0 and n.start_byte < spans[k][1] else None
+
+    for rng in ranges:
+        if imports:
+            for _, caps in S.matches(_qualifier_query(imports), root, rng):
+                q = caps.get("q") or caps.get("t")
+                m = caps.get("m")
+                if q and m and (k := owner(q[0])) is not None:
+                    quals[k].add(("sel" if "q" in caps else "type", S.text(q[0]), S.text(m[0])))
+        caps = S.captures(_NAMES, root, rng)
+        for n in caps.get("type", []):
+            if (k := owner(n)) is not None:
+                types[k].add(S.text(n))
+        for n in caps.get("field", []):
+            if (k := owner(n)) is not None:
+                fields[k] = True
+    out = []
+    for k, (a, b) in enumerate(spans):
+        # blocking-broadcast follows a field's value to its declaration in the function:
+        # the whole node counts once it has one
+        out.append(NodeFacts(
+            names=frozenset(_WORDS.findall(src[a:b].decode("utf-8", "replace"))),
+            quals=frozenset(quals[k]), types=frozenset(types[k]),
+            fields=hashlib.sha1(src[a:b]).digest() if fields[k] else b""))
+    return out
+
+
+@dataclass
+class Top:
+    """One top-level node of the file being analysed."""
+
+    node: Node
+    start: int
+    end: int
+    row: int
+    column: int
+    digest: bytes  # of its bytes
+    function: bool
+    name: str | None  # a function's or method's name
+    key: bytes = b""
+
+
+@dataclass
+class Entry:
+    """A node's findings, stored relative to the node (and to skeleton nodes)."""
+
+    findings: list[tuple]  # per finding: its relocatable parts
+    row: int  # the node's first line when found
+    line_bound: bool  # a message names a line: valid only while the node starts on `row`
+    package_used: bool  # a rule read the package's other files
+
+
+class _Unmovable(Exception):
+    pass
+
+
+class Layout:
+    """The top-level nodes of one source, and how offsets relate to them."""
+
+    def __init__(self, src: bytes, tree: Tree) -> None:
+        self.src = src
+        self.tops: list[Top] = []
+        for n in tree.root_node.named_children:
+            fn = n.type in FUNCTIONS
+            name = None
+            if fn:
+                ident = n.child_by_field_name("name")
+                name = S.text(ident) if ident is not None else None
+            self.tops.append(Top(n, n.start_byte, n.end_byte, n.start_point.row, n.start_point.column,
+                                 hashlib.sha1(src[n.start_byte:n.end_byte]).digest(), fn, name))
+        self.starts = [t.start for t in self.tops]
+        # the skeleton's nodes (everything but functions) in order: anchors for fix edits
+        self.skeleton = [i for i, t in enumerate(self.tops) if not t.function]
+
+    def top_at(self, offset: int) -> int | None:
+        import bisect
+
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i >= 0 and self.tops[i].start <= offset <= self.tops[i].end:
+            return i
+        return None
+
+    # -- moving offsets: (anchor, relative offset); anchor -1: the node itself, -2: the end
+    # of the file, k >= 0: the k-th skeleton node
+
+    def anchor(self, i: int, offset: int) -> tuple[int, int]:
+        t = self.tops[i]
+        if t.start <= offset <= t.end:
+            return (-1, offset - t.start)
+        if offset == len(self.src):
+            return (-2, 0)
+        j = self.top_at(offset)
+        if j is None or self.tops[j].function:
+            raise _Unmovable
+        return (self.skeleton.index(j), offset - self.tops[j].start)
+
+    def place(self, i: int, a: tuple[int, int]) -> int:
+        k, rel = a
+        if k == -1:
+            return self.tops[i].start + rel
+        if k == -2:
+            return len(self.src)
+        return self.tops[self.skeleton[k]].start + rel
+
+
+def _store(layout: Layout, i: int, f: Finding) -> tuple:
+    t = layout.tops[i]
+    if not (t.start <= f.start_byte <= f.end_byte <= t.end) or f.verified is not None:
+        raise _Unmovable
+    fix = None
+    if f.fix is not None:
+        edits = tuple((layout.anchor(i, e.start), layout.anchor(i, e.end), e.text) for e in f.fix.edits)
+        scope = None if f.fix.scope is None else (layout.anchor(i, f.fix.scope[0]), layout.anchor(i, f.fix.scope[1]))
+        fix = (f.fix, edits, scope)
+    return (f, f.start_byte - t.start, f.end_byte - t.start, f.start.line - 1 - t.row, f.end.line - 1 - t.row, fix)
+
+
+def _load(layout: Layout, i: int, stored: tuple) -> Finding:
+    f, s, e, srow, erow, fix = stored
+    t = layout.tops[i]
+    new_fix = None
+    if fix is not None:
+        old, edits, scope = fix
+        new_fix = replace(old, edits=tuple(Edit(layout.place(i, a), layout.place(i, b), text) for a, b, text in edits),
+                          scope=None if scope is None else (layout.place(i, scope[0]), layout.place(i, scope[1])))
+    return replace(f, start_byte=t.start + s, end_byte=t.start + e,
+                   start=Position(t.row + srow + 1, f.start.column), end=Position(t.row + erow + 1, f.end.column),
+                   fix=new_fix)
+
+
+class Memo:
+    """The findings of one file's top-level nodes across analyses of its successive versions
+    (an editor buffer, the passes of the fix loop). One Memo per file, engine options and
+    module info: the caller starts a new one when those change.
+
+    `hits` and `misses` count nodes reused and re-analysed (tests read them)."""
+
+    MAX_ENTRIES = 20000
+
+    def __init__(self) -> None:
+        self.entries: dict[bytes, Entry] = {}
+        self.facts: dict[bytes, NodeFacts] = {}  # node digest -> facts
+        self.hits = 0
+        self.misses = 0
+        self.whole = False  # never reuse (a finding outside every top-level node was seen)
+        self.identity: object = None
+        self.facts_for: tuple[str, ...] = ()
+        self.pending: tuple | None = None  # the last whole-file analysis, keyed on the next
+
+    def bind(self, identity: object) -> None:
+        """Use this memo for analyses under identity (options, module info): entries made
+        under another are dropped."""
+        if identity != self.identity:
+            self.entries.clear()
+            self.pending = None
+            self.whole = False
+            self.identity = identity
+
+    # -- keys --
+
+    def keys(self, layout: Layout, inputs: KeyInputs) -> bool:
+        """Set each top's key; False when the file must be analysed whole."""
+        src = layout.src
+        qualifiers = tuple(sorted(set(inputs.imports) - {"_", "."}))
+        if qualifiers != self.facts_for:
+            self.facts.clear()  # the qualifier facts are about these import names
+            self.facts_for = qualifiers
+        missing = [t for t in layout.tops if t.digest not in self.facts]
+        for t, f in zip(missing, _facts(src, inputs.root, [t.node for t in missing], qualifiers)):
+            self.facts[t.digest] = f
+        facts = [self.facts[t.digest] for t in layout.tops]
+        rule_ids = inputs.rule_ids
+        if "background-context-io" in rule_ids and _orphan_possible(src, facts, inputs.imports):
+            return False
+        counts: dict[str, int] = {}
+        for f in facts:
+            for q in {q for _, q, _ in f.quals}:
+                counts[q] = counts.get(q, 0) + 1
+        common = hashlib.sha1()
+        common.update(repr((rule_ids, inputs.package)).encode())
+        for t in layout.tops:
+            if t.function:
+                body = t.node.child_by_field_name("body")
+                common.update(b"F" + src[t.start:body.start_byte if body is not None else t.end] + b"\0")
+            else:
+                common.update(b"N" + src[t.start:t.end] + b"\0")
+        common.update(b"T" + repr(sorted(set().union(*(f.types for f in facts)))).encode())
+        if "blocking-broadcast" in rule_ids:
+            for f in facts:
+                common.update(f.fields)
+        common.update(b"D" + b"\0".join(_FILE_DIRECTIVE.findall(src)))
+        base = common.digest()
+        by_name: dict[str, list[int]] = {}
+        for i, t in enumerate(layout.tops):
+            if t.function and t.name:
+                by_name.setdefault(t.name, []).append(i)
+        prev_end = 0
+        for i, t in enumerate(layout.tops):
+            h = hashlib.sha1(base)
+            h.update(t.digest)
+            h.update(src[prev_end:t.start])  # the comments and blank lines just above it
+            eol = src.find(b"\n", t.end)
+            h.update(src[t.end: len(src) if eol < 0 else eol])  # the rest of its last line
+            if t.node.type != "comment":
+                prev_end = t.end
+            mine = {q for _, q, _ in facts[i].quals}
+            outside = sorted(q for q, c in counts.items() if c - (q in mine) > 0)
+            h.update(repr(outside).encode())
+            calls = t.function or t.node.type == "var_declaration"  # what can call a function
+            for j in (_reachable(i, facts, by_name) if calls else ()):
+                h.update(layout.tops[j].digest)
+            t.key = h.digest()
+        return True
+
+    # -- the run --
+
+    def run(self, layout: Layout, inputs: KeyInputs,
+            run_rules: Callable[[tuple[tuple[int, int], ...] | None], tuple[list[Finding], list[str], bool]],
+            deadline: tuple[float, float] | None = None) -> tuple[list[Finding], list[str], bool]:
+        """The findings of every top-level node (-> findings, errors, whether the package's
+        other files were read): cached where the key matches, the rest from run_rules(ranges).
+
+        With nothing cached yet the file is analysed whole and the keys are worked out only
+        when the next version comes (the first answer costs no more than without a Memo)."""
+        self._settle()
+        if not self.entries or self.whole or not self.keys(layout, inputs):
+            found, errors, used = run_rules(None)
+            self.misses += len(layout.tops)
+            if not errors and not self.whole:
+                self.pending = (layout, inputs, found, used)
+            return found, errors, used
+        found: list[Finding] = []
+        todo: list[int] = []
+        package_used = False
+        for i, t in enumerate(layout.tops):
+            e = self.entries.get(t.key)
+            if e is None or (e.line_bound and e.row != t.row):
+                todo.append(i)
+                continue
+            found.extend(_load(layout, i, s) for s in e.findings)
+            package_used |= e.package_used
+            self.hits += 1
+        self.misses += len(todo)
+        errors: list[str] = []
+        if todo:
+            check_deadline(deadline)
+            whole = len(todo) == len(layout.tops)
+            ranges = None if whole else tuple(_merge([(layout.tops[i].start, layout.tops[i].end) for i in todo]))
+            new, errors, used = run_rules(ranges)
+            if ranges is not None:  # a rule that ignores ctx.ranges: its findings elsewhere are cached
+                new = [f for f in new if any(a <= f.start_byte < b for a, b in ranges)]
+            found.extend(new)
+            package_used |= used
+            self._remember(layout, todo, new, used, bool(errors))
+        return found, errors, package_used
+
+    def _settle(self) -> None:
+        """Key and keep the findings of the last whole-file analysis."""
+        if self.pending is None:
+            return
+        layout, inputs, found, used = self.pending
+        self.pending = None
+        if self.keys(layout, inputs):
+            self._remember(layout, list(range(len(layout.tops))), found, used, False)
+
+    def _remember(self, layout: Layout, todo: list[int], new: list[Finding], used: bool, failed: bool) -> None:
+        if failed:
+            return  # a rule failed: its findings may be missing, nothing is kept
+        if len(self.entries) > self.MAX_ENTRIES:
+            self.entries.clear()
+            self.facts.clear()
+        per: dict[int, list[Finding]] = {i: [] for i in todo}
+        import bisect
+
+        starts = [layout.tops[i].start for i in todo]
+        for f in new:
+            k = bisect.bisect_right(starts, f.start_byte) - 1
+            if k < 0 or not (layout.tops[todo[k]].start <= f.start_byte <= layout.tops[todo[k]].end):
+                self.whole = True  # a finding between top-level nodes: this file is analysed whole
+                self.entries.clear()
+                return
+            per[todo[k]].append(f)
+        for i, fs in per.items():
+            t = layout.tops[i]
+            try:
+                stored = [_store(layout, i, f) for f in fs]
+            except _Unmovable:
+                continue
+            self.entries[t.key] = Entry(stored, t.row, any(_LINE_IN_MESSAGE.search(f.message) for f in fs), used)
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _reachable(i: int, facts: list[NodeFacts], by_name: dict[str, list[int]]) -> list[int]:
+    """The same-file functions node i may call, transitively (by name: a superset)."""
+    seen: set[int] = set()
+    stack = [i]
+    while stack:
+        k = stack.pop()
+        for name in facts[k].names:
+            for j in by_name.get(name, ()):
+                if j != i and j not in seen:
+                    seen.add(j)
+                    stack.append(j)
+    return sorted(seen)
+
+
+def _orphan_possible(src: bytes, facts: list[NodeFacts], imports: dict[str, str]) -> bool:
+    """background-context-io may remove the context import with its last fix: every use of
+    the import is a `context.Background()` / `TODO()` it may replace. Not when a type of
+    the package is used (`context.Context`: always the import), nor a selector other than
+    those while no other identifier spells the name (a variable `context` could be the
+    selector's operand; words in comments count too: when unsure, the file goes whole)."""
+    names = [n for n, p in imports.items() if p == "context" and n not in ("_", ".")]
+    if not names:
+        return False
+    name = names[0]
+    uses = [(kind, m) for f in facts for kind, q, m in f.quals if q == name]
+    if any(kind == "type" for kind, _ in uses):
+        return False
+    if any(m not in ("Background", "TODO") for _, m in uses):
+        bare = re.search(rb'(?<![\w."/])' + re.escape(name.encode()) + rb'\b(?!\s*\.|")', src)
+        return bare is not None
+    return True
+
+
+@dataclass(frozen=True)
+class KeyInputs:
+    """What the keys of one version of the file are made of besides its bytes."""
+
+    root: Node
+    rule_ids: tuple[str, ...]
+    package: str  # the fingerprint of the package's other files
+    imports: dict[str, str]
+
+
+def by_declaration(ctx, memo: Memo, rule_ids: tuple[str, ...],
+                   run_rules: Callable[[tuple[tuple[int, int], ...] | None], tuple[list[Finding], list[str], bool]],
+                   deadline: tuple[float, float] | None = None) -> tuple[list[Finding], list[str], bool]:
+    """The rules' findings in ctx's file (-> findings, errors, whether the package's other
+    files were read), from memo where a top-level node's key is unchanged and from
+    run_rules(ranges) for the rest."""
+    layout = Layout(ctx.src, ctx.tree)
+    package = ctx.package
+    was = package.used
+    fingerprint = package.fingerprint  # the other files' bytes: what types and summaries read
+    package.used = was
+    return memo.run(layout, KeyInputs(ctx.root, rule_ids, fingerprint, dict(ctx.imports)), run_rules, deadline)
+
+
+# --- incremental parsing ------------------------------------------------------------------------
+
+
+def line_starts(src: bytes) -> list[int]:
+    """The offset of each line's first byte (only \\n ends a line, as for tree-sitter)."""
+    out = [0]
+    i = src.find(b"\n")
+    while i >= 0:
+        out.append(i + 1)
+        i = src.find(b"\n", i + 1)
+    return out
+
+
+def point(starts: list[int], offset: int) -> tuple[int, int]:
+    """tree-sitter's (row, byte column) of offset, from line_starts."""
+    import bisect
+
+    row = bisect.bisect_right(starts, offset) - 1
+    return row, offset - starts[row]
+
+
+def edited(tree: Tree, src: bytes, edits: list[Edit]) -> Tree:
+    """A copy of src's tree told about edits (sorted, non-overlapping, offsets into src), to
+    be handed to the parser with the new bytes (`reparse`)."""
+    starts = line_starts(src)
+    tree = tree.copy()
+    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):  # later ones first
+        start, old_end = point(starts, e.start), point(starts, e.end)
+        nl = e.text.count(b"\n")
+        new_end = (start[0] + nl, (len(e.text) - e.text.rfind(b"\n") - 1) if nl else start[1] + len(e.text))
+        tree.edit(start_byte=e.start, old_end_byte=e.end, new_end_byte=e.start + len(e.text),
+                  start_point=start, old_end_point=old_end, new_end_point=new_end)
+    return tree
+
+
+def reparse(new_src: bytes, old_tree: Tree | None) -> Tree:
+    """new_src's tree, reusing old_tree (already `edited` to new_src) where nothing changed."""
+    from tree_sitter import Parser
+
+    if old_tree is None:
+        return S.parse(new_src)
+    return Parser(S.GO).parse(new_src, old_tree)

@@ -1,0 +1,131 @@
+"""Per-declaration analysis (gofix.analysis.incremental): the same findings as a whole-file
+run, and a cache that re-analyses only the declarations an edit can affect."""
+
+from __future__ import annotations
+
+import pytest
+
+from gofix import engine
+from gofix import syntax as S
+from gofix.analysis import testing as T
+from gofix.analysis.context import FileContext
+from gofix.analysis.incremental import Memo
+from gofix.analysis.package import Package
+from helpers import GOLDEN
+
+CASES = T.golden_cases(GOLDEN)
+IDS = [c.id for c in CASES]
+
+
+def _setup(case: T.GoldenCase, src: bytes):
+    cfg = case.config
+    options = T.options_for(None, cfg)  # every rule: more candidates than the case's own
+    module = T.module(cfg.go)
+    tree = S.parse(src)
+    package = Package.in_memory(case.source_path, src, case.siblings, tree)
+    active = [r for r in options.rules() if r.prefilter(src, options)]
+    ctx = FileContext(case.source_path, src, tree, module, options.rule_options, package=package,
+                      nolint={r.id: r.nolint for r in active})
+    ctx.extra_resources = options.extra_resources
+    return ctx, active, module, options
+
+
+def _key(f):
+    return (f.rule, f.start_byte, f.end_byte, f.message, f.fix)
+
+
+@pytest.mark.parametrize("side", ["input", "golden"])
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_each_declaration_alone_gives_the_whole_files_findings_there(case, side):
+    """Running the rules limited to one top-level node at a time gives, node by node, exactly
+    the findings of the whole-file run, each inside the node it was found from."""
+    src = (case.input if side == "input" else case.golden).read_bytes()
+    ctx, active, module, _ = _setup(case, src)
+    if ctx.tree.root_node.has_error:
+        pytest.skip("a syntax error: such files are always analysed whole")
+    with S.rooted(ctx.root):
+        whole, errors, _ = engine._rule_findings(ctx, active, module, None, None, None)
+        assert not errors
+        parts = []
+        for node in ctx.root.named_children:
+            found, errors, _ = engine._rule_findings(ctx, active, module, None,
+                                                     ((node.start_byte, node.end_byte),), None)
+            assert not errors
+            for f in found:
+                assert node.start_byte <= f.start_byte <= f.end_byte <= node.end_byte, (f.rule, f.message)
+            parts.extend(found)
+    assert sorted(map(_key, parts), key=repr) == sorted(map(_key, whole), key=repr)
+
+
+def _mutations(src: bytes):
+    """The source with one line deleted, for each line inside a function body (a sample)."""
+    lines = src.split(b"\n")
+    body = [i for i, ln in enumerate(lines) if ln.startswith(b"\t") and ln.strip() not in (b"}", b"{", b"")]
+    for i in body[:: max(1, len(body) // 6)]:
+        yield b"\n".join(lines[:i] + lines[i + 1:])
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_cached_declarations_match_a_fresh_analysis_after_an_edit(case):
+    """After an edit (a line deleted in one function), the analysis that reuses the cached
+    declarations finds exactly what a fresh analysis of the edited source finds."""
+    src = case.input.read_bytes()
+    cfg = case.config
+    options = T.options_for(None, cfg)
+    module = T.module(cfg.go)
+    memo = Memo()
+    first, _ = engine.analyze(case.source_path, src, module, options, siblings=case.siblings, memo=memo)
+    fresh_first, _ = engine.analyze(case.source_path, src, module, options, siblings=case.siblings)
+    assert first.findings == fresh_first.findings
+    for edited in _mutations(src):
+        got, _ = engine.analyze(case.source_path, edited, module, options, siblings=case.siblings, memo=memo)
+        want, _ = engine.analyze(case.source_path, edited, module, options, siblings=case.siblings)
+        assert got.findings == want.findings
+        assert got.error == want.error
+
+
+# --- the time budget per file ----------------------------------------------------------------------
+
+LEAKY = b"""package p
+
+import (
+\t"context"
+\t"time"
+)
+
+func f(parent context.Context) context.Context {
+\tctx, _ := context.WithTimeout(parent, time.Second)
+\treturn ctx
+}
+"""
+
+
+def test_a_spent_budget_skips_the_file_with_a_message():
+    import time
+
+    options = T.options_for(None)
+    gone = (time.monotonic() - 1, 0.5)
+    result, errors = engine.analyze("x.go", LEAKY, T.module(), options, deadline=gone)
+    assert result.error == "too complex: skipped after 0.5 s (the time budget per file)"
+    assert result.findings == [] and errors == []
+    fixed, _ = engine.fix_source("x.go", LEAKY, T.module(), options, deadline=gone)
+    assert fixed.error.startswith("too complex: skipped after 0.5 s") and fixed.fixed is None
+    # with time left, the same file is analysed and fixed
+    result, _ = engine.analyze("x.go", LEAKY, T.module(), options, deadline=(time.monotonic() + 60, 60))
+    assert result.error is None and [f.rule for f in result.findings] == ["lost-cancel"]
+
+
+def test_time_budget_setting_names_the_skipped_file_and_the_run_goes_on(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    for d in ("fast", "slow"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "x.go").write_bytes(LEAKY)
+    (tmp_path / "slow" / ".gofix.toml").write_text("time-budget = 0.000001\n")
+    proc = subprocess.run([sys.executable, "-m", "gofix", "check", "--no-cache", "--no-progress", "fast", "slow"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert "slow/x.go: error: too complex: skipped after 1e-06 s" in proc.stderr
+    assert "fast/x.go:9:12: error:" in proc.stdout  # the other file is still analysed
+    assert proc.returncode == 1
