@@ -10,7 +10,10 @@ each file's nearest config file, as `gofix check` resolves it).
 
 - Buffers: the server keeps its own copy of each open document (incremental sync, applied
   with LSP's line breaks and the negotiated position encoding: UTF-8 when the client offers
-  it, else UTF-16). The file on disk is never read.
+  it, else UTF-16). The file on disk is never read. Each buffer keeps its syntax tree, told
+  about every change range (Tree.edit), so the next parse reuses it, and its findings per
+  top-level declaration (gofix.analysis.incremental.Memo), so an edit inside one function
+  re-runs the rules on that function (and those that call it) only.
 - Diagnostics: on open and on save at once, on change after a short debounce; every engine
   call runs on one worker thread, and a result is published only if the buffer is still at
   the version it was computed for.
@@ -42,6 +45,7 @@ from pygls.uris import to_fs_path
 from gofix import __version__
 from gofix import engine
 from gofix import lsp_text as X
+from gofix.analysis import incremental
 from gofix import project as P
 from gofix.config import ConfigError
 from gofix.gomod import parse_version
@@ -181,6 +185,13 @@ class Document:
     version: int | None
     text: str
     path: Path | None  # None for non-file URIs (untitled buffers)
+    # The syntax tree of the last analysis, told about every change since (Tree.edit): the
+    # next parse reuses it; None: parse from scratch (no analysis yet, a CR or BOM, a
+    # whole-text change).
+    tree: Any = None
+    # The findings of the buffer's earlier versions per top-level declaration
+    # (gofix.analysis.incremental): an edit re-analyses only what it can change.
+    memo: Any = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +200,8 @@ class Snapshot:
     version: int | None
     src: bytes
     path: Path | None
+    tree: Any = field(default=None, compare=False)  # Document.tree, edited to src
+    memo: Any = field(default=None, compare=False)
 
 
 @dataclass
@@ -198,6 +211,7 @@ class Outcome:
     snapshot: Snapshot
     options: engine.Options | None
     findings: list[Finding] = field(default_factory=list)
+    tree: Any = None  # the snapshot's syntax tree, when parsed here (the next edit's base)
     errors: list[str] = field(default_factory=list)  # internal errors of single rules
     problem: str | None = None  # why the document was not analysed (parse error, bad config...)
     problem_is_config: bool = False
@@ -220,7 +234,10 @@ def analyse(snapshot: Snapshot, settings: Settings, root: Path | None) -> Outcom
         return Outcome(snapshot, None, problem=str(e), problem_is_config=True)
     out = Outcome(snapshot, options)
     try:
-        a = engine.analyse_source(_as_path(snapshot, root), snapshot.src, options, shown=_display(snapshot))
+        if X.plain(snapshot.src):  # the rules see these very bytes: the tree can be kept
+            out.tree = incremental.reparse(snapshot.src, snapshot.tree)
+        a = engine.analyse_source(_as_path(snapshot, root), snapshot.src, options, shown=_display(snapshot),
+                                  tree=out.tree, memo=snapshot.memo)
     except Exception as e:  # an engine bug must not take the server down
         log.exception("analysis failed")
         out.problem = f"internal error: {type(e).__name__}: {e}"
@@ -495,7 +512,10 @@ class GofixServer(LanguageServer):
         doc = self.documents.get(uri)
         if doc is None:
             return None
-        return Snapshot(doc.uri, doc.version, doc.text.encode("utf-8", errors="surrogatepass"), doc.path)
+        if doc.memo is None:
+            doc.memo = incremental.Memo()
+        return Snapshot(doc.uri, doc.version, doc.text.encode("utf-8", errors="surrogatepass"), doc.path,
+                        doc.tree, doc.memo)
 
     def current(self, snapshot: Snapshot) -> bool:
         doc = self.documents.get(snapshot.uri)
@@ -512,8 +532,12 @@ class GofixServer(LanguageServer):
         settings = self.settings
         out = await self.on_worker(analyse, snap, settings, self.root)
         self.report(out)
-        if self.current(snap) and settings == self.settings:
-            self.outcomes[uri] = out
+        if self.current(snap):
+            doc = self.documents[uri]
+            if out.tree is not None:
+                doc.tree = out.tree  # no change since: the next edit starts from this parse
+            if settings == self.settings:
+                self.outcomes[uri] = out
         return out
 
     def report(self, out: Outcome) -> None:
@@ -741,14 +765,23 @@ def create_server() -> GofixServer:
         if doc is None:
             return
         text = doc.text
+        tree = doc.tree
         for change in params.content_changes:
             rng = getattr(change, "range", None)
             if rng is None:
-                text = change.text
+                text, tree = change.text, None
             else:
-                text = X.apply_change(text, (rng.start.line, rng.start.character),
-                                      (rng.end.line, rng.end.character), change.text, ls.encoding)
+                start, end = (rng.start.line, rng.start.character), (rng.end.line, rng.end.character)
+                if tree is not None:
+                    edit = X.tree_edit(text, start, end, change.text, ls.encoding)
+                    if edit is None:
+                        tree = None
+                    else:
+                        tree = tree.copy()  # the worker may hold the old one
+                        tree.edit(**edit)
+                text = X.apply_change(text, start, end, change.text, ls.encoding)
         doc.text = text
+        doc.tree = tree
         doc.version = params.text_document.version
         ls.schedule(doc.uri, ls.settings.debounce)
 

@@ -75,6 +75,39 @@ def apply_change(text: str, start: Pos | None, end: Pos | None, new: str, encodi
     return text[:a] + new + text[b:]
 
 
+def plain(src: bytes) -> bool:
+    """No BOM and no CR: the bytes the rules see are the buffer's, line for line."""
+    return b"\r" not in src and not src.startswith(b"\xef\xbb\xbf")
+
+
+def tree_edit(text: str, start: Pos, end: Pos, new: str, encoding: str) -> dict | None:
+    """tree-sitter's Tree.edit arguments for one `didChange` range change of text (before
+    the change): UTF-8 byte offsets and (row, byte column) points. None when text or new
+    holds a CR or a BOM (LSP's lines and tree-sitter's rows could then differ)."""
+    if "\r" in text or "\r" in new or text.startswith("\ufeff") or (start[0] == 0 and new.startswith("\ufeff")):
+        return None
+    a = offset_at(text, start, encoding)
+    b = offset_at(text, end, encoding)
+    if b < a:
+        a, b = b, a
+
+    def utf8(s: str) -> int:
+        return len(s.encode("utf-8", errors="surrogatepass"))
+
+    def point(i: int) -> tuple[int, int]:
+        row = text.count("\n", 0, i)
+        line_start = text.rfind("\n", 0, i) + 1
+        return row, utf8(text[line_start:i])
+
+    start_byte = utf8(text[:a])
+    old_end_byte = start_byte + utf8(text[a:b])
+    sp, op = point(a), point(b)
+    nl = new.count("\n")
+    tail = utf8(new[new.rfind("\n") + 1:]) if nl else sp[1] + utf8(new)
+    return {"start_byte": start_byte, "old_end_byte": old_end_byte, "new_end_byte": start_byte + utf8(new),
+            "start_point": sp, "old_end_point": op, "new_end_point": (sp[0] + nl, tail)}
+
+
 class ByteIndex:
     """Maps UTF-8 byte offsets of a source to LSP positions in one encoding."""
 

@@ -648,6 +648,84 @@ def test_tcp_option_is_validated():
     assert proc.returncode == 2 and "HOST:PORT" in proc.stderr
 
 
+# --- incremental analysis --------------------------------------------------------------------------
+
+# A server with one more rule that records, for each analysis, the functions whose
+# candidates the rules were given (ctx.entry_nodes: what every rule's search starts from).
+COUNTING_SERVER = r'''
+import sys
+import codemods
+from gofix.rules import Rule
+
+LOG = sys.argv[1]
+
+def record(ctx):
+    names = [ctx.text(n.child_by_field_name("name")) for n in ctx.entry_nodes("function_declaration")]
+    with open(LOG, "a") as f:
+        f.write(" ".join(names) + "\n")
+    return []
+
+codemods.RULES.append(Rule("test-record", "test-record: records where the rules look", record, (b"package",)))
+codemods.RULE_IDS = frozenset(r.id for r in codemods.RULES)
+
+from gofix.lsp_server import serve
+serve()
+'''
+
+THREE = """package p
+
+import (
+\t"context"
+\t"time"
+)
+
+func one(parent context.Context) context.Context {
+\tctx, _ := context.WithTimeout(parent, time.Second)
+\treturn ctx
+}
+
+func two(parent context.Context) error {
+\treturn parent.Err()
+}
+
+func three(parent context.Context) context.Context {
+\tctx, _ := context.WithTimeout(parent, time.Second)
+\treturn ctx
+}
+"""
+
+
+@aio
+async def test_an_edit_in_one_function_reanalyses_only_that_function(tmp_path):
+    """After an edit inside `two`, the rules are run on `two` alone (counted by a rule that
+    records the functions it is given), and the findings of `one` and `three` are reused,
+    `three`'s moved down by the inserted line."""
+    (tmp_path / "ws").mkdir()
+    ws = workspace(tmp_path / "ws")
+    log = tmp_path / "calls.txt"
+    async with session(ws, {"select": ["lost-cancel", "test-record"]},
+                       server=[sys.executable, "-c", COUNTING_SERVER, str(log)]) as client:
+        uri = open_doc(client, ws / "three.go", THREE)
+        first = await diagnostics(client, uri, 1)
+        assert [d.range.start.line for d in first] == [8, 17]
+        assert log.read_text().splitlines()[-1] == "one two three"  # the first analysis: everything
+        line = THREE.split("\n").index("\treturn parent.Err()")
+        leak = "\t_, _ = context.WithTimeout(parent, time.Second)\n"
+        client.text_document_did_change(T.DidChangeTextDocumentParams(
+            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[T.TextDocumentContentChangePartial(
+                range=T.Range(start=T.Position(line=line, character=0), end=T.Position(line=line, character=0)),
+                text=leak)]))
+        second = await diagnostics(client, uri, 2)
+        assert [d.range.start.line for d in second] == [8, line, 18]
+        assert log.read_text().splitlines()[-1] == "two"  # one and three were not analysed again
+        # the same as a fresh server finds in the edited text
+        edited = X.apply_change(THREE, (line, 0), (line, 0), leak, X.UTF16)
+        uri2 = open_doc(client, ws / "fresh.go", edited)
+        fresh = await diagnostics(client, uri2, 1)
+        assert [(d.range, d.message) for d in fresh] == [(d.range, d.message) for d in second]
+
+
 # --- pure helpers -------------------------------------------------------------------------------------
 
 
