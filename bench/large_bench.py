@@ -15,6 +15,7 @@ smallest file (target: within 1.5x). Also times `gofix check` on a small file ne
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -80,6 +81,7 @@ def main() -> None:
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     gofix = [sys.executable, "-m", "gofix"]
+    print(f"load average (1 min) at the start: {os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores\n")
 
     with tempfile.TemporaryDirectory(prefix="gofix-large-bench-") as tmp:
         root = Path(tmp)
@@ -102,6 +104,7 @@ def main() -> None:
         (deep / "deep.go").write_text(deep_file(args.depth))
         secs = timed([*gofix, "check", "--no-cache", "--no-progress", str(deep / "deep.go")], 1)
         print(f"file nested {args.depth} deep: gofix check answered in {secs:.2f} s (target < 2)")
+        print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -243,6 +243,7 @@ def main() -> None:
     args = ap.parse_args()
 
     text = generate(args.functions)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="gofix-lsp-bench-") as tmp:
         module = Path(tmp)
         (module / "go.mod").write_text("module benchlsp\n\ngo 1.22\n")
@@ -258,7 +259,8 @@ def main() -> None:
             rows["gopls"] = run_server("gopls", [gopls], module, text, args.edits, opts, opts)
         full = full_analysis_ms(text, module)
 
-    print(f"{nlines}-line file, {args.edits} edits (debounce 0)\n")
+    print(f"{nlines}-line file, {args.edits} edits (debounce 0); load average (1 min) "
+          f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores\n")
     print("| server | p50 ms | p95 ms |\n| --- | ---: | ---: |")
     for name, lat in rows.items():
         print(f"| {name} | {pct(lat, 50):.0f} | {pct(lat, 95):.0f} |")

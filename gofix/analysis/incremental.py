@@ -354,10 +354,10 @@ class Memo:
         if todo:
             check_deadline(deadline)
             whole = len(todo) == len(layout.tops)
-            ranges = None if whole else tuple(_merge([(layout.tops[i].start, layout.tops[i].end) for i in todo]))
+            ranges = None if whole else _runs(layout, todo)
             new, errors, used = run_rules(ranges)
             if ranges is not None:  # a rule that ignores ctx.ranges: its findings elsewhere are cached
-                new = [f for f in new if any(a <= f.start_byte < b for a, b in ranges)]
+                new = [f for f in new if _within(ranges, f.start_byte)]
             found.extend(new)
             package_used |= used
             self._remember(layout, todo, new, used, bool(errors))
@@ -398,14 +398,26 @@ class Memo:
             self.entries[t.key] = Entry(stored, t.row, any(_LINE_IN_MESSAGE.search(f.message) for f in fs), used)
 
 
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _within(ranges: tuple[tuple[int, int], ...], offset: int) -> bool:
+    import bisect
+
+    k = bisect.bisect_right(ranges, (offset, float("inf"))) - 1
+    return k >= 0 and ranges[k][0] <= offset < ranges[k][1]
+
+
+def _runs(layout: Layout, todo: list[int]) -> tuple[tuple[int, int], ...]:
+    """The byte ranges of the nodes todo (sorted indices), neighbours joined into one range
+    (only blank space lies between them): fewer, longer searches."""
     out: list[tuple[int, int]] = []
-    for a, b in sorted(ranges):
-        if out and a <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(out[-1][1], b))
+    prev = None
+    for i in todo:
+        t = layout.tops[i]
+        if prev is not None and i == prev + 1:
+            out[-1] = (out[-1][0], t.end)
         else:
-            out.append((a, b))
-    return out
+            out.append((t.start, t.end))
+        prev = i
+    return tuple(out)
 
 
 def _reachable(i: int, facts: list[NodeFacts], by_name: dict[str, list[int]]) -> list[int]:
