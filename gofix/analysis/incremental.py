@@ -49,12 +49,12 @@ FUNCTIONS = ("function_declaration", "method_declaration")
 _LINE_IN_MESSAGE = re.compile(r"\bline \d")
 _FILE_DIRECTIVE = re.compile(rb"//[^\n]*file-ignore[^\n]*")
 _WORDS = re.compile(r"\w+")
-_NAMES = S.query("""
+_NAMES = S.query(f"""
 [
-  (type_spec name: (type_identifier) @type)
-  (type_alias name: (type_identifier) @type)
+  ({S.TYPE_DEFINITION} name: (type_identifier) @type)
+  ({S.TYPE_ALIAS} name: (type_identifier) @type)
   (keyed_element) @field
-  (assignment_statement left: (expression_list (selector_expression))) @field
+  ({S.ASSIGNMENT} left: (expression_list (selector_expression))) @field
 ]
 """)
 
@@ -65,7 +65,7 @@ def _qualifier_query(names: tuple[str, ...]) -> S.LazyQuery:
     alts = " ".join(json.dumps(n) for n in names)
     return S.query(f"""
       ((selector_expression operand: (identifier) @q field: (field_identifier) @m) (#any-of? @q {alts}))
-      ((qualified_type package: (package_identifier) @t name: (type_identifier) @m) (#any-of? @t {alts}))
+      (({S.QUALIFIED_TYPE} package: (package_identifier) @t name: (type_identifier) @m) (#any-of? @t {alts}))
     """)
 
 
