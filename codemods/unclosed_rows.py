@@ -8,7 +8,9 @@ Finds `rows, err := X.Query(...)` (also `QueryContext`, and sqlx's `Queryx`, `Qu
 `*pgxpool.Pool`, `*pgxpool.Conn` or `pgx.Tx` (declared in any file of the package), with no
 `Close()` on the result in the function, or with a `Close()` that an early return between
 the call and it skips. A `Query` whose receiver's type gofix cannot read from the
-declarations is not reported.
+declarations is not reported, and neither is a statement prepared on a transaction
+(`tx.Prepare`, `tx.PrepareContext`, sqlx's `tx.Preparex`): database/sql closes it when the
+transaction is committed or rolled back.
 
 ## Why is this bad?
 Each open `*sql.Rows` (or `pgx.Rows`) holds a connection of the pool until it is closed (or
@@ -79,6 +81,8 @@ def find(ctx: FileContext) -> list[Finding]:
         kind = KINDS.get(results[0]) if results else None
         if kind is None:
             continue  # not known to be database/sql, sqlx or pgx: a look-alike Query or Prepare
+        if kind == "statement" and _on_transaction(ctx, call):
+            continue  # a Tx's statement is closed when the transaction commits or rolls back
         c = C.creation(ctx, call, True)
         if c is None:
             continue
@@ -93,6 +97,11 @@ def find(ctx: FileContext) -> list[Finding]:
         if finding is not None:
             out.append(finding)
     return out
+
+
+def _on_transaction(ctx: FileContext, call) -> bool:
+    recv = C.receiver(call)
+    return recv is not None and (types.is_type(ctx, recv, SQL, "Tx") or types.is_type(ctx, recv, SQLX, "Tx"))
 
 
 RULE = Rule(

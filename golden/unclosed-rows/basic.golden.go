@@ -63,11 +63,11 @@ func (s *Store) Rename(ctx context.Context, ids []int64, name string) error {
 }
 
 func inTx(ctx context.Context, tx *sql.Tx) (int, error) {
-	stmt, err := tx.Prepare("SELECT count(*) FROM users WHERE name = ?") // want "statement returned by Prepare is never closed"
+	// A statement prepared on a transaction is closed with it: not a finding.
+	stmt, err := tx.Prepare("SELECT count(*) FROM users WHERE name = ?")
 	if err != nil {
 		return 0, err
 	}
-	defer stmt.Close()
 	rows, err := stmt.QueryContext(ctx, "bob") // want "rows returned by QueryContext are never closed"
 	if err != nil {
 		return 0, err
