@@ -15,6 +15,8 @@ Package functions are resolved through the imports (any alias; a local variable 
 `http` does not count). A receiver counts only when its type is known from declarations: a
 parameter, `var` or struct field declared with that type, or a variable assigned from a call
 whose result type is known (`sql.Open`, `db.Begin()`, `tls.Client`, `&net.Dialer{...}`, ...).
+A method promoted from an embedded field counts too (`struct{ *http.Client }`'s `Get`),
+unless the package's type declares a method of that name itself.
 The shape of a use is never evidence: receivers of unknown type are not reported.
 
 Not reported: a request that receives a context later (`req = req.WithContext(ctx)`,
@@ -100,6 +102,7 @@ from codemods._report import (
     type_of,
 )
 from gofix.analysis import syntax as S
+from gofix.analysis import types
 from gofix.analysis.context import FileContext, is_declaration, literal_usage, use_kind
 from gofix.analysis.edits import replace_node
 from gofix.analysis.model import Applicability, Edit, Finding, Fix, Severity
@@ -364,9 +367,23 @@ def _api(ctx: FileContext, call: Node) -> tuple[Api, str] | None:
             return PACKAGE_CALLS[(path, name)], f"{_shown_pkg(path)}.{name}"
     recv = type_of(ctx, operand)
     api = METHODS.get((recv.path, recv.base), {}).get(name) if recv is not None else None
+    if api is None and recv is not None:
+        api = _promoted(ctx, recv, name)
     if api is None:
         return None  # unknown receiver: never a guess
     return api, f"{display(ctx, operand, 40)}.{name}"
+
+
+def _promoted(ctx: FileContext, recv: types.GoType, name: str) -> Api | None:
+    """The API of a method promoted from an embedded field (`struct{ *http.Client }`'s Get),
+    unless the package's type declares a method of that name itself."""
+    if recv.path != types.LOCAL or (recv.base, name) in types.package_index(ctx).methods:
+        return None
+    for (path, base), apis in METHODS.items():
+        embedded = types.field_type(ctx, recv, base) if name in apis else None
+        if embedded is not None and embedded.is_(path, base):
+            return apis[name]
+    return None
 
 
 def _deadline_before(ctx: FileContext, call: Node) -> bool:
