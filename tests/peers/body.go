@@ -227,3 +227,32 @@ func recorderResult(h http.Handler, req *http.Request) int {
 	res := rec.Result()
 	return res.StatusCode
 }
+
+type wrappedClient struct{ *http.Client }
+
+// A client embedded in a struct: its Get is promoted.
+func bodyPromotedGet(w wrappedClient, url string) (int, error) {
+	resp, err := w.Get(url)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}
+
+// A transport's RoundTrip returns the response too.
+func bodyRoundTrip(t *http.Transport, req *http.Request) (int, error) {
+	resp, err := t.RoundTrip(req)
+	if err != nil {
+		return 0, err
+	}
+	return resp.StatusCode, nil
+}
+
+// The body read to the end but never closed.
+func bodyReadNotClosed(url string) ([]byte, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(resp.Body)
+}

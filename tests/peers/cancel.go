@@ -147,3 +147,23 @@ func fallOff(ctx context.Context, items []string) {
 	}
 	_ = ctx
 }
+
+// A no-op cancel replaced by a real one on one branch, deferred on every path.
+func optionalTimeout(ctx context.Context, d time.Duration) error {
+	cancel := func() {}
+	if d > 0 {
+		ctx, cancel = context.WithTimeout(ctx, d)
+	}
+	defer cancel()
+	return ctx.Err()
+}
+
+// The cancel deferred only after a return that can leave first.
+func deferredTooLate(ctx context.Context, check func() error) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	if err := check(); err != nil {
+		return err
+	}
+	defer cancel()
+	return ctx.Err()
+}

@@ -166,3 +166,37 @@ func txNoRollback(ctx context.Context, db *sql.DB) error {
 	}
 	return tx.Commit()
 }
+
+// Rows from a *sql.Conn never closed.
+func connRowsNeverClosed(ctx context.Context, conn *sql.Conn) (bool, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT 1")
+	if err != nil {
+		return false, err
+	}
+	return rows.Next(), nil
+}
+
+// A statement prepared on a transaction: closed when the transaction ends.
+func txStmt(ctx context.Context, tx *sql.Tx) error {
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO t VALUES (?)")
+	if err != nil {
+		return err
+	}
+	_, err = stmt.ExecContext(ctx, 1)
+	return err
+}
+
+// Rows opened in every iteration of a loop, never closed.
+func rowsInLoop(ctx context.Context, db *sql.DB, ids []int) int {
+	n := 0
+	for _, id := range ids {
+		rows, err := db.QueryContext(ctx, "SELECT * FROM t WHERE id = ?", id)
+		if err != nil {
+			continue
+		}
+		if rows.Next() {
+			n++
+		}
+	}
+	return n
+}
