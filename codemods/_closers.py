@@ -95,11 +95,19 @@ class Anchor:
 
 def selector_calls(ctx: FileContext, names: tuple[str, ...] | frozenset[str]) -> list[Node]:
     """Calls `x.Name(...)` with Name in names, in source order."""
-    out = []
-    for call in ctx.captures(SELECTOR_CALLS, "call"):
-        if ctx.call_name(call) in names:
-            out.append(call)
-    return sorted(out, key=lambda n: n.start_byte)
+    ranges = None if ctx.ranges is None else tuple(ctx.ranges)
+    by_name = ctx.memo(("_closers.selector_calls", ranges), lambda: _selector_calls_by_name(ctx))
+    found = [c for name in set(names) for c in by_name.get(name, ())]
+    return [call for _, _, call in sorted(found, key=lambda c: (c[0], c[1]))]
+
+
+def _selector_calls_by_name(ctx: FileContext) -> dict[str, list[tuple[int, int, Node]]]:
+    """The file's selector calls by called name (one query for the rules that share it):
+    (start byte, position in the query's order, call)."""
+    out: dict[str, list[tuple[int, int, Node]]] = {}
+    for i, call in enumerate(ctx.captures(SELECTOR_CALLS, "call")):
+        out.setdefault(ctx.call_name(call), []).append((call.start_byte, i, call))
+    return out
 
 
 def creation(ctx: FileContext, call: Node, has_error: bool | None, blank: bool = False) -> Creation | None:

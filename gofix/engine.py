@@ -7,6 +7,7 @@ them re-implements discovery, suppression, fix selection or the fixed-point loop
 from __future__ import annotations
 
 import fnmatch
+import gc
 import os
 import re
 import stat
@@ -734,7 +735,11 @@ def _work(job: tuple[Target, Options, bool]) -> tuple[FileResult | None, list[st
 
 
 def _work_batch(jobs: list[tuple[Target, Options, bool]]) -> list[tuple[FileResult | None, list[str]]]:
-    return [_work(j) for j in jobs]
+    out = [_work(j) for j in jobs]
+    # a batch is a package or a few: what is left of its trees in reference cycles goes now
+    # (the collector counts Python objects, not the trees' memory, and would wait)
+    gc.collect()
+    return out
 
 
 PARALLEL_MIN_FILES = 16
@@ -792,7 +797,8 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
 
         order = targets
         mp_ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp_ctx) as pool:
+        # gc.freeze: what a worker inherits is never garbage, so its collections skip it
+        with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp_ctx, initializer=gc.freeze) as pool:
             futures = {
                 pool.submit(_work_batch, [(t, o, fix) for _, t, o in batch]): batch
                 for batch in _batches(order, jobs)
