@@ -218,9 +218,10 @@ class FileContext:
     ) -> Finding:
         sp, ep = node.start_point, node.end_point
         if fix is not None:
-            from gofix.analysis.edits import realign_trailing_comments  # edits imports this module
+            from gofix.analysis.edits import CommentRows, realign_trailing_comments  # edits imports this module
 
-            extra = realign_trailing_comments(self.src, self.root, fix.edits)
+            rows = self.memo(("edits.comment_rows",), lambda: CommentRows(self.src, self.root))
+            extra = realign_trailing_comments(self.src, self.root, fix.edits, rows)
             if extra:
                 fix = replace(fix, edits=fix.edits + extra)
         return Finding(

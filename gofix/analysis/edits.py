@@ -266,7 +266,8 @@ def _import_groups(src: bytes, specs: list[Node]) -> list[list[Node]]:
 # --- gofmt: aligned trailing comments --------------------------------------------------------
 
 
-def realign_trailing_comments(src: bytes, root: Node, edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
+def realign_trailing_comments(src: bytes, root: Node, edits: tuple[Edit, ...],
+                              rows: "CommentRows | None" = None) -> tuple[Edit, ...]:
     """The edits that keep a block of aligned trailing comments aligned after `edits`.
 
     gofmt aligns the comments that end consecutive statement lines of one indentation (a
@@ -275,9 +276,11 @@ def realign_trailing_comments(src: bytes, root: Node, edits: tuple[Edit, ...]) -
     changes the width of such a line, every line of its block gets its padding rewritten, one
     edit per line, so that two fixes in one block never share a pass (their padding edits
     overlap). Returns () when nothing moves, or when an edit is not confined to the code of
-    one such line. Only the lines around the edits are looked at.
+    one such line. Only the lines around the edits are looked at. rows: the file's
+    CommentRows(src, root), when the caller keeps one for several calls (its line table and
+    rows are then computed once per file, not once per fix).
     """
-    rows = _CommentRows(src, root)
+    rows = rows if rows is not None else CommentRows(src, root)
     widths: dict[int, int] = {}  # row -> the width of its code after the edits
     for e in edits:
         row = src.count(b"\n", 0, e.start)
@@ -313,7 +316,7 @@ def _width(code: bytes) -> int:
     return len(code.decode("utf-8", "replace").lstrip("\t"))
 
 
-def _block(src: bytes, rows: _CommentRows, row: int) -> list[int]:
+def _block(src: bytes, rows: CommentRows, row: int) -> list[int]:
     """The rows aligned with `row`: neighbours with a trailing comment and the same
     indentation, not across a statement that continues on the next line."""
     indent = _indent(src, rows.get(row)[0])
@@ -333,7 +336,7 @@ def _indent(src: bytes, line_start: int) -> bytes:
     return src[line_start:end]
 
 
-class _CommentRows:
+class CommentRows:
     """Row -> (line start, end of its code, start of its trailing comment, whether its
     statement continues on the next line), for the rows gofmt may align: a statement that
     starts on that row, then a comment that ends the line, in a statement list (not a
