@@ -387,7 +387,8 @@ def _rule_findings(ctx: FileContext, active: list[Rule], module: ModuleInfo, deg
             if degraded is not None:
                 if not degraded.keeps(f.start_byte):
                     continue
-                f = replace(f, fix=None)
+                if f.fix is not None:  # say why the fix is gone, on the finding itself (D02)
+                    f = replace(f, fix=None, message=f"{f.message} ({degraded.no_fix_note})")
             if ctx.suppressed(rule.id, f):
                 continue
             if rule.timer_rule and module.timers_collected and f.severity != Severity.HINT:

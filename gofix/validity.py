@@ -172,8 +172,8 @@ class Degraded:
     def keeps(self, start_byte: int) -> bool:
         return any(a <= start_byte < b for a, b in self.intact)
 
-    @property
-    def message(self) -> str:
+    def _not_analysed(self) -> str:
+        """`function (*s).second and the code at line 9 not analysed`, or "" when nothing was skipped."""
         parts = []
         if self.skipped:
             names = ", ".join(self.skipped[:5]) + (f" and {len(self.skipped) - 5} more" if len(self.skipped) > 5 else "")
@@ -181,8 +181,21 @@ class Degraded:
         if self.lines:
             shown = ", ".join(map(str, self.lines[:3])) + (", ..." if len(self.lines) > 3 else "")
             parts.append(f"the code at line{'s' if len(self.lines) != 1 else ''} {shown}")
-        if parts:
-            rest = " and ".join(parts) + " not analysed"
+        return " and ".join(parts) + " not analysed" if parts else ""
+
+    @property
+    def no_fix_note(self) -> str:
+        """Why a finding kept in this file has no fix: added to its message, so that text,
+        JSON and the editor say it where the finding is, not only in the file's error."""
+        where = f"the file has a syntax error at {self.problem.line}:{self.problem.column}"
+        skipped = self._not_analysed()
+        return f"no fix: {where}" + (f" ({skipped})" if skipped else "")
+
+    @property
+    def message(self) -> str:
+        skipped = self._not_analysed()
+        if skipped:
+            rest = skipped
         elif self.intact:
             rest = "every function analysed"
         else:

@@ -123,6 +123,24 @@ def test_a_broken_function_costs_only_itself(tree):
     assert all(i["fix"] is not None for i in json.loads(r.stdout))  # the same code, parsed: fixable
 
 
+def test_a_finding_without_its_fix_says_why(tree):
+    # D02: in a file with a syntax error in one function, the other functions' findings
+    # lose their fixes; each must say so where it is shown (text, JSON), not only the file error
+    f = tree / "p.go"
+    f.write_text(LEAK.replace("ctx, _ := context.WithCancel(parent)", "ctx, _ := context.WithCancel(parent"))
+    why = "no fix: the file has a syntax error at 14:37 (function (*server).second not analysed)"
+    found = json.loads(invoke("check", "--format", "json", str(f)).stdout)
+    assert [(i["line"], i["fix"]) for i in found] == [(FIRST_LINE, None)]
+    assert found[0]["message"].endswith(f"({why})"), found[0]["message"]
+    r = invoke("check", str(f))
+    assert f"{FIRST_LINE}:" in r.stdout and why in r.stdout, r.stdout
+    # a file without the error: the same finding, its fix, and no such note
+    good = tree / "good.go"
+    good.write_text(LEAK.replace("package p", "package q"))
+    found = json.loads(invoke("check", "--format", "json", str(good)).stdout)
+    assert found and all(i["fix"] is not None and "no fix:" not in i["message"] for i in found)
+
+
 def test_grammar_gap_is_said_so(tree, gofmt_bin):
     f = tree / "p.go"
     # A method without a receiver: go/parser accepts it (the type checker does not), and
