@@ -287,8 +287,7 @@ def refuse_invalid(results: Iterable, say: Callable[[str], None]) -> list:
     return out
 
 
-GRAMMAR_GAP = ("the grammar (tree-sitter-golang) cannot parse this valid Go at {where} (syntax newer "
-               "than the grammar; gofmt -e accepts the file)")
+GRAMMAR_GAP = "the grammar (tree-sitter-golang) cannot parse this valid Go at {where} (gofmt -e accepts the file)"
 
 
 def clarify(message: str, src: bytes) -> str:

@@ -4,9 +4,9 @@
     python scripts/grammar_eval.py --gofmt GOFMT --fuzz 2000 --seed 1 DIR
 
 Needs both `tree_sitter_go` and `tree_sitter_golang` importable (a scratch virtualenv: the
-project itself depends on tree-sitter-go only). For each .go file: does go/parser accept it
-(`gofmt -e`, in batches), does each grammar parse it without an ERROR or MISSING node, and
-how long each grammar takes. With --fuzz N, N mutated copies of files under DIR are judged
+project itself depends on tree-sitter-golang only, since the switch). For each .go file:
+does go/parser accept it (`gofmt -e`, in batches), does each grammar parse it without an
+ERROR or MISSING node, and how long each grammar takes. With --fuzz N, N mutated copies of files under DIR are judged
 instead (token deletions, duplications, swapped lines, statements moved to the top level,
 Go 1.26/1.27 syntax spliced in). Prints a JSON summary; --kinds also lists the node kinds
 each grammar produced. --speed R times the two grammars on the same files instead: each
