@@ -126,7 +126,7 @@ class Api:
     rewrite: Callable[[FileContext, Node, str], tuple[Edit, ...] | str] | None
     # rewrite -> the edits, or why there is none; None: no context form of the same shape
     request: bool = False  # builds an *http.Request (WithContext/Clone later, stored templates)
-    min_go: tuple[int, int] | None = None  # the context form needs this Go version
+    min_go: tuple[tuple[int, int], str] | None = None  # the context form needs this Go version: (version, its name)
 
 
 # --- rewrites -------------------------------------------------------------------------------------
@@ -258,6 +258,14 @@ def _as_instead(template: str):
     return lambda ctx, call, c: template.format(recv=_recv_text(ctx, call), ctx=c)
 
 
+def _newer(template: str, version: tuple[int, int], older: str):
+    """_as_instead's template from that Go version on; before it (or unknown), older."""
+    def instead(ctx: FileContext, call: Node, c: str) -> str:
+        v = ctx.module.go_version
+        return _as_instead(template if v is not None and v >= version else older)(ctx, call, c)
+    return instead
+
+
 _HOW = {
     "Get": ("http.MethodGet", "url, nil", ""),
     "Head": ("http.MethodHead", "url, nil", ""),
@@ -294,8 +302,10 @@ PACKAGE_CALLS: dict[tuple[str, str], Api] = {
     (HTTP, "NewRequest"): Api("creates a request", _as_instead("http.NewRequestWithContext({ctx}, ...)"),
                               _renamed("NewRequestWithContext"), request=True),
     **{(HTTP, n): _send(n) for n in HTTP_SENDS},
-    (HTTPTEST, "NewRequest"): Api("creates a request", _as_instead("httptest.NewRequestWithContext({ctx}, ...)"),
-                                  _renamed("NewRequestWithContext"), request=True, min_go=(1, 23)),
+    (HTTPTEST, "NewRequest"): Api("creates a request", _newer("httptest.NewRequestWithContext({ctx}, ...)", (1, 23),
+                                                          "httptest.NewRequest(...).WithContext({ctx})"),
+                                  _renamed("NewRequestWithContext"), request=True,
+                                  min_go=((1, 23), "httptest.NewRequestWithContext")),
     (NET, "Dial"): Api("dials", _as_instead("(&net.Dialer{{}}).DialContext({ctx}, ...)"), _new_callee(_dialer)),
     (NET, "DialTimeout"): Api(
         "dials",
@@ -682,8 +692,9 @@ def _fix(ctx: FileContext, call: Node, api: Api, expr: str, var: Node | None,
          target: Node | None) -> tuple[Fix | None, str]:
     if api.rewrite is None:
         return None, "there is no context form of the same shape (build the request and send it with Do)"
-    if api.min_go is not None and (ctx.module.go_version is None or ctx.module.go_version < api.min_go):
-        return None, f"{api.instead(ctx, call, expr).split('(', 1)[0]} needs Go >= {api.min_go[0]}.{api.min_go[1]}"
+    if api.min_go is not None and (ctx.module.go_version is None or ctx.module.go_version < api.min_go[0]):
+        version, name = api.min_go
+        return None, f"{name} needs Go >= {version[0]}.{version[1]}"
     if api.request:
         stored = _stored_in(ctx, call, var, target)
         if stored is not None:
