@@ -105,7 +105,10 @@ class Client:
                     break
                 if line.lower().startswith(b"content-length:"):
                     length = int(line.split(b":")[1])
-            msg = json.loads(out.read(length))
+            body = out.read(length) if length else b""
+            if not body:
+                return  # the server has exited
+            msg = json.loads(body)
             now = time.perf_counter()
             if "id" in msg and "method" in msg:  # a request from the server
                 self._answer(msg)

@@ -37,7 +37,7 @@ from gofix.analysis.package import DiskFiles, Package, disk_fingerprint
 
 MAX_PASSES = 32  # fixes that touch the whole file (imports) go one per pass
 DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
-DEFAULT_TIME_BUDGET = 10.0  # seconds of analysis per file; past it the file is skipped, with a message
+DEFAULT_TIME_BUDGET = 10.0  # CPU seconds of analysis per file; past it the file is skipped, with a message
 SKIP_DIRS = {"vendor", "testdata", "node_modules"}
 _GENERATED = re.compile(rb"^// Code generated .* DO NOT EDIT\.\r?$", re.M)
 _PACKAGE = re.compile(rb"^package\s", re.M)
@@ -308,8 +308,8 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
     tree: src's syntax tree when the caller has it (an incremental parse). memo: a
     gofix.analysis.incremental.Memo holding the findings of an earlier version of the file,
     per top-level declaration: only the declarations whose key changed are analysed again.
-    deadline: (monotonic end, budget): past it, the file's result is the error "too
-    complex: skipped after N s" (checked between rules and declarations).
+    deadline: (end in time.process_time, budget): past it, the file's result is the error
+    "too complex: skipped after N s" (checked between rules and declarations).
 
     Returns the FileResult and internal errors of single rules (logged by the caller;
     the other rules still report).
@@ -501,7 +501,7 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
         for f, o in chosen:
             if id(f.fix) in accepted_ids:
                 applied.append(by_origin.get((f.rule, o), f) if o is not None else f)
-        history.append(edits)
+        history.append(_Pass(edits))
         cur = nxt
         result, errs = analyze(path, cur, module, options, siblings=siblings, source_path=source_path,
                                tree=tree, memo=memo, deadline=deadline)
@@ -522,6 +522,11 @@ def origin(offset: int, history: list[list]) -> int | None:
     """offset in the text after the passes' edits (history: each pass's sorted edits) as an
     offset in the text before them; None when it lies in inserted text."""
     for edits in reversed(history):
+        if isinstance(edits, _Pass):
+            offset = edits.before(offset)
+            if offset is None:
+                return None
+            continue
         delta = 0
         for e in edits:
             start = e.start + delta
@@ -532,6 +537,31 @@ def origin(offset: int, history: list[list]) -> int | None:
             delta += len(e.text) - (e.end - e.start)
         offset -= delta
     return offset
+
+
+class _Pass(list):
+    """One pass's sorted edits, with where each lands in the text after them: `origin` finds
+    the edit before an offset by bisection (a scan per finding made large files quadratic)."""
+
+    def __init__(self, edits: list) -> None:
+        super().__init__(edits)
+        self.starts: list[int] = []  # each edit's start in the text after the pass
+        self.deltas: list[int] = []  # the size change of the edits up to and including it
+        delta = 0
+        for e in edits:
+            self.starts.append(e.start + delta)
+            delta += len(e.text) - (e.end - e.start)
+            self.deltas.append(delta)
+
+    def before(self, offset: int) -> int | None:
+        import bisect
+
+        k = bisect.bisect_right(self.starts, offset) - 1
+        if k < 0:
+            return offset
+        if offset < self.starts[k] + len(self[k].text):
+            return None
+        return offset - self.deltas[k]
 
 
 # --- files ----------------------------------------------------------------------------------------
@@ -692,11 +722,12 @@ def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options,
 
 
 def budget_deadline(options: Options) -> tuple[float, float] | None:
-    """(monotonic end, budget) for analysing one file from now, None without a budget."""
+    """(end in time.process_time, budget) for analysing one file from now (CPU seconds: the
+    machine's load does not count), None without a budget."""
     import time
 
     budget = getattr(options, "time_budget", DEFAULT_TIME_BUDGET)
-    return (time.monotonic() + budget, budget) if budget and budget > 0 else None
+    return (time.process_time() + budget, budget) if budget and budget > 0 else None
 
 
 def _over_budget(r: FileResult) -> bool:

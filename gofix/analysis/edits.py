@@ -26,12 +26,6 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def _scopes_overlap(a: Fix, b: Fix) -> bool:
-    if a.scope is None or b.scope is None:
-        return False
-    return a.scope[0] < b.scope[1] and b.scope[0] < a.scope[1]
-
-
 def select_compatible(fixes: Iterable[Fix]) -> tuple[list[Fix], list[Fix]]:
     """Split fixes (in the given order) into those applied together now and those deferred:
     a fix is deferred when any of its edits overlaps an accepted edit, or when it introduces
@@ -44,15 +38,18 @@ def select_compatible(fixes: Iterable[Fix]) -> tuple[list[Fix], list[Fix]]:
     taken: list[tuple[int, int]] = []
     edits_at: list[Edit] = []
     sorted_ends = True  # false only if one fix's own edits nest: then every edit is checked
+    scopes: list[tuple[int, int]] = []  # the accepted fixes' scopes, sorted; they do not overlap
     for fix in fixes:
         if sorted_ends:
             clash = any(_overlaps_taken(e, taken, edits_at) for e in fix.edits)
         else:
             clash = any(_overlaps(e, t) for e in fix.edits for t in edits_at)
-        if clash or any(_scopes_overlap(fix, a) for a in accepted):
+        if clash or _scope_taken(fix, scopes):
             deferred.append(fix)
             continue
         accepted.append(fix)
+        if fix.scope is not None:
+            bisect.insort(scopes, fix.scope)
         for e in fix.edits:
             i = bisect.bisect_right(taken, (e.start, e.end))
             taken.insert(i, (e.start, e.end))
@@ -60,6 +57,16 @@ def select_compatible(fixes: Iterable[Fix]) -> tuple[list[Fix], list[Fix]]:
             if (i > 0 and taken[i - 1][1] > e.end) or (i + 1 < len(taken) and taken[i + 1][1] < e.end):
                 sorted_ends = False
     return accepted, deferred
+
+
+def _scope_taken(fix: Fix, scopes: list[tuple[int, int]]) -> bool:
+    """Whether fix's scope overlaps one of scopes (sorted, pairwise non-overlapping, so their
+    ends are sorted too: only the last one starting before fix's scope ends can overlap)."""
+    if fix.scope is None:
+        return False
+    start, end = fix.scope
+    i = bisect.bisect_left(scopes, (end, -sys.maxsize)) - 1  # the last one starting before end
+    return i >= 0 and scopes[i][1] > start
 
 
 def _overlaps_taken(e: Edit, taken: list[tuple[int, int]], edits_at: list[Edit]) -> bool:
@@ -283,7 +290,7 @@ def realign_trailing_comments(src: bytes, root: Node, edits: tuple[Edit, ...],
     rows = rows if rows is not None else CommentRows(src, root)
     widths: dict[int, int] = {}  # row -> the width of its code after the edits
     for e in edits:
-        row = src.count(b"\n", 0, e.start)
+        row = rows.row_of(e.start)
         line = rows.get(row)
         if line is None:
             continue
@@ -348,7 +355,7 @@ class CommentRows:
         self._starts: list[int] | None = None
         self._rows: dict[int, tuple[int, int, int, bool] | None] = {}
 
-    def _line_start(self, row: int) -> int | None:
+    def _table(self) -> list[int]:
         if self._starts is None:
             starts = [0]
             at = self.src.find(b"\n")
@@ -356,7 +363,17 @@ class CommentRows:
                 starts.append(at + 1)
                 at = self.src.find(b"\n", at + 1)
             self._starts = starts
-        return self._starts[row] if 0 <= row < len(self._starts) else None
+        return self._starts
+
+    def _line_start(self, row: int) -> int | None:
+        starts = self._table()
+        return starts[row] if 0 <= row < len(starts) else None
+
+    def row_of(self, offset: int) -> int:
+        """The 0-based row of a byte offset (only \\n ends a line)."""
+        import bisect
+
+        return bisect.bisect_right(self._table(), offset) - 1
 
     def get(self, row: int) -> tuple[int, int, int, bool] | None:
         if row not in self._rows:
