@@ -6,6 +6,10 @@ writer already blocked in Write, so `defer pr.Close()` releases the writer gorou
 (grpc-stream-leak's fact, that an abandoned client stream keeps its goroutines until its
 context is cancelled and a deferred cancel releases them, is proven with a real grpc-go
 server in tests/test_leak_programs.py.)
+
+unclosed-rows: a statement prepared on a transaction is closed by database/sql when the
+transaction commits or rolls back (so the rule leaves `tx.Prepare` alone); one prepared on
+the DB stays open until its own Close.
 """
 
 from __future__ import annotations
@@ -36,3 +40,13 @@ def test_pipe_keeps_first_close_error_and_closed_reader_fails_writes():
     assert "reader sees: first" in out
     assert "write after reader close: io: read/write on closed pipe true" in out
     assert "blocked write released with: io: read/write on closed pipe" in out
+
+
+def test_a_transaction_closes_its_prepared_statements_and_the_db_does_not():
+    r = _go_run(HERE / "txstmt")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "tx prepare, commit: closed 1",
+        "tx prepare, rollback: closed 1",
+        "db prepare, no Close: closed 0",
+    ]

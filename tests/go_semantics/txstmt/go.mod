@@ -1,0 +1,3 @@
+module sem/txstmt
+
+go 1.22
