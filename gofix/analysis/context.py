@@ -56,6 +56,17 @@ class FunctionFacts:
         return self._declared
 
 
+def _struct_literal(keyed: Node) -> bool:
+    """Whether a keyed element is in a literal whose written type is a struct type (its keys
+    are field names); a map literal's keys are values it stores."""
+    body = keyed.parent
+    lit = body.parent if body is not None else None
+    if lit is None or lit.type != "composite_literal":
+        return False
+    t = lit.child_by_field_name("type")
+    return t is not None and t.type == "struct_type"
+
+
 def use_kind(ident: Node) -> str:
     """How an identifier use treats its value.
 
@@ -82,9 +93,9 @@ def use_kind(ident: Node) -> str:
         return "passed"
     if t in S.ELEMENT_HOLDERS:
         key = p.child_by_field_name("key") if t == "keyed_element" else None
-        if key is not None and key.id == node.id:
-            return "use"  # the key of a keyed element
-        return "stored"
+        if key is not None and key.id == node.id and _struct_literal(p):
+            return "use"  # a field name, not the variable
+        return "stored"  # an element, or a key of a map literal (or of one whose type is not visible)
     if t == "send_statement":
         return "sent" if p.child_by_field_name("value").id == node.id else "channel"
     if t == "unary_expression":
