@@ -31,66 +31,12 @@ import shlex
 import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-@dataclass
-class Sample:
-    wall: float
-    cpu: float
-    peak_mb: float
-    stdout: str = ""
-    stderr: str = ""
-
-
-def _tree_rss_kb(pid: int) -> int:
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            with open(f"/proc/{p}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
-            for task in os.listdir(f"/proc/{p}/task"):
-                with open(f"/proc/{p}/task/{task}/children") as f:
-                    stack.extend(int(c) for c in f.read().split())
-        except (OSError, ValueError):
-            continue
-    return total
-
-
-def measure(cmd: list[str], cwd: Path, ok=(0, 1)) -> Sample:
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        peak = 0
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not done.is_set():
-                peak = max(peak, _tree_rss_kb(proc.pid))
-                time.sleep(0.05)
-
-        t = threading.Thread(target=sample, daemon=True)
-        t.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        done.set()
-        t.join()
-        out.seek(0)
-        err.seek(0)
-        so, se = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    code = os.waitstatus_to_exitcode(status)
-    if code not in ok:
-        raise SystemExit(f"{shlex.join(cmd[:4])} ... failed ({code}):\n{se[-3000:]}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, max(peak, usage.ru_maxrss) / 1024, so, se)
+from measure import Sample, measure  # noqa: E402  (bench/measure.py, beside this script)
 
 
 def git(repo: Path, *args: str) -> str:
@@ -127,7 +73,7 @@ def main() -> int:
 
     print(f"load before: {load()}", flush=True)
     # 1. what the fixes touch
-    measure([*gofix, "fix", "--no-verify", *flags, "."], repo)
+    measure([*gofix, "fix", "--no-verify", *flags, "."], cwd=repo)
     changed = [p for p in git(repo, "diff", "--name-only").split() if p.endswith(".go")]
     pkgs = sorted({"./" + os.path.dirname(p) if os.path.dirname(p) else "." for p in changed})
     fixed_bytes = {p: (repo / p).read_bytes() for p in changed}
@@ -136,11 +82,11 @@ def main() -> int:
         raise SystemExit("no fixes: nothing to compare")
 
     # 2. warm-up: gofix's cache, and the go build cache for the unpatched and patched packages
-    measure([*gofix, "check", "--select", select, "--no-progress", "."], repo)
-    measure(["go", "vet", *pkgs], repo, ok=(0, 1))
+    measure([*gofix, "check", "--select", select, "--no-progress", "."], cwd=repo)
+    measure(["go", "vet", *pkgs], cwd=repo, ok=(0, 1))
     for p, b in fixed_bytes.items():
         (repo / p).write_bytes(b)
-    measure(["go", "vet", *pkgs], repo, ok=(0, 1))
+    measure(["go", "vet", *pkgs], cwd=repo, ok=(0, 1))
     restore(repo)
 
     vets, fixes = [], []
@@ -150,12 +96,12 @@ def main() -> int:
         for p, b in fixed_bytes.items():
             (repo / p).write_bytes(b + nonce)
         try:
-            vets.append(measure(["go", "vet", *pkgs], repo, ok=(0, 1)))
+            vets.append(measure(["go", "vet", *pkgs], cwd=repo, ok=(0, 1)))
         finally:
             restore(repo)
         # 4. gofix fix, verifying
         try:
-            fixes.append(measure([*gofix, "fix", *flags, "."], repo, ok=(0, 1)))
+            fixes.append(measure([*gofix, "fix", *flags, "."], cwd=repo, ok=(0, 1), keep_output=True))
         finally:
             restore(repo)
         print(f"run {run + 1}: go vet {vets[-1].wall:.1f} s, gofix fix {fixes[-1].wall:.1f} s", flush=True)
