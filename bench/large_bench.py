@@ -15,13 +15,20 @@ smallest file (target: within 1.5x). Also times `gofix check` on a small file ne
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
+from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from measure import Sample, measure, median  # noqa: E402  (bench/measure.py, beside this script)
+
+SIZES = "250,500,1000"
+DEPTH = 10_000
+FUNCTIONS_PER_COPY = 3  # the TEMPLATE's functions, each with one leak
 
 HEADER = 'package big\n\nimport (\n\t"context"\n\t"net/http"\n\t"time"\n)\n\n'
 
@@ -64,47 +71,96 @@ def deep_file(depth: int) -> str:
     return 'package deep\n\nimport (\n\t"context"\n\t"time"\n)\n\nfunc f() {\n' + body + "}\n"
 
 
-def timed(cmd: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=1800)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+@dataclass
+class LargeResult:
+    """`gofix diff` of each generated file (by its copies of the three functions) and
+    `gofix check` of the deep file, with what the deep file's check answered."""
+
+    diffs: dict[int, Sample]
+    lines: dict[int, int]
+    depth: int
+    deep: Sample
+    deep_answer: str
+
+    def ms_per_function(self, copies: int) -> float:
+        return ms_per_function(self.diffs[copies], copies)
+
+    def flatness(self) -> float:
+        """Time per function of the largest file over the smallest's (wall time)."""
+        return flatness({n: s.wall for n, s in self.diffs.items()})
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="250,500,1000", help="copies of the three functions, comma-separated")
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--depth", type=int, default=10_000)
-    args = ap.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-    gofix = [sys.executable, "-m", "gofix"]
-    print(f"load average (1 min) at the start: {os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores\n")
+def ms_per_function(sample: Sample, copies: int) -> float:
+    return sample.wall * 1000 / (FUNCTIONS_PER_COPY * copies)
 
+
+def flatness(walls: dict[int, float]) -> float:
+    """walls: seconds by copies. The time per function of the largest file over the smallest's
+    (1.0: linear; 4.0 for a quadratic cost from 250 to 1,000 copies)."""
+    lo, hi = min(walls), max(walls)
+    return (walls[hi] / hi) / (walls[lo] / lo)
+
+
+def deep_answer(sample: Sample) -> str:
+    """What `gofix check --format json` of the deep file answered: findings, or its message."""
+    if sample.code == 2:
+        lines = sample.stderr.strip().splitlines()
+        return lines[-1] if lines else "an error without a message"
+    n = len(json.loads(sample.stdout or "[]"))
+    return f"{n} finding{'s' if n != 1 else ''}"
+
+
+def run_large(gofix: list[str], sizes: list[int], runs: int, depth: int = DEPTH,
+              env: dict | None = None, log=None) -> LargeResult:
+    """Generate the files in a temporary module and time gofix on them (median of runs).
+    Every copy has a fix, so `gofix diff` must exit 1 (changes); 0 or 2 stops the bench."""
+    diffs, lines = {}, {}
     with tempfile.TemporaryDirectory(prefix="gofix-large-bench-") as tmp:
         root = Path(tmp)
         (root / "go.mod").write_text("module big\n\ngo 1.22\n")
-        print("| functions | lines | gofix diff s | ms per function |\n| ---: | ---: | ---: | ---: |")
-        per_fn = {}
         for n in sizes:
             d = root / f"n{n}"
             d.mkdir()
             text = big_file(n)
             (d / "big.go").write_text(text)
-            secs = timed([*gofix, "diff", "--no-cache", "--no-verify", "--no-progress", str(d / "big.go")], args.runs)
-            per_fn[n] = secs * 1000 / (3 * n)
-            print(f"| {3 * n} | {text.count(chr(10))} | {secs:.2f} | {per_fn[n]:.2f} |")
-        lo, hi = min(sizes), max(sizes)
-        print(f"\ntime per function, {3 * hi} / {3 * lo} functions: {per_fn[hi] / per_fn[lo]:.2f} (target <= 1.5)")
-
+            lines[n] = text.count("\n")
+            cmd = [*gofix, "diff", "--no-cache", "--no-verify", "--no-progress", str(d / "big.go")]
+            diffs[n] = median([measure(cmd, env=env, ok=(1,)) for _ in range(runs)])
+            if log:
+                log(f"large file, {n} copies: gofix diff {diffs[n].wall:.2f} s")
         deep = root / "deep"
         deep.mkdir()
-        (deep / "deep.go").write_text(deep_file(args.depth))
-        secs = timed([*gofix, "check", "--no-cache", "--no-progress", str(deep / "deep.go")], 1)
-        print(f"file nested {args.depth} deep: gofix check answered in {secs:.2f} s (target < 2)")
-        print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f}")
+        (deep / "deep.go").write_text(deep_file(depth))
+        cmd = [*gofix, "check", "--no-cache", "--no-progress", "--format", "json", str(deep / "deep.go")]
+        sample = measure(cmd, env=env, ok=(0, 1, 2), keep_output=True)
+    return LargeResult(diffs, lines, depth, sample, deep_answer(sample))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default=SIZES, help="copies of the three functions, comma-separated")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--depth", type=int, default=DEPTH)
+    args = ap.parse_args()
+    sizes = parse_sizes(args.sizes)
+    print(f"load average (1 min) at the start: {os.getloadavg()[0]:.1f}, on {os.cpu_count()} cores\n")
+    r = run_large([sys.executable, "-m", "gofix"], sizes, args.runs, args.depth)
+    print("| functions | lines | gofix diff s | CPU s | ms per function |\n| ---: | ---: | ---: | ---: | ---: |")
+    for n in sizes:
+        s = r.diffs[n]
+        print(f"| {FUNCTIONS_PER_COPY * n} | {r.lines[n]} | {s.wall:.2f} | {s.cpu:.2f} | {r.ms_per_function(n):.2f} |")
+    lo, hi = min(sizes), max(sizes)
+    print(f"\ntime per function, {FUNCTIONS_PER_COPY * hi} / {FUNCTIONS_PER_COPY * lo} functions: "
+          f"{r.flatness():.2f} (target <= 1.5)")
+    print(f"file nested {r.depth} deep: gofix check answered ({r.deep_answer}) in {r.deep.wall:.2f} s (target < 2)")
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f}")
+
+
+def parse_sizes(text: str) -> list[int]:
+    sizes = [int(s) for s in text.split(",") if s.strip()]
+    if len(sizes) < 2 or min(sizes) <= 0:
+        raise ValueError(f"--sizes {text!r}: two or more positive numbers of copies, comma-separated")
+    return sizes
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import statistics
 import subprocess
 import tempfile
 import threading
@@ -20,6 +21,18 @@ class Sample:
     peak_mb: float
     stdout: str = ""  # kept only when measure(keep_output=True)
     stderr: str = ""
+    code: int = 0  # the exit status
+
+
+def median(samples: list[Sample]) -> Sample:
+    """Each figure's median over the samples (outputs and status: the last sample's)."""
+    last = samples[-1]
+    return Sample(
+        statistics.median(s.wall for s in samples),
+        statistics.median(s.cpu for s in samples),
+        statistics.median(s.peak_mb for s in samples),
+        last.stdout, last.stderr, last.code,
+    )
 
 
 def _tree_rss_kb(pid: int) -> int:
@@ -69,4 +82,4 @@ def measure(cmd: list[str], env: dict | None = None, cwd: Path | None = None, ok
     if code not in ok:
         raise SystemExit(f"{shlex.join(cmd[:4])} ... failed ({code}):\n{se[-3000:]}")
     return Sample(wall, usage.ru_utime + usage.ru_stime, max(peak, usage.ru_maxrss) / 1024,
-                  so if keep_output else "", se if keep_output else "")
+                  so if keep_output else "", se if keep_output else "", code)
