@@ -123,15 +123,17 @@ def _returns_response(ctx: FileContext, call: Node) -> bool:
     """The call is known to return a *net/http.Response: http.Get & co., a method of a value
     declared *http.Client / http.Client (http.DefaultClient), a same-package function whose
     signature says so, or its result is stored in a variable declared *http.Response."""
-    name = ctx.call_name(call)
     stmt = call.parent
+    if stmt is None or stmt.type not in ("expression_list", "expression_statement", "parenthesized_expression"):
+        return False  # nested in another expression: neither branch below holds (most calls end here)
+    name = ctx.call_name(call)
     if name not in CLIENT_METHODS:
         # Other callees (same-package helpers) only when the result is assigned and used as a
         # response: a cheap filter before reading the package's declarations, not evidence.
         c = C.creation(ctx, call, True)
         if c is None or not C.used_as(ctx, c, RESPONSE_FIELDS):
             return False
-    elif stmt is None or stmt.type not in ("expression_list", "expression_statement"):
+    elif stmt.type == "parenthesized_expression":
         return False
     results = types.results_of(ctx, call)
     if results:

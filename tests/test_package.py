@@ -292,3 +292,31 @@ def test_a_parallel_run_sends_a_directory_to_one_worker(tmp_path):
     assert sorted(i for b in batches for i, _, _ in b) == list(range(44))
     for name in ("big", "small", "tiny"):
         assert sum(name in d for d in dirs) == 1
+
+
+def test_a_siblings_package_clause_is_read_once_per_run(tmp_path, monkeypatch):
+    """Every file of a package lists the package's files (each sibling's package clause);
+    the reader keeps a sibling's clause with its bytes, so it is read once per run, not
+    once per asking file, and a sibling that changes on disk is read again."""
+    from gofix.analysis import package as P
+
+    for name in ("a.go", "b.go", "c.go"):
+        (tmp_path / name).write_text("package p\n")
+    (tmp_path / "x_test.go").write_text("package p_test\n")
+    read: list[bytes] = []
+    real = P.package_clause
+    monkeypatch.setattr(P, "package_clause", lambda src: read.append(src) or real(src))
+    reader = DiskFiles()
+
+    def files_of(name: str) -> list[str]:
+        path = str(tmp_path / name)
+        return [f.name for f in Package.of_file(path, Path(path).read_bytes(), reader=reader).files]
+
+    for name in ("a.go", "b.go", "c.go"):
+        assert files_of(name) == ["a.go", "b.go", "c.go"]
+    assert len(read) == 3 + 4  # each current file's own clause, then each other file's once
+    (tmp_path / "b.go").write_text("package q\n")
+    os.utime(tmp_path / "b.go", ns=(1, 1))
+    read.clear()
+    assert files_of("a.go") == ["a.go", "c.go"]
+    assert read == [b"package p\n", b"package q\n"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -111,6 +112,20 @@ class PackageFile:
     def text(self, node: Node) -> str:
         return self.src[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
+    @property
+    def clause(self) -> str | None:
+        """The name in the file's package clause (package_clause of its bytes)."""
+        return self.of_bytes("package.clause", lambda: package_clause(self.src))
+
+    def of_bytes(self, name: str, compute: Callable[[], Any]) -> Any:
+        """compute() (a fact of this file's bytes alone, such as its package clause),
+        remembered with the bytes across the files of a run when the engine's reader holds
+        them, as `derived` is with the tree."""
+        hook = self.package._bytes_hook
+        if hook is None or self is self.package.current:
+            return compute()
+        return hook(self, name, compute)
+
     def derived(self, name: str, compute: Callable[[], Any]) -> Any:
         """compute() (a fact of this file's tree alone, such as its top-level declarations),
         remembered with the tree across the files of a run when the engine's reader holds
@@ -150,7 +165,8 @@ class Package:
                  load: Callable[[str], bytes | None] | None = None,
                  parse: Callable[[PackageFile], Tree] | None = None,
                  digest: Callable[[PackageFile], str] | None = None,
-                 derived: Callable[[PackageFile, str, Callable[[], Any]], Any] | None = None) -> None:
+                 derived: Callable[[PackageFile, str, Callable[[], Any]], Any] | None = None,
+                 of_bytes: Callable[[PackageFile, str, Callable[[], Any]], Any] | None = None) -> None:
         self.name = name
         self.directory = directory
         self.used = False  # a rule looked at the other files (their bytes decide the result)
@@ -159,6 +175,7 @@ class Package:
         self._parse_hook = parse
         self._digest_hook = digest
         self._derived_hook = derived
+        self._bytes_hook = of_bytes
         self.current = PackageFile(self, current_path, current_src, current_tree)
         self._files: list[PackageFile] | None = None
         self._decls: dict[str, dict[str, list[Decl]]] | None = None  # per file path
@@ -177,7 +194,7 @@ class Package:
             return [(p, None) for p in reader.listing(directory) if os.path.basename(p) != me]
 
         return cls(package_clause(src), directory, path, src, tree, siblings, reader.read, reader.parse, reader.digest,
-                   reader.derived)
+                   reader.derived, reader.of_bytes)
 
     @classmethod
     def in_memory(cls, path: str, src: bytes, others: Mapping[str, bytes], tree: Tree | None = None) -> Package:
@@ -196,7 +213,7 @@ class Package:
             found = [self.current]
             for p, data in self._siblings():
                 f = PackageFile(self, p, data, load=self._load)
-                if self.name is not None and package_clause(f.src) == self.name:
+                if self.name is not None and f.clause == self.name:
                     found.append(f)
             self._files = sorted(found, key=lambda f: f.name)
         return self._files
@@ -298,13 +315,14 @@ class _Entry:
     """What DiskFiles knows of one file at one stat: its bytes, and what was computed from
     them (the tree, the digest, derived facts kept with that tree)."""
 
-    __slots__ = ("data", "tree", "digest", "derived")
+    __slots__ = ("data", "tree", "digest", "derived", "of_bytes")
 
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.tree: Tree | None = None
         self.digest: str | None = None
         self.derived: dict[str, tuple[Tree, Any]] = {}
+        self.of_bytes: dict[str, Any] = {}
 
 
 class DiskFiles:
@@ -347,13 +365,14 @@ class DiskFiles:
             st = os.stat(path)
         except OSError:
             return None
-        if not os.path.isfile(path) or st.st_size > MAX_SIBLING_SIZE:
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SIBLING_SIZE:
             return None
         return (path, st.st_mtime_ns, st.st_size, st.st_ino)
 
     def _entry(self, path: str, src: bytes) -> _Entry | None:
-        """The entry for path at its current stat, when it holds exactly src."""
-        key = self._key(path)
+        """The entry last read for path, when it holds exactly src (what is kept with an
+        entry is computed from its bytes: no stat needed)."""
+        key = self._paths.get(os.path.abspath(path))
         e = self._files.get(key) if key is not None else None
         return e if e is not None and e.data == src else None
 
@@ -417,6 +436,16 @@ class DiskFiles:
         value = compute()
         e.derived[name] = (tree, value)
         return value
+
+    def of_bytes(self, f: PackageFile, name: str, compute: Callable[[], Any]) -> Any:
+        """PackageFile.of_bytes for files this reader read: the value is kept with the bytes
+        (by stat)."""
+        e = self._entry(f.path, f.src)
+        if e is None:
+            return compute()
+        if name not in e.of_bytes:
+            e.of_bytes[name] = compute()
+        return e.of_bytes[name]
 
     def digest(self, f: PackageFile) -> str:
         """sha256 of f's bytes, remembered by stat (hashing a package per file costs)."""
