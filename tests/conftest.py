@@ -23,3 +23,11 @@ def gofmt_bin():
     if gofmt is None:
         pytest.skip("gofmt is not on PATH: formatting checks need it")
     return gofmt
+
+
+@pytest.fixture(scope="session")
+def git_bin():
+    git = shutil.which("git")
+    if git is None:
+        pytest.skip("git is not installed: `git apply` needs it")
+    return git

@@ -123,14 +123,6 @@ def test_engine_never_crashes_and_output_parses(src):
     _check_result(src, [])
 
 
-@pytest.fixture(scope="module")
-def git_bin():
-    git = shutil.which("git")
-    if git is None:
-        pytest.skip("git is not installed: `git apply --check` needs it")
-    return git
-
-
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(src=mutated())
