@@ -30,7 +30,7 @@ from gofix.analysis.context import FileContext, is_declaration, literal_usage, u
 from gofix.analysis.edits import insert_after_statement, insert_at_block_end, insert_at_block_start
 from gofix.analysis.model import Applicability, Edit, Finding, Fix, Severity
 
-SELECTOR_CALLS = S.query(
+SELECTOR_CALLS = S.entry_query(
     """(call_expression
          function: (selector_expression field: (field_identifier) @name)) @call"""
 )

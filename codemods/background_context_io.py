@@ -57,7 +57,7 @@ from gofix.analysis.rule import Rule
 
 ID = "background-context-io"
 
-CALLS = S.query(
+CALLS = S.entry_query(
     f"""((call_expression
          function: (selector_expression field: (field_identifier) @name)
          arguments: ({S.ARGUMENTS})) @call

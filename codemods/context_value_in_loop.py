@@ -50,7 +50,7 @@ from gofix.analysis.rule import Rule
 
 ID = "context-value-in-loop"
 
-ASSIGNMENTS = S.query(
+ASSIGNMENTS = S.entry_query(
     f"""(({S.ASSIGNMENT}
          right: (expression_list
            (call_expression function: (selector_expression field: (field_identifier) @name)))) @assign

@@ -92,7 +92,7 @@ CLEANUP_METHODS = frozenset(
 _CLEANUP_LOWER = frozenset(m.lower() for m in CLEANUP_METHODS)
 _CLEANUP_FUNC = re.compile(r"(?i)cancel|stop|close|release|unlock|cleanup")
 
-DEFERS = S.query("(defer_statement) @defer")
+DEFERS = S.entry_query("(defer_statement) @defer")
 
 
 def find(ctx: FileContext) -> list[Finding]:

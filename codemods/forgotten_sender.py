@@ -65,7 +65,7 @@ from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "forgotten-sender"
 
-MAKES = S.query(
+MAKES = S.entry_query(
     f"""((call_expression
          function: (identifier) @fn
          arguments: ({S.ARGUMENTS} (channel_type))) @call

@@ -58,7 +58,7 @@ from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "goroutine-without-exit"
 
-GOS = S.query("(go_statement) @go")
+GOS = S.entry_query("(go_statement) @go")
 
 
 def find(ctx: FileContext) -> list[Finding]:

@@ -69,7 +69,7 @@ FUNCS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTi
 # golang.org/x/net/context forwards to the standard library; the old go.net path is its ancestor.
 CONTEXT_PATHS = ("context", "golang.org/x/net/context", "code.google.com/p/go.net/context")
 
-CALLS = S.query(
+CALLS = S.entry_query(
     """((call_expression
          function: (selector_expression field: (field_identifier) @name)) @call
         (#match? @name "^With(Cancel|Timeout|Deadline)(Cause)?$"))"""

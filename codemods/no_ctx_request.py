@@ -360,7 +360,7 @@ def _tls_fields(ctx: FileContext, call: Node, dialer: int) -> str:
 # --- which call -------------------------------------------------------------------------------------
 
 NAMES = sorted({n for _, n in PACKAGE_CALLS} | {n for m in METHODS.values() for n in m})
-CALLS = S.query(
+CALLS = S.entry_query(
     f"""((call_expression
          function: (selector_expression field: (field_identifier) @name)) @call
         (#match? @name "^({'|'.join(NAMES)})$"))"""

@@ -58,7 +58,7 @@ from gofix.analysis.rule import Rule
 
 ID = "request-context-in-goroutine"
 
-GOS = S.query("(go_statement) @go")
+GOS = S.entry_query("(go_statement) @go")
 
 
 def find(ctx: FileContext) -> list[Finding]:

@@ -86,7 +86,7 @@ from gofix.analysis.scope import binding, declared_at, is_declaration, shadowed
 
 ID = "time-after-in-loop"
 
-CALLS = S.query(
+CALLS = S.entry_query(
     """((call_expression
          function: (selector_expression field: (field_identifier) @name)) @call
         (#eq? @name "After"))"""

@@ -63,7 +63,7 @@ from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "unclosed-range-channel"
 
-RANGES = S.query("(for_statement (range_clause right: (identifier) @ch))")
+RANGES = S.entry_query("(for_statement (range_clause right: (identifier) @ch))")
 
 _SENDS = ("send", "select-send")
 _RECEIVES = ("range", "recv", "recv-ok", "select-recv", "select-recv-ok")

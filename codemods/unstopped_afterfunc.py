@@ -46,7 +46,7 @@ from gofix.analysis.rule import Rule
 
 ID = "unstopped-afterfunc"
 
-CALLS = S.query(
+CALLS = S.entry_query(
     """((call_expression
          function: (selector_expression field: (field_identifier) @name)) @call
         (#eq? @name "AfterFunc"))"""

@@ -75,7 +75,7 @@ from gofix.analysis.shapes import assignment_of
 
 ID = "unstopped-ticker"
 
-CALLS = S.query(
+CALLS = S.entry_query(
     """((call_expression
          function: (selector_expression field: (field_identifier) @name)) @call
         (#match? @name "^(NewTicker|Tick|NewTimer)$"))"""

@@ -62,15 +62,15 @@ from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "wg-add-in-goroutine"
 
-GOS = S.query(f"(go_statement {S.CALL}: (call_expression function: ({S.FUNC_LITERAL}) @lit)) @go")
+GOS = S.entry_query(f"(go_statement {S.CALL}: (call_expression function: ({S.FUNC_LITERAL}) @lit)) @go")
 
 _YES, _NO, _UNKNOWN = "waitgroup", "other", "unknown"
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for _, caps in ctx.matches(GOS):
-        go, lit = caps["go"][0], caps["lit"][0]
+    for go in ctx.captures(GOS, "go"):
+        lit = S.go_call(go).child_by_field_name("function")
         finding = _check(ctx, go, lit)
         if finding is not None:
             out.append(finding)

@@ -34,6 +34,7 @@ from gofix.model import Applicability, FileResult, Finding, Severity
 from gofix.edits import apply_edits, select_compatible
 from gofix.rules import Rule
 from gofix.analysis.package import DiskFiles, Package, disk_fingerprint
+from gofix.analysis.rule import ByteScan
 
 MAX_PASSES = 32  # fixes that touch the whole file (imports) go one per pass
 DEFAULT_MAX_FILE_SIZE = 4 * 1024 * 1024
@@ -318,7 +319,8 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
 
     result = FileResult(path=path, source=src)
     rules = options.rules() if rules is None else rules
-    active = [r for r in rules if r.prefilter(src, options)]
+    scan = ByteScan(src)
+    active = [r for r in rules if r.prefilter(scan, options)]
     if not active:
         return result, []
     try:
@@ -688,7 +690,8 @@ def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: b
 
 def timer_relevant(src: bytes, options: Options) -> bool:
     """Whether a timer rule (whose severity depends on the timer settings) looks at src."""
-    return any(r.timer_rule and r.prefilter(src, options) for r in options.rules())
+    scan = ByteScan(src)
+    return any(r.timer_rule and r.prefilter(scan, options) for r in options.rules())
 
 
 @lru_cache(maxsize=256)

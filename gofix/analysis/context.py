@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from collections.abc import Callable, Mapping
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tree_sitter import Node, Tree
@@ -249,28 +249,55 @@ class FileContext:
     def nodes_of_type(self, *types: str) -> list[Node]:
         """Every node of the given types in the file, in source order (one query in C,
         cached per file): use it instead of walking the whole tree in Python."""
-        key = tuple(sorted(types))
+        q = S.kinds(*types)
 
         def compute() -> list[Node]:
-            caps = S.captures(_type_query(key), self.root).get("n", [])
-            return sorted(caps, key=lambda n: (n.start_byte, -n.end_byte))
+            caps = self._batched(q, None)
+            if caps is None:
+                caps = S.captures(q, self.root)
+            return sorted(caps.get("n", []), key=_source_order)
 
-        return self.memo(("nodes_of_type", key), compute)
+        return self.memo(("nodes_of_type", q.text), compute)
 
     # --- where a rule's search starts ----------------------------------------------------
 
     def captures(self, q: Any, name: str) -> list[Node]:
         """The nodes q captures as `name` in the file, or only in the top-level declarations
         being analysed (`ranges`: gofix.analysis.incremental re-analyses the declarations an
-        edit touched). What a rule iterates over to find its candidates; a fact about the
-        whole file (every use of a name, every comment) reads S.captures(q, ctx.root)."""
-        if self.ranges is None:
-            return S.captures(q, self.root).get(name, [])
-        out: list[Node] = []
-        for start, end in self.ranges:
-            out.extend(n for n in S.captures(q, self.root, (start, end)).get(name, [])
-                       if start <= n.start_byte < end)
-        return out
+        edit touched), in source order (outer before inner at the same start). What a rule
+        iterates over to find its candidates; a fact about the whole file (every use of a
+        name, every comment) reads S.captures(q, ctx.root).
+
+        An entry query (S.entry_query) is answered from one walk of the tree for all of them
+        (S.entry_batch), done once per file and `ranges`. (The order tree-sitter gives
+        captures in depends on the other patterns run with them: hence the sort.)"""
+        caps = self._batched(q, self.ranges)
+        if caps is not None:
+            found = caps.get(name, [])
+        elif self.ranges is None:
+            found = S.captures(q, self.root).get(name, [])
+        else:
+            found = [n for start, end in self.ranges
+                     for n in S.captures(q, self.root, (start, end)).get(name, []) if start <= n.start_byte < end]
+        return sorted(found, key=_source_order)
+
+    def _batched(self, q: Any, ranges: tuple[tuple[int, int], ...] | None) -> dict[str, list[Node]] | None:
+        """q's captures from the entry batch (limited to ranges), None when q is not an entry query."""
+        batch = S.entry_batch()
+        if q not in batch:
+            return None
+
+        def compute() -> list[dict[str, list[Node]]]:
+            if ranges is None:
+                return batch.run(self.root)
+            merged: list[dict[str, list[Node]]] = [{} for _ in batch.queries]
+            for start, end in ranges:
+                for per, caps in zip(merged, batch.run(self.root, (start, end))):
+                    for name, nodes in caps.items():
+                        per.setdefault(name, []).extend(n for n in nodes if start <= n.start_byte < end)
+            return merged
+
+        return self.memo(("entry_batch", len(batch.queries), ranges), compute)[batch.position(q)]
 
     def matches(self, q: Any) -> list[tuple[int, dict[str, list[Node]]]]:
         """S.matches over the file, or over `ranges` (see captures): matches whose first
@@ -286,11 +313,12 @@ class FileContext:
         return out
 
     def entry_nodes(self, *types: str) -> list[Node]:
-        """nodes_of_type(*types), limited to `ranges` (see captures): a rule's candidates."""
+        """nodes_of_type(*types), limited to `ranges` (see captures): a rule's candidates.
+        The types' query is an entry query from its first use on (S.kinds(entry=True))."""
+        q = S.kinds(*types, entry=True)
         if self.ranges is None:
             return self.nodes_of_type(*types)
-        key = tuple(sorted(types))
-        return sorted(self.captures(_type_query(key), "n"), key=lambda n: (n.start_byte, -n.end_byte))
+        return self.captures(q, "n")
 
     # --- imports ------------------------------------------------------------------
 
@@ -443,9 +471,8 @@ class FileContext:
         return None
 
 
-@lru_cache(maxsize=64)
-def _type_query(types: tuple[str, ...]):
-    return S.query("[" + " ".join(f"({t})" for t in types) + "] @n")
+def _source_order(n: Node) -> tuple[int, int]:
+    return n.start_byte, -n.end_byte
 
 
 def literal_usage(lit: Node) -> str:
