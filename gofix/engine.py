@@ -442,7 +442,8 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
                siblings: Mapping[str, bytes] | None = None,
                to_file: Callable[[int], int] | None = None,
                source_path: str | None = None,
-               deadline: tuple[float, float] | None = None) -> tuple[FileResult, list[str]]:
+               deadline: tuple[float, float] | None = None, *,
+               tree: Any = None, memo: Any = None) -> tuple[FileResult, list[str]]:
     """Analyse src and apply the selected fixes up to a fixed point: the one loop.
 
     Fixes whose edits overlap (or that introduce names into the same function) go in later
@@ -456,13 +457,18 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
 
     The result's findings are those of the original source; `applied` holds those whose
     fix went in (the first-pass finding, whatever pass applied it); `fixed` the final bytes.
+
+    tree and memo (an editor's buffer): src's syntax tree and the
+    gofix.analysis.incremental.Memo of its earlier analyses, so that the first pass reuses
+    every unchanged declaration's findings (a fix-all right after the diagnostics analyses
+    nothing again before its edits) and the passes' versions stay in the memo.
     """
     from gofix.analysis import incremental
 
     # Each pass re-parses only around its edits and re-analyses only the declarations whose
     # key changed (gofix.analysis.incremental): the findings of the others are reused.
-    memo = incremental.Memo()
-    tree = S.parse(src)
+    memo = incremental.Memo() if memo is None else memo
+    tree = S.parse(src) if tree is None else tree
     first, errors = analyze(path, src, module, options, siblings=siblings, source_path=source_path,
                             tree=tree, memo=memo, deadline=deadline)
     if first.error or not first.findings:
@@ -717,7 +723,7 @@ def _in_layout(shown: str, src: bytes, module: ModuleInfo, options: Options,
     if fix:
         result, errors = fix_source(shown, text, module, options,
                                     to_file=None if layout.plain else (lambda n: layout.offset(text, n)),
-                                    source_path=source_path, deadline=deadline)
+                                    source_path=source_path, deadline=deadline, tree=tree, memo=memo)
     else:
         result, errors = analyze(shown, text, module, options, source_path=source_path, deadline=deadline,
                                  tree=tree, memo=memo)

@@ -265,8 +265,10 @@ def fix_all(outcome: Outcome, root: Path | None, verify: bool = False,
         return None, [], []
     notes: list[str] = []
     try:
+        # the buffer's tree and per-declaration findings: the first pass reuses the
+        # diagnostics' analysis, the later ones re-analyse only the declarations fixed
         a = engine.analyse_source(_as_path(snapshot, root), snapshot.src, options, fix=True,
-                                  shown=_display(snapshot))
+                                  shown=_display(snapshot), tree=outcome.tree, memo=snapshot.memo)
         if a.result is None:
             return None, [], []
         result, errors = a.result, a.errors

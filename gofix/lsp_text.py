@@ -146,21 +146,29 @@ def diff_edits(before: bytes, after: bytes, encoding: str) -> list[TextEdit]:
     """Minimal line-level LSP edits turning before into after.
 
     Whole lines are replaced, so cursors and folds elsewhere in the editor stay put;
-    applying the edits to before gives after byte for byte.
+    applying the edits to before gives after byte for byte. The lines both share at the
+    start and at the end are set aside before the diff (a fix-all touches a few functions
+    of a long buffer: the diff then costs those, not the buffer).
     """
     a = before.splitlines(keepends=True)
     b = after.splitlines(keepends=True)
+    head = 0
+    while head < len(a) and head < len(b) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
     offsets = [0]
     for line in a:
         offsets.append(offsets[-1] + len(line))
     index = ByteIndex(before, encoding)
     out: list[TextEdit] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        text = b"".join(b[j1:j2]).decode("utf-8")
-        out.append(TextEdit(index.position(offsets[i1]), index.position(offsets[i2]), text))
+        text = b"".join(b[head + j1:head + j2]).decode("utf-8")
+        out.append(TextEdit(index.position(offsets[head + i1]), index.position(offsets[head + i2]), text))
     return out
 
 

@@ -84,6 +84,29 @@ def test_cached_declarations_match_a_fresh_analysis_after_an_edit(case):
         assert got.error == want.error
 
 
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_a_fix_on_a_buffers_memo_equals_a_fresh_fix(case):
+    """The language server's fix-all runs the fix loop on the buffer's tree and Memo (warmed
+    by the diagnostics of this version and of an earlier one): the fixed bytes, the findings
+    and the applied fixes are those of a fix from scratch."""
+    src = case.input.read_bytes()
+    cfg = case.config
+    options = T.options_for(None, cfg)
+    module = T.module(cfg.go)
+    earlier = next(_mutations(src), src)
+    for text in (src, earlier):
+        memo = Memo()
+        for seen in (earlier, text):  # the buffer's diagnostics, before the fix is asked for
+            engine.analyze(case.source_path, seen, module, options, siblings=case.siblings, memo=memo)
+        tree = S.parse(text)
+        shape = str(tree.root_node)
+        got, _ = engine.fix_source(case.source_path, text, module, options, siblings=case.siblings,
+                                   tree=tree, memo=memo)
+        want, _ = engine.fix_source(case.source_path, text, module, options, siblings=case.siblings)
+        assert (got.fixed, got.findings, got.applied, got.error) == (want.fixed, want.findings, want.applied, want.error)
+        assert str(tree.root_node) == shape  # the buffer's tree is not the passes' (they edit a copy)
+
+
 # --- the time budget per file ----------------------------------------------------------------------
 
 LEAKY = b"""package p

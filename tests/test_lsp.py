@@ -726,6 +726,73 @@ async def test_an_edit_in_one_function_reanalyses_only_that_function(tmp_path):
         assert [(d.range, d.message) for d in fresh] == [(d.range, d.message) for d in second]
 
 
+FIVE = """package p
+
+import (
+\t"context"
+\t"time"
+)
+
+func one(parent context.Context) error {
+\tctx, _ := context.WithTimeout(parent, time.Second)
+\treturn ctx.Err()
+}
+
+func two(parent context.Context) error {
+\treturn parent.Err()
+}
+
+func four(parent context.Context) error {
+\treturn nil
+}
+
+func five(parent context.Context) error {
+\treturn nil
+}
+
+func three(parent context.Context) error {
+\tctx, _ := context.WithTimeout(parent, time.Second)
+\treturn ctx.Err()
+}
+"""
+
+
+@aio
+@pytest.mark.parametrize("resolve", [False, True], ids=["eager", "resolved"])
+async def test_code_actions_reanalyse_only_the_edited_and_the_fixed_declarations(tmp_path, resolve):
+    """Code actions asked right after an edit inside `four`: the quick fix for `one`'s finding
+    costs the analysis of `four` alone (the edited declaration), and fix-all adds only `one`
+    and `three` (re-analysed after their fixes, in the fixed-point loop's second pass): its
+    first pass reuses the findings of every declaration. Each edit equals what `gofix fix` makes."""
+    (tmp_path / "ws").mkdir()
+    ws = workspace(tmp_path / "ws")
+    log = tmp_path / "calls.txt"
+    async with session(ws, {"select": ["lost-cancel", "test-record"], "debounceMs": 5000}, resolve=resolve,
+                       server=[sys.executable, "-c", COUNTING_SERVER, str(log)]) as client:
+        uri = open_doc(client, ws / "five.go", FIVE)
+        first = await diagnostics(client, uri, 1)
+        assert [d.range.start.line for d in first] == [8, 25]
+        assert log.read_text().splitlines() == ["one two four five three"]
+        line = FIVE.split("\n").index("func four(parent context.Context) error {") + 1
+        client.text_document_did_change(T.DidChangeTextDocumentParams(
+            text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[T.TextDocumentContentChangePartial(
+                range=T.Range(start=T.Position(line=line, character=0), end=T.Position(line=line, character=0)),
+                text="\t_ = parent\n")]))
+        text = X.apply_change(FIVE, (line, 0), (line, 0), "\t_ = parent\n", X.UTF16)
+        # the debounce is long: the code action, not the diagnostics, analyses version 2
+        (quick,) = await actions(client, uri, text, only=[T.CodeActionKind.QuickFix], rng=first[0].range)
+        assert log.read_text().splitlines()[1:] == ["four"]
+        fixed_one = apply(text, quick.edit, uri, 2)
+        assert "\tctx, cancel := context.WithTimeout(parent, time.Second)\n\tdefer cancel()\n" in fixed_one
+        (fix_all,) = await actions(client, uri, text, only=["source.fixAll"])
+        if resolve:
+            assert fix_all.edit is None
+            fix_all = await asyncio.wait_for(client.code_action_resolve_async(fix_all), TIMEOUT)
+        assert log.read_text().splitlines()[1:] == ["four", "one three"]
+        assert apply(text, fix_all.edit, uri, 2) == cli_fix(text)
+
+
 # --- pure helpers -------------------------------------------------------------------------------------
 
 

@@ -225,17 +225,26 @@ def _store(layout: Layout, i: int, f: Finding) -> tuple:
     return (f, f.start_byte - t.start, f.end_byte - t.start, f.start.line - 1 - t.row, f.end.line - 1 - t.row, fix)
 
 
-def _load(layout: Layout, i: int, stored: tuple) -> Finding:
-    f, s, e, srow, erow, fix = stored
+def _load(layout: Layout, i: int, stored: list[tuple]) -> list[Finding]:
+    """The findings of node i, moved to where it is now. Findings that shared one Fix (a
+    select's time.After calls, fixed by one rewrite) share its moved copy: the fix loop
+    counts a fix applied for every finding holding it."""
     t = layout.tops[i]
-    new_fix = None
-    if fix is not None:
-        old, edits, scope = fix
-        new_fix = replace(old, edits=tuple(Edit(layout.place(i, a), layout.place(i, b), text) for a, b, text in edits),
-                          scope=None if scope is None else (layout.place(i, scope[0]), layout.place(i, scope[1])))
-    return replace(f, start_byte=t.start + s, end_byte=t.start + e,
-                   start=Position(t.row + srow + 1, f.start.column), end=Position(t.row + erow + 1, f.end.column),
-                   fix=new_fix)
+    moved: dict[int, Fix] = {}
+    out = []
+    for f, s, e, srow, erow, fix in stored:
+        new_fix = None
+        if fix is not None:
+            old, edits, scope = fix
+            new_fix = moved.get(id(old))
+            if new_fix is None:
+                new_fix = moved[id(old)] = replace(
+                    old, edits=tuple(Edit(layout.place(i, a), layout.place(i, b), text) for a, b, text in edits),
+                    scope=None if scope is None else (layout.place(i, scope[0]), layout.place(i, scope[1])))
+        out.append(replace(f, start_byte=t.start + s, end_byte=t.start + e,
+                           start=Position(t.row + srow + 1, f.start.column),
+                           end=Position(t.row + erow + 1, f.end.column), fix=new_fix))
+    return out
 
 
 class Memo:
@@ -304,6 +313,7 @@ class Memo:
         for i, t in enumerate(layout.tops):
             if t.function and t.name:
                 by_name.setdefault(t.name, []).append(i)
+        direct: dict[int, list[int]] = {}
         prev_end = 0
         for i, t in enumerate(layout.tops):
             h = hashlib.sha1(base)
@@ -317,7 +327,7 @@ class Memo:
             outside = sorted(q for q, c in counts.items() if c - (q in mine) > 0)
             h.update(repr(outside).encode())
             calls = t.function or t.node.type == "var_declaration"  # what can call a function
-            for j in (_reachable(i, facts, by_name) if calls else ()):
+            for j in (_reachable(i, facts, by_name, direct) if calls else ()):
                 h.update(layout.tops[j].digest)
             t.key = h.digest()
         return True
@@ -347,7 +357,7 @@ class Memo:
             if e is None or (e.line_bound and e.row != t.row):
                 todo.append(i)
                 continue
-            found.extend(_load(layout, i, s) for s in e.findings)
+            found.extend(_load(layout, i, e.findings))
             package_used |= e.package_used
             self.hits += 1
         self.misses += len(todo)
@@ -421,17 +431,23 @@ def _runs(layout: Layout, todo: list[int]) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-def _reachable(i: int, facts: list[NodeFacts], by_name: dict[str, list[int]]) -> list[int]:
-    """The same-file functions node i may call, transitively (by name: a superset)."""
+def _reachable(i: int, facts: list[NodeFacts], by_name: dict[str, list[int]],
+               direct: dict[int, list[int]]) -> list[int]:
+    """The same-file functions node i may call, transitively (by name: a superset). direct:
+    each node's direct callees, filled in as they are needed (one table per version: every
+    node's walk shares it)."""
+    names = by_name.keys()
     seen: set[int] = set()
     stack = [i]
     while stack:
         k = stack.pop()
-        for name in facts[k].names:
-            for j in by_name.get(name, ()):
-                if j != i and j not in seen:
-                    seen.add(j)
-                    stack.append(j)
+        callees = direct.get(k)
+        if callees is None:
+            callees = direct[k] = [j for name in facts[k].names & names for j in by_name[name]]
+        for j in callees:
+            if j != i and j not in seen:
+                seen.add(j)
+                stack.append(j)
     return sorted(seen)
 
 
