@@ -814,18 +814,17 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
     stats: dict[int, os.stat_result] = {}
     seen: set[str] = set()  # display paths of the files found, for forgetting the others
     indexes: dict[Options, object] = {}
-    if not fix:
-        by_options: dict[Options, list] = {}
-        for i, t, o in targets:
-            by_options.setdefault(o, []).append((i, t))
-        targets = []
-        for o, group in by_options.items():
-            index = _stat_index(o)
-            if index is not None:
-                indexes[o] = index
-                group = _from_index(index, group, slots, stats, o, on_file, seen)
-            targets += [(i, t, o) for i, t in group]
-        targets.sort(key=lambda it: it[0])
+    by_options: dict[Options, list] = {}
+    for i, t, o in targets:
+        by_options.setdefault(o, []).append((i, t))
+    targets = []
+    for o, group in by_options.items():
+        index = _stat_index(o)
+        if index is not None:
+            indexes[o] = index
+            group = _from_index(index, group, slots, stats, o, on_file, seen, fix)
+        targets += [(i, t, o) for i, t in group]
+    targets.sort(key=lambda it: it[0])
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(targets) < PARALLEL_MIN_FILES:
         for i, t, o in targets:
@@ -894,9 +893,11 @@ def _under(path: str, root: str) -> bool:
     return path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _from_index(index, targets, slots, stats, options: Options, on_file, seen: set[str]) -> list:
+def _from_index(index, targets, slots, stats, options: Options, on_file, seen: set[str], fix: bool = False) -> list:
     """Fill slots for files whose stat is unchanged since a previous run; return the rest.
-    Adds the display path of every file it could stat to seen."""
+    Adds the display path of every file it could stat to seen. A fix run takes only the
+    files in which nothing was found (nothing to fix either) and the generated ones: a
+    file with findings is fixed again (its state names the check's cache entry)."""
     cache = _cache_for(options)
     rest = []
     for i, t in targets:
@@ -932,6 +933,9 @@ def _from_index(index, targets, slots, stats, options: Options, on_file, seen: s
             continue
         if state == index.EMPTY:
             slots[i] = (FileResult(path=shown, digest=digest, timer_relevant=relevant), [])
+        elif fix:
+            rest.append((i, t))
+            continue
         else:
             hit = cache.get(cache.key(shown, digest, _key_module(module, relevant), False), None)
             if hit is None:

@@ -311,3 +311,43 @@ def test_index_forgets_deleted_files_under_the_scanned_directory_only(tree, tmp_
     assert len(after_sub) == 40 and not any(p.endswith("f5.go") for p in after_sub)
     report(root, o)
     assert len(_indexed(tmp_path)) == 39
+
+
+def _fix_run(root: Path, o: engine.Options) -> dict[str, bytes | None]:
+    engine.clear_module_caches()
+    engine._CACHES.clear()
+    results, errors = engine.run([root], o, fix=True)
+    assert not errors
+    return {Path(r.path).name: r.fixed for r in results}
+
+
+def test_warm_fix_run_rereads_only_the_files_with_findings(warm_tree, tmp_path, monkeypatch):
+    """A fix run trusts the index for files in which nothing was found (nothing to fix
+    there either); a file with findings is fixed again, never given a check's result."""
+    (warm_tree / "clean.go").write_text("package main\n\nfunc clean() {}\n")
+    o = opts(tmp_path)
+    cold = _fix_run(warm_tree, engine.Options(jobs=1))
+    assert cold["other.go"] and b"defer cancel()" in cold["other.go"]
+    _warm_run(warm_tree, o)  # a check fills the index: other.go has a finding, clean.go none
+    read: list[str] = []
+    real = engine.read_target
+
+    def spy(target, *a, **kw):
+        read.append(Path(target.path).name)
+        return real(target, *a, **kw)
+
+    monkeypatch.setattr(engine, "read_target", spy)
+    for _ in range(2):  # after the check's index, and after the fix run's own
+        read.clear()
+        assert _fix_run(warm_tree, o) == cold
+        assert "other.go" in read and "clean.go" not in read
+
+
+def test_a_clean_file_that_gains_a_leak_is_fixed_by_a_warm_fix_run(warm_tree, tmp_path):
+    clean = warm_tree / "clean.go"
+    clean.write_text("package main\n\nfunc clean() {}\n")
+    o = opts(tmp_path)
+    _fix_run(warm_tree, o)
+    _rewrite(clean, LEAK.format(n=7).replace("package p", "package main"))
+    fixed = _fix_run(warm_tree, o)["clean.go"]
+    assert fixed and b"defer cancel()" in fixed
