@@ -22,7 +22,7 @@ app = typer.Typer(
     help=(
         "Find goroutine and resource leaks in Go code and rewrite them.\n\n"
         "Exit status: 0 nothing to report, 1 findings (or changes for diff/fix), "
-        "2 usage or internal error."
+        "2 usage or internal error, or a file skipped as too complex (--time-budget)."
     ),
     no_args_is_help=True,
     add_completion=True,  # gofix --install-completion / --show-completion (bash, zsh, fish, PowerShell)
@@ -142,6 +142,7 @@ ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Use this co
 IsolatedOpt = Annotated[bool, typer.Option("--isolated", help="Ignore every config file (.gofix.toml, gofix.toml).")]
 ApplyUnverifiedOpt = Annotated[Optional[bool], typer.Option("--apply-unverified/--no-apply-unverified", help="Also apply fixes that verification could not check (no go.mod, dependencies not available offline, timeouts); default: left out, or the config's apply-unverified.", show_default=False)]
 MaxSizeOpt = Annotated[Optional[int], typer.Option("--max-file-size", min=1, max=MAX_FILE_SIZE_LIMIT, help="Skip files larger than this many bytes (default 4 MiB; at most 1 GiB).")]
+TimeBudgetOpt = Annotated[Optional[float], typer.Option("--time-budget", metavar="SECONDS", min=0, help="CPU seconds of analysis per file (default 10, or the config's time-budget; 0: no limit). A file that takes longer is reported as 'PATH: error: too complex: skipped after N s', the other files are still processed, and the command exits 2.")]
 JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=0, callback=_jobs_callback, help="Worker processes (default: one per core; 1: no parallelism; at most the number of CPUs).")]
 CacheDirOpt = Annotated[Optional[Path], typer.Option("--cache-dir", help="Result cache directory (default: $GOFIX_CACHE_DIR or ~/.cache/gofix).")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the result cache.")]
@@ -185,6 +186,7 @@ def build_settings(
     isolated: bool = False,
     apply_unverified: bool | None = None,
     report_unused_ignores: bool = False,
+    time_budget: float | None = None,
 ) -> Settings:
     """The command line's flags as project Settings (a flag not given is None: the config decides)."""
     return Settings(
@@ -195,6 +197,7 @@ def build_settings(
         exclude=tuple(exclude or ()),
         rule_options=Settings.parse_rule_options(option),
         max_file_size=max_file_size or None,
+        time_budget=time_budget,
         apply_unverified=apply_unverified,
         config=config,
         isolated=isolated,
@@ -336,9 +339,10 @@ def _stdin_result(path: Path, options: Options | Project, fix: bool) -> FileResu
 
 
 def _fix_stdin(path: Path, select, ignore, unsafe_fixes, go_version, exclude, option, config,
-               max_file_size) -> None:
+               max_file_size, time_budget=None) -> None:
     """`gofix fix --stdin-filename PATH`: the fixed source on stdout; exit 1 if it changed."""
-    project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size)
+    project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
+                            time_budget=time_budget)
     r = _stdin_result(path, project, fix=True)
     sys.stdout.buffer.write(r.fixed if r.changed else (r.source or b""))
     sys.stdout.flush()
@@ -402,6 +406,12 @@ def _nothing_processed(results: list[FileResult]) -> bool:
     return bool(results) and all(r.error for r in results)
 
 
+def _incomplete(results: list[FileResult]) -> bool:
+    """Exit 2: nothing could be processed, or a file was skipped as too complex (its time
+    budget ran out: the answer is incomplete, and CI must not take it for clean)."""
+    return _nothing_processed(results) or any(engine.over_budget(r) for r in results)
+
+
 def _guard(fn):
     """Turn usage/config errors into a clear message and exit 2, never a traceback."""
     import functools
@@ -434,6 +444,7 @@ def check(
     no_progress: ProgressOpt = False,
     config: ConfigOpt = None,
     max_file_size: MaxSizeOpt = None,
+    time_budget: TimeBudgetOpt = None,
     jobs: JobsOpt = 0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
@@ -462,7 +473,8 @@ def check(
     style, template = _path_style(paths, path_prefix, doc_url)
     changed = _changed_lines(paths, since, since_exact)
     project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
-                            jobs, cache_dir, no_cache, isolated, report_unused_ignores=report_unused_ignores)
+                            jobs, cache_dir, no_cache, isolated, report_unused_ignores=report_unused_ignores,
+                            time_budget=time_budget)
     if stdin_filename is not None:
         results = [_stdin_result(stdin_filename, project, fix=False)]
     else:
@@ -489,7 +501,7 @@ def check(
     failing = any(f.severity != Severity.HINT for r in results for f in r.findings)
     eprint(terminal.colour_summary(terminal.summary(results, fixable), failing,
                                    terminal.use_color(color, sys.stderr)))
-    if _nothing_processed(results):
+    if _incomplete(results):
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
@@ -507,6 +519,7 @@ def diff(
     no_progress: ProgressOpt = False,
     config: ConfigOpt = None,
     max_file_size: MaxSizeOpt = None,
+    time_budget: TimeBudgetOpt = None,
     jobs: JobsOpt = 0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
@@ -523,7 +536,7 @@ def diff(
     changed_since = _changed_lines(paths, since, since_exact)
     project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache, isolated, apply_unverified,
-                            report_unused_ignores=report_unused_ignores)
+                            report_unused_ignores=report_unused_ignores, time_budget=time_budget)
     if stdin_filename is not None:
         results = [_stdin_result(stdin_filename, project, fix=True)]
     else:
@@ -544,7 +557,7 @@ def diff(
             # a file outside the cwd is named from the root without its leading "/", as
             # `git diff --no-index` does: git apply refuses absolute and ".." paths
             sys.stdout.write(output.unified_diff(Path(r.path).as_posix().lstrip("/"), r.source, r.fixed))
-    if _nothing_processed(results):
+    if _incomplete(results):
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
 
@@ -562,6 +575,7 @@ def fix(
     no_progress: ProgressOpt = False,
     config: ConfigOpt = None,
     max_file_size: MaxSizeOpt = None,
+    time_budget: TimeBudgetOpt = None,
     jobs: JobsOpt = 0,
     cache_dir: CacheDirOpt = None,
     no_cache: NoCacheOpt = False,
@@ -587,14 +601,14 @@ def fix(
 
     if stdin_filename is not None:
         _fix_stdin(stdin_filename, select, ignore, unsafe_fixes, go_version, exclude, option, config,
-                   max_file_size)
+                   max_file_size, time_budget)
     paths = _expand(paths)
     if format not in ("text", "json"):
         raise UsageError(f"--format: unknown format {format!r} (text, json)")
     changed_since = _changed_lines(paths, since, since_exact)
     project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
                             jobs, cache_dir, no_cache, isolated, False if strict_verify else apply_unverified,
-                            report_unused_ignores=report_unused_ignores)
+                            report_unused_ignores=report_unused_ignores, time_budget=time_budget)
     results = _run_fix(paths, project, no_progress, changed_since)
     done = apply(results, project, Policy(verify=verify, allow_dirty=allow_dirty, roots=scan_roots(paths),
                                           jobs=project.jobs or None, progress=not no_progress,
@@ -609,7 +623,7 @@ def fix(
         print(output.to_json(done.results, show=PathStyle.for_run(paths).show))
     for m in done.messages:
         eprint(m)
-    if _nothing_processed(done.results):
+    if _incomplete(done.results) or _incomplete(results):
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_CLEAN if exit_zero or done.clean else EXIT_FINDINGS)
 
@@ -631,6 +645,7 @@ def config_command(
     option: OptionOpt = None,
     config: ConfigOpt = None,
     max_file_size: MaxSizeOpt = None,
+    time_budget: TimeBudgetOpt = None,
     isolated: IsolatedOpt = False,
     apply_unverified: ApplyUnverifiedOpt = None,
 ) -> None:
@@ -638,7 +653,7 @@ def config_command(
     import json
 
     project = build_project(select, ignore, unsafe_fixes, go_version, exclude, option, config, max_file_size,
-                            0, None, True, isolated, apply_unverified)
+                            0, None, True, isolated, apply_unverified, time_budget=time_budget)
     cfg = project.config_path(path)
     print(f"# settings for {engine.display_path(path)}")
     print(f"# config file: {engine.display_path(cfg) if cfg else 'none'}")

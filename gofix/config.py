@@ -117,8 +117,8 @@ def load_config(path: Path | None) -> Config:
         cfg.max_file_size = v
     if "time-budget" in data:
         v = data["time-budget"]
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0:
-            raise ConfigError(f"{path}: key 'time-budget' must be a positive number (seconds per file)")
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not v >= 0:
+            raise ConfigError(f"{path}: key 'time-budget' must be a non-negative number (CPU seconds per file; 0: no limit)")
         cfg.time_budget = float(v)
     if "go-version" in data:
         if not isinstance(data["go-version"], str):

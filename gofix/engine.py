@@ -515,7 +515,7 @@ def fix_source(path: str, src: bytes, module: ModuleInfo, options: Options,
                                tree=tree, memo=memo, deadline=deadline)
         first.package_fingerprint = first.package_fingerprint or result.package_fingerprint
         errors.extend(errs)
-        if result.error and _over_budget(result):
+        if result.error and over_budget(result):
             first.error = result.error  # out of time in a later pass: nothing is written
             return first, errors
         if result.error:
@@ -688,7 +688,7 @@ def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: b
         hit.digest, hit.timer_relevant = digest, relevant
         return hit, []
     result, errors = _in_layout(shown, src, module, options, fix, source_path, tree, memo)
-    if not errors and not _is_empty(result) and not _over_budget(result):
+    if not errors and not _is_empty(result) and not over_budget(result):
         cache.put(key, result)
     result.digest, result.timer_relevant = digest, relevant
     return result, errors
@@ -739,8 +739,9 @@ def budget_deadline(options: Options) -> tuple[float, float] | None:
     return (time.process_time() + budget, budget) if budget and budget > 0 else None
 
 
-def _over_budget(r: FileResult) -> bool:
-    """The file ran out of time: an answer of this run's load, never cached."""
+def over_budget(r: FileResult) -> bool:
+    """The file ran out of time (its time budget): never cached, and the faces say the run
+    is incomplete (the CLI exits 2)."""
     return r.error is not None and r.error.startswith("too complex:")
 
 

@@ -24,6 +24,10 @@ def register(app: typer.Typer) -> None:
             "--stdio", help="Talk LSP over stdin/stdout (the default; accepted for clients that pass it).")] = False,
         log_file: Annotated[Optional[str], typer.Option(
             "--log-file", help="Write the server's debug log to this file.")] = None,
+        time_budget: Annotated[Optional[float], typer.Option(
+            "--time-budget", metavar="SECONDS", min=0,
+            help="CPU seconds of analysis per buffer (default 10, or the config's time-budget; 0: no "
+                 "limit); a buffer that takes longer gets no diagnostics and a 'too complex' warning.")] = None,
     ) -> None:
         """Start the language server: diagnostics and quick fixes in any LSP editor."""
         address = None
@@ -35,4 +39,4 @@ def register(app: typer.Typer) -> None:
             address = (host or "127.0.0.1", int(port))
         from gofix.lsp_server import serve
 
-        serve(tcp=address, log_file=log_file)
+        serve(tcp=address, log_file=log_file, time_budget=time_budget)

@@ -25,6 +25,7 @@ each file's nearest config file, as `gofix check` resolves it).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 import os
@@ -77,6 +78,7 @@ class Settings:
     rule_doc_url: str | None = None  # "https://.../{rule}": each diagnostic's codeDescription
     debounce: float = DEFAULT_DEBOUNCE
     verify: bool = False  # fix-all runs go build + go vet on the fixed buffer (takes seconds)
+    time_budget: float | None = None  # `gofix lsp --time-budget` (not a client setting): over the config's
 
 
 _KNOWN_KEYS = {"select", "ignore", "unsafeFixes", "goVersion", "ruleOptions", "config", "ruleDocUrl", "debounceMs",
@@ -167,6 +169,7 @@ def project_settings(settings: Settings, root: Path | None) -> P.Settings:
         go_version=settings.go_version,
         rule_options=P.Settings.parse_rule_options(settings.options),
         config=config,
+        time_budget=settings.time_budget,
     )
 
 
@@ -548,6 +551,8 @@ class GofixServer(LanguageServer):
         if out.problem and out.problem_is_config:
             self.log(out.problem, T.MessageType.Error, once=True)
             self.show_once(f"gofix: {out.problem}")
+        elif out.problem and out.problem.startswith("too complex:"):  # no diagnostics: say why, once
+            self.show_once(f"gofix: {_display(out.snapshot)}: {out.problem}", T.MessageType.Warning)
         elif out.problem:
             self.log(f"{_display(out.snapshot)}: {out.problem}", T.MessageType.Log, once=True)
 
@@ -695,6 +700,8 @@ def create_server() -> GofixServer:
         settings, warnings = parse_settings(raw, ls.rule_ids)
         for w in warnings:
             ls.log(f"gofix: {origin}: {w}", T.MessageType.Warning)
+        if settings is not None:  # the command line's budget stays
+            settings = dataclasses.replace(settings, time_budget=ls.settings.time_budget)
         if settings is None or settings == ls.settings:
             return False
         ls.settings = settings
@@ -839,14 +846,17 @@ def create_server() -> GofixServer:
     return server
 
 
-def serve(tcp: tuple[str, int] | None = None, log_file: str | None = None) -> None:
-    """Run the server on stdio (default) or a TCP socket until the client says exit."""
+def serve(tcp: tuple[str, int] | None = None, log_file: str | None = None,
+          time_budget: float | None = None) -> None:
+    """Run the server on stdio (default) or a TCP socket until the client says exit.
+    time_budget: CPU seconds per analysis (over the config's time-budget; 0: no limit)."""
     if log_file:
         logging.basicConfig(filename=log_file, level=logging.DEBUG,
                             format="%(asctime)s %(name)s %(levelname)s %(message)s")
     else:
         logging.basicConfig(level=logging.WARNING, format="gofix lsp: %(name)s: %(message)s")
     server = create_server()
+    server.settings = Settings(time_budget=time_budget)
     if tcp is not None:
         server.tcp = True
         server.start_tcp(*tcp)

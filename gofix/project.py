@@ -37,6 +37,7 @@ class Settings:
     exclude: tuple[str, ...] = ()  # added to the config's
     rule_options: tuple[tuple[str, str, Any], ...] = ()  # (rule, key, value), over the config's
     max_file_size: int | None = None
+    time_budget: float | None = None  # CPU seconds of analysis per file (0: no limit)
     apply_unverified: bool | None = None  # apply fixes verification could not check
     config: Path | None = None  # this config file for every path
     # When set (the bot), config files are looked for only up to the first of these (the
@@ -192,7 +193,7 @@ class Project:
         gv = pick("go-version", s.go_version, cfg.go_version, None)
         version = _version(gv, self._flag("go-version") if s.go_version else f"{where}: go-version") if gv else None
         size = pick("max-file-size", s.max_file_size, cfg.max_file_size, DEFAULT_MAX_FILE_SIZE)
-        budget = pick("time-budget", None, getattr(cfg, "time_budget", None), DEFAULT_TIME_BUDGET)
+        budget = pick("time-budget", s.time_budget, getattr(cfg, "time_budget", None), DEFAULT_TIME_BUDGET)
         apply_unverified = pick("apply-unverified", s.apply_unverified,
                                 getattr(cfg, "apply_unverified", None), False)
         exclude = tuple(s.exclude) + tuple(cfg.exclude)

@@ -151,4 +151,61 @@ def test_time_budget_setting_names_the_skipped_file_and_the_run_goes_on(tmp_path
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert "slow/x.go: error: too complex: skipped after 1e-06 s" in proc.stderr
     assert "fast/x.go:9:12: error:" in proc.stdout  # the other file is still analysed
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # incomplete: CI must not read it as "findings only"
+
+
+def _gofix(cwd, *args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "gofix", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+
+
+FIXABLE = LEAKY.replace(b"context.Context {", b"error {").replace(b"return ctx\n", b"return ctx.Err()\n")
+SKIPPED = "x.go: error: too complex: skipped after 1e-06 s (the time budget per file, in CPU seconds)"
+
+
+@pytest.mark.parametrize("command", ["check", "diff", "fix"])
+def test_time_budget_flag_skips_the_file_by_name_and_exits_2(tmp_path, command):
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    (tmp_path / "x.go").write_bytes(FIXABLE)
+    (tmp_path / "clean.go").write_bytes(b"package p\n\nfunc clean() {}\n")
+    extra = ["--no-verify"] if command == "fix" else []
+    proc = _gofix(tmp_path, command, "--no-cache", "--no-progress", *extra, "--time-budget", "0.000001", ".")
+    assert SKIPPED in proc.stderr.splitlines()
+    assert proc.returncode == 2
+    assert "too complex" not in proc.stdout
+    if command == "fix":
+        assert (tmp_path / "x.go").read_bytes() == FIXABLE  # nothing written for a skipped file
+    else:
+        assert "x.go" not in proc.stdout  # no finding, no diff: it was not analysed
+    # with time enough, the same command analyses (and fixes) it
+    proc = _gofix(tmp_path, command, "--no-cache", "--no-progress", *extra, "--time-budget", "60", ".")
+    assert "too complex" not in proc.stderr and proc.returncode == 1
+    assert (tmp_path / "x.go").read_bytes() != FIXABLE if command == "fix" else "x.go" in proc.stdout
+
+
+def test_time_budget_flag_overrides_the_config_and_0_means_no_limit(tmp_path):
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    (tmp_path / "x.go").write_bytes(LEAKY)
+    (tmp_path / ".gofix.toml").write_text("time-budget = 0.000001\n")
+    skipped = _gofix(tmp_path, "check", "--no-cache", "x.go")
+    assert SKIPPED in skipped.stderr and skipped.returncode == 2
+    for flag in ("30", "0"):
+        proc = _gofix(tmp_path, "check", "--no-cache", "--time-budget", flag, "x.go")
+        assert "too complex" not in proc.stderr, flag
+        assert "x.go:9:12: error:" in proc.stdout and proc.returncode == 1
+    explained = _gofix(tmp_path, "config", "--time-budget", "30", "x.go")
+    assert "time-budget = 30.0  # --time-budget" in explained.stdout
+    assert "time-budget = 1e-06  # .gofix.toml" in _gofix(tmp_path, "config", "x.go").stdout
+    bad = _gofix(tmp_path, "check", "--time-budget", "-1", "x.go")
+    assert bad.returncode == 2 and "--time-budget" in bad.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "diff", "fix", "lsp"])
+def test_time_budget_is_in_the_help(command):
+    import re
+
+    out = _gofix(".", command, "--help").stdout
+    assert re.search(r"--time-budget\s+SECONDS", out), out

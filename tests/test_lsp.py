@@ -642,6 +642,24 @@ async def test_gofix_lsp_command_and_initialization_options(tmp_path):
         assert len(await diagnostics(client, uri, 1, after=before)) == len(want_lines(BASIC))
 
 
+@aio
+async def test_lsp_time_budget_flag_says_too_complex_and_outlives_settings(tmp_path):
+    """`gofix lsp --time-budget`: a buffer over the budget gets no diagnostics and one warning
+    naming it; the client's settings (sent later) do not reset the command line's budget."""
+    ws = workspace(tmp_path)
+    command = [sys.executable, "-m", "gofix", "lsp", "--time-budget", "0.000001"]
+    async with session(ws, ONLY_LOST_CANCEL, server=command) as client:
+        uri = open_doc(client, ws / "basic.go", BASIC)
+        assert await diagnostics(client, uri, 1) == []
+        before = len(client.published)
+        configure(client, {"select": ["lost-cancel"], "debounceMs": 20})
+        assert await diagnostics(client, uri, 1, after=before) == []
+        warned = [m for m in client.messages if "too complex" in m.message]
+        assert [m.message for m in warned] == [f"gofix: {ws / 'basic.go'}: too complex: skipped after 1e-06 s "
+                                               "(the time budget per file, in CPU seconds)"]
+        assert warned[0].type == T.MessageType.Warning
+
+
 def test_tcp_option_is_validated():
     proc = subprocess.run([sys.executable, "-m", "gofix", "lsp", "--tcp", "nope"],
                           capture_output=True, text=True, timeout=60)
