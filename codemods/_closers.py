@@ -30,11 +30,6 @@ from gofix.analysis.context import FileContext, is_declaration, literal_usage, u
 from gofix.analysis.edits import insert_after_statement, insert_at_block_end, insert_at_block_start
 from gofix.analysis.model import Applicability, Edit, Finding, Fix, Severity
 
-SELECTOR_CALLS = S.entry_query(
-    """(call_expression
-         function: (selector_expression field: (field_identifier) @name)) @call"""
-)
-
 # Standard-library functions that read from or write to a value passed to them, never close
 # it and keep nothing of it: passing the resource to them is not an escape.
 CONSUMERS = {
@@ -94,20 +89,8 @@ class Anchor:
 
 
 def selector_calls(ctx: FileContext, names: tuple[str, ...] | frozenset[str]) -> list[Node]:
-    """Calls `x.Name(...)` with Name in names, in source order."""
-    ranges = None if ctx.ranges is None else tuple(ctx.ranges)
-    by_name = ctx.memo(("_closers.selector_calls", ranges), lambda: _selector_calls_by_name(ctx))
-    found = [c for name in set(names) for c in by_name.get(name, ())]
-    return [call for _, _, call in sorted(found, key=lambda c: (c[0], c[1]))]
-
-
-def _selector_calls_by_name(ctx: FileContext) -> dict[str, list[tuple[int, int, Node]]]:
-    """The file's selector calls by called name (one query for the rules that share it):
-    (start byte, position in the query's order, call)."""
-    out: dict[str, list[tuple[int, int, Node]]] = {}
-    for i, call in enumerate(ctx.captures(SELECTOR_CALLS, "call")):
-        out.setdefault(ctx.call_name(call), []).append((call.start_byte, i, call))
-    return out
+    """Calls `x.Name(...)` with Name in names, in source order (ctx.selector_calls)."""
+    return ctx.selector_calls(*names)
 
 
 def creation(ctx: FileContext, call: Node, has_error: bool | None, blank: bool = False) -> Creation | None:

@@ -57,17 +57,11 @@ from gofix.analysis.rule import Rule
 
 ID = "background-context-io"
 
-CALLS = S.entry_query(
-    f"""((call_expression
-         function: (selector_expression field: (field_identifier) @name)
-         arguments: ({S.ARGUMENTS})) @call
-        (#match? @name "^(Background|TODO)$"))"""
-)
 
 
 def find(ctx: FileContext) -> list[Finding]:
     candidates = []
-    for call in ctx.captures(CALLS, "call"):
+    for call in ctx.selector_calls("Background", "TODO"):
         if not ctx.is_pkg_call(call, CONTEXT, "Background", "TODO"):
             continue  # a look-alike: not the context package
         callee = _io_call(ctx, call)

@@ -60,7 +60,7 @@ _LOCKS = {"Lock": "Unlock", "RLock": "RUnlock"}
 
 def find(ctx: FileContext) -> list[Finding]:
     out: list[Finding] = []
-    for send in ctx.entry_nodes("send_statement"):
+    for send in ctx.token_nodes("<-", "send_statement"):
         if S.is_communication(send):
             continue  # a select case: it can give up
         loop, var = _range_loop(ctx, send)

@@ -50,21 +50,27 @@ from gofix.analysis.rule import Rule
 
 ID = "context-value-in-loop"
 
-ASSIGNMENTS = S.entry_query(
-    f"""(({S.ASSIGNMENT}
-         right: (expression_list
-           (call_expression function: (selector_expression field: (field_identifier) @name)))) @assign
-        (#eq? @name "WithValue"))"""
-)
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for stmt in ctx.captures(ASSIGNMENTS, "assign"):
+    for stmt in _assignments_of(ctx, ctx.selector_calls("WithValue")):
         finding = _check(ctx, stmt)
         if finding is not None:
             out.append(finding)
     return out
+
+
+def _assignments_of(ctx: FileContext, calls: list[Node]) -> list[Node]:
+    """The assignments `... = x.WithValue(...)` that the calls are right-hand sides of (each
+    once, however many of the calls it holds)."""
+    out: dict[int, Node] = {}
+    for call in calls:
+        values = call.parent
+        stmt = values.parent if values is not None and values.type == "expression_list" else None
+        if stmt is not None and stmt.type == S.ASSIGNMENT and stmt.child_by_field_name("right") == values:
+            out.setdefault(stmt.id, stmt)
+    return sorted(out.values(), key=lambda n: (n.start_byte, -n.end_byte))
 
 
 def _check(ctx: FileContext, stmt: Node) -> Finding | None:

@@ -92,12 +92,11 @@ CLEANUP_METHODS = frozenset(
 _CLEANUP_LOWER = frozenset(m.lower() for m in CLEANUP_METHODS)
 _CLEANUP_FUNC = re.compile(r"(?i)cancel|stop|close|release|unlock|cleanup")
 
-DEFERS = S.entry_query("(defer_statement) @defer")
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for stmt in ctx.captures(DEFERS, "defer"):
+    for stmt in ctx.token_nodes("defer", "defer_statement"):
         finding = _check(ctx, stmt)
         if finding is not None:
             out.append(finding)

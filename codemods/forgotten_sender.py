@@ -65,12 +65,6 @@ from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "forgotten-sender"
 
-MAKES = S.entry_query(
-    f"""((call_expression
-         function: (identifier) @fn
-         arguments: ({S.ARGUMENTS} (channel_type))) @call
-        (#eq? @fn "make"))"""
-)
 
 _RECEIVES = ("select-recv", "select-recv-ok")
 _SENDS = ("send", "select-send")
@@ -78,11 +72,19 @@ _SENDS = ("send", "select-send")
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in ctx.captures(MAKES, "call"):
+    for call in ctx.identifier_calls("make"):
+        if not _makes_channel(call):
+            continue
         finding = _check(ctx, call)
         if finding is not None:
             out.append(finding)
     return out
+
+
+def _makes_channel(call: Node) -> bool:
+    """`make(chan T, ...)`: a channel type among make's arguments."""
+    args = call.child_by_field_name("arguments")
+    return args is not None and args.type == S.ARGUMENTS and any(a.type == "channel_type" for a in args.named_children)
 
 
 def _check(ctx: FileContext, call: Node) -> Finding | None:

@@ -58,12 +58,11 @@ from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "goroutine-without-exit"
 
-GOS = S.entry_query("(go_statement) @go")
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for stmt in ctx.captures(GOS, "go"):
+    for stmt in ctx.token_nodes("go", "go_statement"):
         call = next((c for c in stmt.named_children if c.type == "call_expression"), None)
         if call is None:
             continue

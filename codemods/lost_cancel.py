@@ -69,16 +69,12 @@ FUNCS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTi
 # golang.org/x/net/context forwards to the standard library; the old go.net path is its ancestor.
 CONTEXT_PATHS = ("context", "golang.org/x/net/context", "code.google.com/p/go.net/context")
 
-CALLS = S.entry_query(
-    """((call_expression
-         function: (selector_expression field: (field_identifier) @name)) @call
-        (#match? @name "^With(Cancel|Timeout|Deadline)(Cause)?$"))"""
-)
+DERIVERS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in ctx.captures(CALLS, "call"):
+    for call in ctx.selector_calls(*DERIVERS):
         if not any(ctx.is_pkg_call(call, path, *FUNCS) for path in CONTEXT_PATHS):
             continue  # a method or a local variable named context: not ours
         finding = _check(ctx, call)

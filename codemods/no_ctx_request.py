@@ -360,11 +360,6 @@ def _tls_fields(ctx: FileContext, call: Node, dialer: int) -> str:
 # --- which call -------------------------------------------------------------------------------------
 
 NAMES = sorted({n for _, n in PACKAGE_CALLS} | {n for m in METHODS.values() for n in m})
-CALLS = S.entry_query(
-    f"""((call_expression
-         function: (selector_expression field: (field_identifier) @name)) @call
-        (#match? @name "^({'|'.join(NAMES)})$"))"""
-)
 
 
 def _api(ctx: FileContext, call: Node) -> tuple[Api, str] | None:
@@ -643,7 +638,7 @@ def _outer_context(ctx: FileContext, call: Node) -> str | None:
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in ctx.captures(CALLS, "call"):
+    for call in ctx.selector_calls(*NAMES):
         finding = _check(ctx, call)
         if finding is not None:
             out.append(finding)

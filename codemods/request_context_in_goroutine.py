@@ -58,12 +58,11 @@ from gofix.analysis.rule import Rule
 
 ID = "request-context-in-goroutine"
 
-GOS = S.entry_query("(go_statement) @go")
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for stmt in ctx.captures(GOS, "go"):
+    for stmt in ctx.token_nodes("go", "go_statement"):
         finding = _check(ctx, stmt)
         if finding is not None:
             out.append(finding)

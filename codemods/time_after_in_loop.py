@@ -86,11 +86,6 @@ from gofix.analysis.scope import binding, declared_at, is_declaration, shadowed
 
 ID = "time-after-in-loop"
 
-CALLS = S.entry_query(
-    """((call_expression
-         function: (selector_expression field: (field_identifier) @name)) @call
-        (#eq? @name "After"))"""
-)
 
 LEAK = ("time.After in a select inside a loop starts a new timer on every iteration, and each one "
         "stays in memory until it fires even when another case wins; use time.NewTimer and stop it")
@@ -101,7 +96,7 @@ LEAK_STATEMENT = ("time.After inside a loop starts a new timer on every iteratio
 def find(ctx: FileContext) -> list[Finding]:
     selects: dict[int, tuple[Node, list[Node]]] = {}
     out: list[Finding] = []
-    for call in ctx.captures(CALLS, "call"):
+    for call in ctx.selector_calls("After"):
         if not ctx.is_pkg_call(call, "time", "After"):
             continue  # a method or another package's After
         fn = S.enclosing_function(call)

@@ -90,7 +90,7 @@ WRITERS = frozenset({
 
 def find(ctx: FileContext) -> list[Finding]:
     out: list[Finding] = []
-    for call in ctx.entry_nodes("call_expression"):
+    for call in ctx.selector_calls("Pipe"):
         if not ctx.is_pkg_call(call, "io", "Pipe"):
             continue
         a = assignment_of(ctx, call)

@@ -63,7 +63,6 @@ from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "unclosed-range-channel"
 
-RANGES = S.entry_query("(for_statement (range_clause right: (identifier) @ch))")
 
 _SENDS = ("send", "select-send")
 _RECEIVES = ("range", "recv", "recv-ok", "select-recv", "select-recv-ok")
@@ -73,7 +72,7 @@ _CLOSE_SAFE_RECEIVES = ("range", "recv-ok", "select-recv-ok")
 def find(ctx: FileContext) -> list[Finding]:
     out = []
     seen: set[int] = set()
-    for ident in ctx.captures(RANGES, "ch"):
+    for ident in _ranged_identifiers(ctx):
         decl = C.binding(ctx, ident)
         if decl is None or decl.id in seen:
             continue
@@ -84,6 +83,17 @@ def find(ctx: FileContext) -> list[Finding]:
         finding = _check(ctx, ch)
         if finding is not None:
             out.append(finding)
+    return out
+
+
+def _ranged_identifiers(ctx: FileContext) -> list[Node]:
+    """x in every `for ... range x` whose x is a plain identifier."""
+    out = []
+    for clause in ctx.token_nodes("range", "range_clause"):
+        right = clause.child_by_field_name("right")
+        if clause.parent is not None and clause.parent.type == "for_statement" and right is not None \
+                and right.type == "identifier":
+            out.append(right)
     return out
 
 

@@ -46,16 +46,11 @@ from gofix.analysis.rule import Rule
 
 ID = "unstopped-afterfunc"
 
-CALLS = S.entry_query(
-    """((call_expression
-         function: (selector_expression field: (field_identifier) @name)) @call
-        (#eq? @name "AfterFunc"))"""
-)
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in ctx.captures(CALLS, "call"):
+    for call in ctx.selector_calls("AfterFunc"):
         if not ctx.is_pkg_call(call, "time", "AfterFunc"):
             continue  # context.AfterFunc or a look-alike: not ours
         stmt = _discarding_statement(ctx, call)

@@ -75,16 +75,11 @@ from gofix.analysis.shapes import assignment_of
 
 ID = "unstopped-ticker"
 
-CALLS = S.entry_query(
-    """((call_expression
-         function: (selector_expression field: (field_identifier) @name)) @call
-        (#match? @name "^(NewTicker|Tick|NewTimer)$"))"""
-)
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in ctx.captures(CALLS, "call"):
+    for call in ctx.selector_calls("NewTicker", "Tick", "NewTimer"):
         if not ctx.is_pkg_call(call, "time", "NewTicker", "Tick", "NewTimer"):
             continue
         fn = S.enclosing_function(call)

@@ -62,15 +62,17 @@ from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
 
 ID = "wg-add-in-goroutine"
 
-GOS = S.entry_query(f"(go_statement {S.CALL}: (call_expression function: ({S.FUNC_LITERAL}) @lit)) @go")
 
 _YES, _NO, _UNKNOWN = "waitgroup", "other", "unknown"
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for go in ctx.captures(GOS, "go"):
-        lit = S.go_call(go).child_by_field_name("function")
+    for go in ctx.token_nodes("go", "go_statement"):
+        call = go.child_by_field_name(S.CALL)
+        lit = call.child_by_field_name("function") if call is not None and call.type == "call_expression" else None
+        if lit is None or lit.type != S.FUNC_LITERAL:
+            continue  # not `go func() { ... }()`
         finding = _check(ctx, go, lit)
         if finding is not None:
             out.append(finding)

@@ -1,5 +1,9 @@
-"""The entry batch (every rule's entry query run as one query, in one walk of the tree) must
-capture exactly what each query captures alone, on every golden input, whole and by range."""
+"""Rules' candidates without a walk per rule: on every golden input (whole and by byte range),
+
+- the entry batch (every entry query run as one query, in one walk of the tree) captures
+  exactly what each query captures alone;
+- the candidates found from where a word occurs in the bytes (S.selector_calls,
+  S.token_nodes, S.identifier_calls) are exactly what a query over the tree finds."""
 
 from __future__ import annotations
 
@@ -25,14 +29,58 @@ def _ids(caps: dict) -> dict:
 def test_batch_captures_what_each_query_captures(path: Path) -> None:
     src = path.read_bytes()
     root = S.parse(src).root_node
+    S.kinds("call_expression", entry=True)  # what unclosed-body and grpc-stream-leak start from
+    S.entry_query(f"(go_statement {S.CALL}: (call_expression function: ({S.FUNC_LITERAL}) @lit)) @go")
     batch = S.entry_batch()
-    assert len(batch.queries) >= 14  # the rules' entry queries (a rule dropping out of the batch is slower, not wrong)
+    assert len(batch.queries) >= 2
     whole = batch.run(root)
     half = (0, len(src) // 2)
     by_range = batch.run(root, half)
     for q, caps, ranged in zip(batch.queries, whole, by_range):
         assert _ids(caps) == _ids(S.captures(q, root)), q.text
         assert _ids(ranged) == _ids(S.captures(q, root, half)), q.text
+
+
+_SELECTOR_CALLS = S.query("(call_expression function: (selector_expression field: (field_identifier) @name)) @call")
+_TOKENS = {("defer", "defer_statement"): "(defer_statement) @n", ("go", "go_statement"): "(go_statement) @n",
+           ("<-", "send_statement"): "(send_statement) @n", ("range", "range_clause"): "(range_clause) @n"}
+_TOKEN_QUERIES = {k: S.query(v) for k, v in _TOKENS.items()}
+_IDENT_CALLS = S.query("(call_expression function: (identifier) @name) @call")
+
+
+def _spans(nodes) -> list:
+    return sorted((n.start_byte, -n.end_byte, n.type) for n in nodes)
+
+
+@pytest.mark.parametrize("path", INPUTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_candidates_from_bytes_are_what_queries_find(path: Path) -> None:
+    src = path.read_bytes()
+    root = S.parse(src).root_node
+    by_name: dict[str, list] = {}
+    for _, caps in S.matches(_SELECTOR_CALLS, root):
+        by_name.setdefault(S.text(caps["name"][0]), []).append(caps["call"][0])
+    names = sorted(by_name) + ["After", "NoSuchName"]
+    for name in names:
+        assert _spans(S.selector_calls(root, src, [name])) == _spans(by_name.get(name, [])), name
+    assert _spans(S.selector_calls(root, src, names)) == _spans(c for cs in by_name.values() for c in cs)
+    for (token, parent), q in _TOKEN_QUERIES.items():
+        assert _spans(S.token_nodes(root, src, token, parent)) == _spans(S.captures(q, root).get("n", [])), token
+    plain: dict[str, list] = {}
+    for _, caps in S.matches(_IDENT_CALLS, root):
+        plain.setdefault(S.text(caps["name"][0]), []).append(caps["call"][0])
+    for name in sorted(plain) + ["make"]:
+        assert _spans(S.identifier_calls(root, src, name)) == _spans(plain.get(name, [])), name
+
+
+def test_candidates_from_bytes_skip_words_that_are_not_the_token() -> None:
+    src = (b'package p\n\n// go defer range <- x.After() are words here\nfunc f(c chan int) {\n'
+           b'\ts := "go x.After()"\n\tgopher, deferred := 1, 2\n\tx.AfterFunc()\n\tgo g()\n\tc <- 1\n\t<-c\n}\n')
+    root = S.parse(src).root_node
+    assert [S.text(n) for n in S.token_nodes(root, src, "go", "go_statement")] == ["go g()"]
+    assert [S.text(n) for n in S.token_nodes(root, src, "<-", "send_statement")] == ["c <- 1"]
+    assert S.token_nodes(root, src, "defer", "defer_statement") == []
+    assert S.selector_calls(root, src, ["After"]) == []
+    assert [S.text(n) for n in S.selector_calls(root, src, ["AfterFunc"])] == ["x.AfterFunc()"]
 
 
 def test_every_rule_entry_query_is_batched() -> None:

@@ -312,6 +312,33 @@ class FileContext:
                     out.append(m)
         return out
 
+    def selector_calls(self, *names: str) -> list[Node]:
+        """Calls `x.Name(...)` with Name in names, in source order, limited to `ranges` (see
+        captures): a rule's candidates, found where the names occur in the bytes (no walk of
+        the tree, which costs a third of parsing it)."""
+        key = tuple(sorted(set(names)))
+        found = self.memo(("selector_calls", key), lambda: S.selector_calls(self.root, self.src, key))
+        return self._in_ranges(found)
+
+    def token_nodes(self, token: str, parent_type: str) -> list[Node]:
+        """The parent_type nodes holding `token` (e.g. "defer" -> every defer_statement, "go",
+        "range" -> range_clause, "<-" -> send_statement), in source order, limited to `ranges`:
+        like selector_calls, found from the bytes."""
+        found = self.memo(("token_nodes", token, parent_type),
+                          lambda: sorted(S.token_nodes(self.root, self.src, token, parent_type), key=_source_order))
+        return self._in_ranges(found)
+
+    def identifier_calls(self, name: str) -> list[Node]:
+        """Calls `name(...)` of a plain identifier (e.g. make), in source order, limited to `ranges`."""
+        found = self.memo(("identifier_calls", name),
+                          lambda: sorted(S.identifier_calls(self.root, self.src, name), key=_source_order))
+        return self._in_ranges(found)
+
+    def _in_ranges(self, nodes: list[Node]) -> list[Node]:
+        if self.ranges is None:
+            return list(nodes)
+        return [n for n in nodes if any(start <= n.start_byte < end for start, end in self.ranges)]
+
     def entry_nodes(self, *types: str) -> list[Node]:
         """nodes_of_type(*types), limited to `ranges` (see captures): a rule's candidates.
         The types' query is an entry query from its first use on (S.kinds(entry=True))."""

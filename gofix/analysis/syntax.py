@@ -23,7 +23,7 @@ is one module's work. Shapes worth knowing:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -143,13 +143,15 @@ class QueryBatch:
         self._index = {id(q): i for i, q in enumerate(self.queries)}
         text = "\n".join(_CAPTURE_NAME.sub(lambda m, i=i: f"@q{i}.{m.group(1)}", q.text)
                          for i, q in enumerate(self.queries))
-        self.query = Query(GO, text)
+        self.query = Query(GO, text) if self.queries else None
 
     def __contains__(self, q: object) -> bool:
         return id(q) in self._index
 
     def run(self, node: Node, byte_range: tuple[int, int] | None = None) -> list[dict[str, list[Node]]]:
         """Per query (in self.queries' order), its captures by name."""
+        if self.query is None:
+            return []
         cursor = _cursor(self.query, byte_range)
         caps = cursor.captures(node)
         if cursor.did_exceed_match_limit:  # never seen; then each query alone is still right
@@ -162,6 +164,72 @@ class QueryBatch:
 
     def position(self, q: LazyQuery) -> int:
         return self._index[id(q)]
+
+
+# --- candidates found from where a word occurs in the bytes: no walk of the tree -------
+
+def _word_at(src: bytes, i: int, n: int) -> bool:
+    """src[i:i+n] is not part of a longer identifier."""
+    before, after = src[i - 1 : i], src[i + n : i + n + 1]
+    return not (before.isalnum() or before == b"_") and not (after.isalnum() or after == b"_")
+
+
+def occurrences(src: bytes, word: bytes) -> Iterator[int]:
+    """The offsets where `word` occurs in src as a whole word (or token)."""
+    i = src.find(word)
+    while i != -1:
+        if _word_at(src, i, len(word)) or not word[-1:].isalnum():
+            yield i
+        i = src.find(word, i + 1)
+
+
+def token_nodes(root: Node, src: bytes, token: str, parent_type: str) -> list[Node]:
+    """The nodes of parent_type that have the token (a keyword or operator such as "defer",
+    "go", "range", "<-") as a child, in source order. Every such node holds its token, so
+    looking where the token's bytes occur finds them all, without walking the tree."""
+    word = token.encode()
+    out = []
+    for i in occurrences(src, word):
+        node = root.descendant_for_byte_range(i, i + len(word))
+        if node is None or node.type != token or node.start_byte != i or node.end_byte != i + len(word):
+            continue  # the word inside a comment, string or longer name
+        parent = node.parent
+        if parent is not None and parent.type == parent_type:
+            out.append(parent)
+    return out
+
+
+def selector_calls(root: Node, src: bytes, names: Iterable[str]) -> list[Node]:
+    """The calls `x.Name(...)` (a selector as the called function) with Name in names, in
+    source order: from the names' occurrences in the bytes, without walking the tree."""
+    out = []
+    for name in set(names):
+        word = name.encode()
+        for i in occurrences(src, word):
+            node = root.named_descendant_for_byte_range(i, i + len(word))
+            if node is None or node.type != "field_identifier" or node.start_byte != i or node.end_byte != i + len(word):
+                continue
+            sel = node.parent
+            if sel is None or sel.type != "selector_expression":
+                continue
+            call = sel.parent
+            if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == sel:
+                out.append(call)
+    return sorted(out, key=lambda n: (n.start_byte, -n.end_byte))
+
+
+def identifier_calls(root: Node, src: bytes, name: str) -> list[Node]:
+    """The calls `name(...)` of a plain identifier (e.g. make), in source order."""
+    word = name.encode()
+    out = []
+    for i in occurrences(src, word):
+        node = root.named_descendant_for_byte_range(i, i + len(word))
+        if node is None or node.type != "identifier" or node.start_byte != i or node.end_byte != i + len(word):
+            continue
+        call = node.parent
+        if call is not None and call.type == "call_expression" and call.child_by_field_name("function") == node:
+            out.append(call)
+    return out
 
 
 _BATCH: list[QueryBatch] = []
