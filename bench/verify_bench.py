@@ -6,8 +6,10 @@ fixes in 10+ packages with every rule and unsafe fixes on), in the same run:
 
 1. `gofix fix --no-verify` once, to learn which files and packages the fixes touch; the
    checkout is restored (`git checkout -- .`) after this and after every timed run.
-2. Warm-up (not timed): `gofix check` (gofix's own cache) and `go vet` of the touched
-   packages, unpatched and patched (the go build cache: every dependency compiled).
+2. Warm-up (not timed): `gofix check`, which with the fix run of step 1 fills gofix's own
+   cache (a fix run takes the files in which nothing was found from it), and `go vet` of
+   the touched packages, unpatched and patched (the go build cache: every dependency
+   compiled).
 3. Timed, plain vet: the fixes written with `--no-verify` (not timed), a comment unique to
    the run appended to each changed file so that vet cannot replay a cached result, then
    `go vet <touched packages>` from the repository root: what a user runs after editing
