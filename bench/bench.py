@@ -340,7 +340,7 @@ def render(header: Header, rows: dict[str, Sample], large: LargeResult | None = 
         "| --- | ---: | ---: | ---: | --- |",
         *run_rows(header, rows, large, verify),
         "",
-        "| figure (wall time) | value | target | met |",
+        "| figure (ratios of wall times) | value | target | met |",
         "| --- | ---: | --- | --- |",
         *(f.cells() for f in figures(rows, large, verify)),
     ]
