@@ -106,7 +106,7 @@ from gofix.analysis import types
 from gofix.analysis.context import FileContext, is_declaration, literal_usage, use_kind
 from gofix.analysis.edits import replace_node
 from gofix.analysis.model import Applicability, Edit, Finding, Fix, Severity
-from gofix.analysis.rule import Rule
+from gofix.analysis.rule import Imports, Rule
 
 ID = "no-ctx-request"
 NET, TLS, EXEC, HTTPTEST = "net", "crypto/tls", "os/exec", "net/http/httptest"
@@ -707,5 +707,5 @@ RULE = Rule(
     find=find,
     triggers=(b"Get", b"Post", b"Head", b"NewRequest", b"Query", b"Exec", b"Prepare", b"Ping", b"Begin",
               b"Stmt", b"Dial", b"Listen", b"Lookup", b"Handshake", b"Command"),
-    requires=((b"net/http", b"database/sql", b"jmoiron/sqlx", b'"net"', b"crypto/tls", b"os/exec"),),
+    requires=(Imports((b"net/http", b"database/sql", b"jmoiron/sqlx", b'"net"', b"crypto/tls", b"os/exec")),),
 )

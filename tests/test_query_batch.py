@@ -107,3 +107,43 @@ def test_byte_scan_answers_like_the_bytes() -> None:
     assert not ByteScan(b"var ergo func()\nx := gofunc\n").search(GO_FUNC_LITERAL)  # go must start a word
     assert ByteScan(b"\tgo (func() {})()").search(GO_FUNC_LITERAL)
     assert ByteScan(b"go\n\tfunc() {}()").search(GO_FUNC_LITERAL)
+
+
+def test_prefilter_conditions_in_any_order_give_the_same_answer() -> None:
+    """The plan (cheapest condition first, strings that hold another dropped) answers as the
+    conditions read in the written order do, on every golden input, for every rule."""
+    from codemods import RULES
+    from gofix.analysis.rule import Imports
+    from gofix.engine import Options
+
+    options = Options()
+
+    def written(rule, src: bytes) -> bool:
+        def holds(cond) -> bool:
+            if isinstance(cond, tuple):
+                return any(t in src for t in cond)
+            if isinstance(cond, Imports):
+                return ByteScan(src).imports(cond)
+            return cond.search(src) is not None
+        return holds(rule.triggers_for(options)) and all(holds(c) for c in rule.requires)
+
+    for path in INPUTS:
+        src = path.read_bytes()
+        scan = ByteScan(src)
+        for rule in RULES:
+            assert rule.prefilter(scan, options) is written(rule, src), (rule.id, path.name)
+
+
+def test_imports_condition_reads_the_import_block_and_the_package_clause() -> None:
+    from gofix.analysis.rule import Imports
+
+    cond = Imports((b"net/http", b'"net"'))
+    imports = b'package p\n\nimport (\n\t"fmt"\n\t"net/http"\n)\n\nfunc f() {}\n'
+    mention = b'package p\n\nimport "fmt"\n\nfunc f() {\n\t// see net/http and "net"\n\tfmt.Println("net/http")\n}\n'
+    own = b"package http\n\nfunc (c *Client) Get(url string) {}\n"
+    hidden = b'/*\nfunc example() {}\n*/\npackage p\n\nimport "net/http"\n'
+    assert ByteScan(imports).imports(cond)
+    assert not ByteScan(mention).imports(cond)  # words in the code after the imports
+    assert ByteScan(own).imports(cond)  # the package itself: its own types, unqualified
+    assert ByteScan(hidden).imports(cond)  # a block comment before the imports: the whole file is read
+    assert not ByteScan(b"package nethttp\n").imports(cond)

@@ -38,7 +38,7 @@ from gofix.analysis.edits import (
 )
 from gofix.analysis.model import Applicability, Edit, FileResult, Finding, Fix, Position, Severity
 from gofix.analysis.package import Decl, Package, PackageFile
-from gofix.analysis.rule import GO_FUNC_LITERAL, Rule
+from gofix.analysis.rule import GO_FUNC_LITERAL, Imports, Rule
 
 __all__ = [
     "Applicability",
@@ -50,6 +50,7 @@ __all__ = [
     "Fix",
     "FunctionFacts",
     "GO_FUNC_LITERAL",
+    "Imports",
     "Package",
     "PackageFile",
     "Position",

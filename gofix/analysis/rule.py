@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from gofix.analysis.context import FileContext
@@ -32,6 +33,24 @@ class _WordPattern:
 GO_FUNC_LITERAL = _WordPattern(rb"go(?:\s+|\s*\(\s*)func\b")
 
 
+@dataclass(frozen=True)
+class Imports:
+    """A prefilter condition: the file imports one of these packages (b"net/http", or b'"net"'
+    for exactly net: any byte string of the import path), or is itself a package of that
+    name (whose code names its types unqualified). Looked for in the package clause and the
+    import declarations only, which come before every other declaration."""
+
+    paths: tuple[bytes, ...]
+
+    @property
+    def clause(self) -> re.Pattern[bytes]:
+        names = sorted({p.strip(b'"').rsplit(b"/", 1)[-1] for p in self.paths})
+        return re.compile(rb"(?m)^package\s+(?:" + b"|".join(re.escape(n) for n in names) + rb")\b")
+
+
+_TOP_LEVEL = (b"\nfunc ", b"\ntype ", b"\nvar ", b"\nconst ")
+
+
 class ByteScan:
     """One file's bytes, for the prefilters of every rule: each byte string or pattern is
     looked for once per file (rules share triggers)."""
@@ -40,6 +59,7 @@ class ByteScan:
         self.src = src
         self._seen: dict[bytes, bool] = {}
         self._matched: dict[int, bool] = {}
+        self._header: bytes | None = None
 
     def has(self, needle: bytes) -> bool:
         try:
@@ -48,12 +68,42 @@ class ByteScan:
             found = self._seen[needle] = needle in self.src
             return found
 
+    def header(self) -> bytes:
+        """The bytes up to the first declaration that is not an import (a line starting with
+        func, type, var or const): all import declarations are in it. The whole file when a
+        block comment could hide such a line before the imports."""
+        if self._header is None:
+            cut = min((i for i in (self.src.find(k) for k in _TOP_LEVEL) if i >= 0), default=len(self.src))
+            self._header = self.src if b"/*" in self.src[:cut] else self.src[:cut]
+        return self._header
+
+    def imports(self, cond: Imports) -> bool:
+        header = self.header()
+        return any(p in header for p in cond.paths) or cond.clause.search(header) is not None
+
     def search(self, pattern: re.Pattern[bytes] | _WordPattern) -> bool:
         try:
             return self._matched[id(pattern)]
         except KeyError:
             found = self._matched[id(pattern)] = pattern.search(self.src) is not None
             return found
+
+
+@lru_cache(maxsize=256)
+def _plan(triggers: tuple[bytes, ...], requires: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The prefilter's conditions, cheapest first: the answer is the same in any order, and
+    a file that fails one is not scanned for the others. A group of n byte strings costs up
+    to n scans of the file when none is there (the usual case), a pattern about one, an
+    Imports condition a look at the import block. In a group, a string that holds another
+    (b"CloseAndRecv(" holds b"Recv(") is left out: it is there only if the other is."""
+    def cost(c: Any) -> float:
+        return len(c) if isinstance(c, tuple) else 0.1 if isinstance(c, Imports) else 1.5
+
+    def reduced(group: tuple[bytes, ...]) -> tuple[bytes, ...]:
+        return tuple(t for t in group if not any(o != t and o in t for o in group))
+
+    conds = [reduced(c) if isinstance(c, tuple) else c for c in (triggers, *requires)]
+    return tuple(sorted(conds, key=cost))
 
 
 @dataclass(frozen=True)
@@ -72,9 +122,10 @@ class Rule:
     # catalog for unclosed-resource); None: the static triggers only.
     option_triggers: Callable[[Any], tuple[bytes, ...]] | None = None
     # More prefilter conditions, all of which must hold: each is a group of byte strings
-    # (one of them must occur) or a compiled bytes regex (it must match somewhere). Like
-    # triggers, they must be necessary conditions of a finding.
-    requires: tuple[tuple[bytes, ...] | re.Pattern[bytes] | _WordPattern, ...] = ()
+    # (one of them must occur), a compiled bytes regex (it must match somewhere) or an
+    # Imports group (one of them occurs in the import declarations). Like triggers, they
+    # must be necessary conditions of a finding; the cheapest is looked at first.
+    requires: tuple[tuple[bytes, ...] | re.Pattern[bytes] | _WordPattern | Imports, ...] = ()
     # The options the rule reads (ctx.option), name -> spec (gofix.analysis.options:
     # Choice, Flag, Integer): `--option` and `[rules.<id>]` are checked against them.
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
@@ -87,14 +138,18 @@ class Rule:
 
     def prefilter(self, src: bytes | ByteScan, options: Any) -> bool:
         """Whether src may hold a finding of this rule (False: do not even parse it for us).
-        Pass a ByteScan when several rules look at the same file.
-
-        The byte-string groups are looked at before the patterns, the smaller groups first:
-        the answer is the same, and a file most rules skip is scanned less."""
+        Pass a ByteScan when several rules look at the same file."""
         scan = src if isinstance(src, ByteScan) else ByteScan(src)
-        groups = sorted((self.triggers_for(options),) + tuple(g for g in self.requires if isinstance(g, tuple)), key=len)
-        return all(any(scan.has(t) for t in group) for group in groups) and all(
-            scan.search(p) for p in self.requires if not isinstance(p, tuple))
+        for cond in _plan(self.triggers_for(options), self.requires):
+            if isinstance(cond, tuple):
+                if not any(scan.has(t) for t in cond):
+                    return False
+            elif isinstance(cond, Imports):
+                if not scan.imports(cond):
+                    return False
+            elif not scan.search(cond):
+                return False
+        return True
 
     @property
     def summary(self) -> str:
