@@ -63,7 +63,7 @@ from codemods import _closers as C
 from gofix.analysis import syntax as S
 from gofix.analysis.context import FileContext
 from gofix.analysis.model import Applicability, Finding
-from gofix.analysis.rule import Rule
+from gofix.analysis.rule import Imports, Rule
 
 ID = "unclosed-resource"
 SAFE, UNSAFE = Applicability.SAFE, Applicability.UNSAFE
@@ -152,10 +152,23 @@ def config_triggers(options: Any) -> tuple[bytes, ...]:
     return tuple(f"{key.rpartition('.')[2]}(".encode() for key in getattr(options, "extra_resources", {}))
 
 
+def config_imports(options: Any) -> tuple[bytes, ...]:
+    """The packages of the config catalog's constructors."""
+    return _quoted(key.rpartition(".")[0] for key in getattr(options, "extra_resources", {}))
+
+
+def _quoted(paths: Any) -> tuple[bytes, ...]:
+    """Import paths as an import spec writes them, "p" or `p`."""
+    return tuple(sorted({f"{q}{p}{q}".encode() for p in paths for q in '"`'}))
+
+
 RULE = Rule(
     id=ID,
     doc=__doc__,
     find=find,
-    triggers=(b"Open", b"Create(", b"Dial", b"Listen(", b"NewClient(", b"NewWriter(", b"NewReader("),
+    # a catalog constructor called as pkg.Name( on an import of its package
+    triggers=tuple(sorted({f"{name}(".encode() for _, name in CATALOG})),
+    requires=(Imports(_quoted(path for path, _ in CATALOG)),),
     option_triggers=config_triggers,
+    option_imports=config_imports,
 )

@@ -147,3 +147,16 @@ def test_imports_condition_reads_the_import_block_and_the_package_clause() -> No
     assert ByteScan(own).imports(cond)  # the package itself: its own types, unqualified
     assert ByteScan(hidden).imports(cond)  # a block comment before the imports: the whole file is read
     assert not ByteScan(b"package nethttp\n").imports(cond)
+
+
+def test_unclosed_resource_prefilter_lets_every_catalog_constructor_through() -> None:
+    """Its triggers are derived from the catalog: os.CreateTemp was missed when they were
+    written by hand (b"Create(" is not in "CreateTemp(")."""
+    from codemods.unclosed_resource import CATALOG, RULE
+    from gofix.engine import Options
+
+    for path, name in CATALOG:
+        alias = path.rsplit("/", 1)[-1].replace("-", "")
+        src = f'package p\n\nimport {alias} "{path}"\n\nfunc f() {{ x, _ := {alias}.{name}(a); _ = x }}\n'.encode()
+        assert RULE.prefilter(src, Options()), (path, name)
+    assert not RULE.prefilter(b'package p\n\nfunc f() { x, _ := store.Open(a); _ = x }\n', Options())  # no catalog import

@@ -121,6 +121,9 @@ class Rule:
     # More triggers derived from the run's engine.Options (e.g. the config's resource
     # catalog for unclosed-resource); None: the static triggers only.
     option_triggers: Callable[[Any], tuple[bytes, ...]] | None = None
+    # More import paths for the Imports conditions of `requires`, derived from the options
+    # (the config's resource catalog names packages of its own).
+    option_imports: Callable[[Any], tuple[bytes, ...]] | None = None
     # More prefilter conditions, all of which must hold: each is a group of byte strings
     # (one of them must occur), a compiled bytes regex (it must match somewhere) or an
     # Imports group (one of them occurs in the import declarations). Like triggers, they
@@ -136,11 +139,18 @@ class Rule:
             return self.triggers
         return self.triggers + tuple(self.option_triggers(options))
 
+    def requires_for(self, options: Any) -> tuple[Any, ...]:
+        """The static requires, with the import paths the options add to Imports conditions."""
+        extra = tuple(self.option_imports(options)) if self.option_imports is not None else ()
+        if not extra:
+            return self.requires
+        return tuple(Imports(c.paths + extra) if isinstance(c, Imports) else c for c in self.requires)
+
     def prefilter(self, src: bytes | ByteScan, options: Any) -> bool:
         """Whether src may hold a finding of this rule (False: do not even parse it for us).
         Pass a ByteScan when several rules look at the same file."""
         scan = src if isinstance(src, ByteScan) else ByteScan(src)
-        for cond in _plan(self.triggers_for(options), self.requires):
+        for cond in _plan(self.triggers_for(options), self.requires_for(options)):
             if isinstance(cond, tuple):
                 if not any(scan.has(t) for t in cond):
                     return False
