@@ -46,6 +46,8 @@ the file's only uses of the `context` import, the last fix also removes the impo
 
 from __future__ import annotations
 
+import re
+
 from tree_sitter import Node
 
 from codemods._report import CONTEXT, available_context, import_uses, usable_expression
@@ -124,10 +126,31 @@ def _io_call(ctx: FileContext, arg: Node) -> str | None:
     return name
 
 
+def _import_may_go(uses) -> bool:
+    """Rule.whole_file: the last fix may remove the context import, when every use of the
+    import is a `context.Background()` / `TODO()` this rule may replace (a fact of all those
+    calls, wherever they are: the file is then analysed whole). Not when a type of the
+    package is used (`context.Context`: the import stays), nor a selector other than those
+    while no other identifier spells the name (a variable `context` could be the selector's
+    operand; words in comments count too: when unsure, the file goes whole)."""
+    names = [n for n, p in uses.imports.items() if p == CONTEXT and n not in ("_", ".")]
+    if not names:
+        return False
+    name = names[0]
+    found = [(kind, m) for kind, q, m in uses.quals if q == name]
+    if any(kind == "type" for kind, _ in found):
+        return False
+    if any(m not in ("Background", "TODO") for _, m in found):
+        return re.search(rb'(?<![\w."/])' + re.escape(name.encode()) + rb'\b(?!\s*\.|")', uses.src) is not None
+    return True
+
+
 RULE = Rule(
     id=ID,
     doc=__doc__,
     find=find,
     triggers=(b"Background", b"TODO"),
     requires=((b"context",),),
+    reads_across=("import-uses",),  # is the context import used by another declaration
+    whole_file=_import_may_go,
 )

@@ -385,4 +385,5 @@ RULE = Rule(
     find=find,
     triggers=(b"<-",),
     requires=((b"range",),),
+    reads_across=("field-values",),  # a channel field's values, assigned in other functions
 )

@@ -443,5 +443,8 @@ RULE = Rule(
     find=find,
     triggers=(b"After(",),
     timer_rule=True,
+    # whether `time` is used elsewhere (the fix drops the import); type names declared in
+    # any body (_timers.is_quiet: a conversion is no call)
+    reads_across=("import-uses", "body-types"),
     options={"style": Choice(("timer", "context"), default="timer")},
 )

@@ -345,7 +345,7 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
         with S.rooted(tree.root_node):  # ancestor walks cost the depth, not its square
             if memo is not None and degraded is None and not options.report_unused_ignores:
                 memo.bind((options, module, tuple(r.id for r in rules)))
-                found = incremental.by_declaration(ctx, memo, tuple(r.id for r in active),
+                found = incremental.by_declaration(ctx, memo, tuple(active),
                                                    lambda ranges: _rule_findings(ctx, active, module, degraded,
                                                                                  ranges, deadline),
                                                    deadline)

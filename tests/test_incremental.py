@@ -107,6 +107,126 @@ def test_a_fix_on_a_buffers_memo_equals_a_fresh_fix(case):
         assert str(tree.root_node) == shape  # the buffer's tree is not the passes' (they edit a copy)
 
 
+# --- what rules read across declarations (Rule.reads_across, Rule.whole_file) ----------------------
+#
+# Each case: a file, and an edit of one declaration that changes the findings of another one
+# through a fact the rule declares it reads; the Memo must give what a fresh analysis does.
+
+_WAIT = """func wait(ch chan int, x int) {
+\tfor {
+\t\tselect {
+\t\tcase <-ch:
+\t\t\treturn
+\t\tcase <-time.After(%s):
+\t\t\treturn
+\t\t}
+\t}
+}
+"""
+
+_HANDLER = """func %s(w http.ResponseWriter, r *http.Request) {
+\treq, _ := http.NewRequestWithContext(context.Background(), "GET", "http://x", nil)
+\t_ = req%s
+}
+"""
+
+_WAITERS = """package p
+
+type waiter struct{ done chan struct{} }
+
+func newWaiter() *waiter {
+\treturn &waiter{done: %s}
+}
+
+func wake(ws []*waiter) {
+\tfor _, w := range ws {
+\t\tw.done <- struct{}{}
+\t}
+}
+"""
+
+CROSS = {
+    # the context-style fix drops the time import when `time` is used nowhere else
+    "time-after-in-loop import-uses": (
+        "time-after-in-loop", "import-uses", {"style": "context"},
+        'package p\n\nimport "time"\n\n' + _WAIT % "1e9" + "\nfunc other() {\n\ttime.Sleep(1)\n}\n",
+        'package p\n\nimport "time"\n\n' + _WAIT % "1e9" + "\nfunc other() {\n}\n"),
+    # dur(x) is a conversion, not a call, while a type dur is declared (in any body)
+    "time-after-in-loop body-types": (
+        "time-after-in-loop", "body-types", {},
+        'package p\n\nimport "time"\n\n' + _WAIT % "dur(x)"
+        + "\nfunc dur(x int) time.Duration { return time.Duration(x) }\n"
+        + "\nfunc other() {\n\ttype dur int64\n\t_ = dur(0)\n}\n",
+        'package p\n\nimport "time"\n\n' + _WAIT % "dur(x)"
+        + "\nfunc dur(x int) time.Duration { return time.Duration(x) }\n"
+        + "\nfunc other() {\n\t_ = 0\n}\n"),
+    # whether a channel field is ever given an unbuffered channel, in any function
+    "blocking-broadcast field-values": (
+        "blocking-broadcast", "field-values", {},
+        _WAITERS % "make(chan struct{})", _WAITERS % "make(chan struct{}, 1)"),
+    # every use of the context import is a Background() this rule replaces: one fix per
+    # pass, the last one removing the import (a fact of both functions)
+    "background-context-io whole-file": (
+        "background-context-io", "whole_file", {},
+        'package p\n\nimport (\n\t"context"\n\t"net/http"\n)\n\n' + _HANDLER % ("a", "") + "\n" + _HANDLER % ("b", ""),
+        'package p\n\nimport (\n\t"context"\n\t"net/http"\n)\n\n' + _HANDLER % ("a", "") + "\n"
+        + _HANDLER % ("b", "\n\t_ = w")),
+}
+
+
+def _memo_runs(rule, versions: list[bytes], options, module) -> list[bool]:
+    """For each version in turn, through one Memo: whether it found what a fresh analysis finds."""
+    memo = Memo()
+    out = []
+    found = False
+    for src in versions:
+        got, _ = engine.analyze("x.go", src, module, options, rules=[rule], siblings={}, memo=memo)
+        want, _ = engine.analyze("x.go", src, module, options, rules=[rule], siblings={})
+        found = found or bool(want.findings)
+        out.append(got.findings == want.findings)
+    assert found, "the case must have findings"
+    return out
+
+
+@pytest.mark.parametrize("case", list(CROSS), ids=list(CROSS))
+def test_an_edit_elsewhere_that_changes_a_declarations_findings_reanalyses_it(case):
+    """With what the rule declares, the Memo finds what a fresh analysis finds in every
+    version; without the one declaration the case is about, it does not (each declaration
+    is needed)."""
+    from dataclasses import replace
+
+    from codemods import RULES
+
+    rule_id, declared, rule_options, before, after = CROSS[case]
+    versions = [before.encode(), after.encode(), before.encode(), after.encode()]
+    options = engine.Options(select=frozenset([rule_id]), unsafe_fixes=True, rule_options={rule_id: rule_options})
+    module = T.module("1.22")
+    rule = next(r for r in RULES if r.id == rule_id)
+    assert _memo_runs(rule, versions, options, module) == [True] * len(versions)
+    if declared == "whole_file":
+        assert rule.whole_file is not None
+        ignorant = replace(rule, whole_file=None)
+    else:
+        assert declared in rule.reads_across
+        ignorant = replace(rule, reads_across=tuple(x for x in rule.reads_across if x != declared))
+    assert not all(_memo_runs(ignorant, versions, options, module))
+
+
+def test_rules_declare_known_cross_declaration_facts_and_incremental_names_no_rule():
+    """Rule.reads_across names only facts incremental.py knows, and incremental.py names no
+    rule: what a rule reads across declarations is declared with the rule."""
+    from pathlib import Path
+
+    from codemods import RULES
+    from gofix.analysis import incremental
+
+    for r in RULES:
+        assert set(r.reads_across) <= incremental.CROSS_FACTS.keys(), r.id
+    text = Path(incremental.__file__).read_text()
+    assert [r.id for r in RULES if r.id in text] == []
+    assert "codemods" not in text
+
+
 # --- the time budget per file ----------------------------------------------------------------------
 
 LEAKY = b"""package p

@@ -16,18 +16,18 @@ everything those findings depend on:
   fingerprint of the package's other files (what `types`, `scope` and `package` read);
 - the bodies of the same-file functions and methods it may reach by name, transitively
   (`summaries` and `flow` read callees' bodies);
-- what rules read from every body: the import names used outside the node
-  (time-after-in-loop's and background-context-io's "is the import used elsewhere"), the
-  type names declared in any body (`_timers.file_type_names`), the functions holding keyed
-  elements or field assignments (blocking-broadcast's field values, followed to their
-  declarations), and file-level directives.
+- file-level directives (`//gofix:file-ignore`);
+- the facts of other declarations that the active rules declare they read
+  (`Rule.reads_across`, names of CROSS_FACTS): the import names used outside the node, the
+  type names declared in any body, the functions holding keyed elements or field
+  assignments.
 
-A file whose findings may depend on more (background-context-io, when every use of the
-context import is a `context.Background()`/`TODO()` it may replace, removes the import with
-the last fix: a fact of all those calls) is analysed whole, and so is a file with a syntax
-error. Cached findings move with their node: byte offsets, lines, fix edits (inside the node
-or in the skeleton) and fix scopes are shifted; a finding whose message names a line is
-reused only while its node starts on the same line.
+A rule whose findings may depend on more says so with `Rule.whole_file` (a predicate over
+the file's FileUses): when it holds, the file is analysed whole, as is a file with a syntax
+error. Nothing here names a rule: a new rule declares what it reads. Cached findings move
+with their node: byte offsets, lines, fix edits (inside the node or in the skeleton) and fix
+scopes are shifted; a finding whose message names a line is reused only while its node
+starts on the same line.
 """
 
 from __future__ import annotations
@@ -67,6 +67,24 @@ def _qualifier_query(names: tuple[str, ...]) -> S.LazyQuery:
       ((selector_expression operand: (identifier) @q field: (field_identifier) @m) (#any-of? @q {alts}))
       (({S.QUALIFIED_TYPE} package: (package_identifier) @t name: (type_identifier) @m) (#any-of? @t {alts}))
     """)
+
+
+# The facts of other top-level declarations a rule may read (Rule.reads_across): each is
+# part of the key of every declaration when an active rule declares it.
+CROSS_FACTS = {
+    "import-uses": "the import names used (`q.m` selectors, `q.T` types) outside the declaration",
+    "body-types": "the type names declared anywhere in the file, function bodies included",
+    "field-values": "the bytes of every function holding keyed elements or field assignments",
+}
+
+
+@dataclass(frozen=True)
+class FileUses:
+    """What a rule's `whole_file` predicate is told about one version of a file."""
+
+    src: bytes
+    imports: dict[str, str]  # import name -> path
+    quals: tuple[tuple[str, str, str], ...]  # ("sel" | "type", qualifier, member): each `q.m` and `q.T` of an import
 
 
 class TooComplex(Exception):
@@ -126,8 +144,8 @@ def _facts(src: bytes, root: Node, nodes: list[Node], imports: tuple[str, ...]) 
                 fields[k] = True
     out = []
     for k, (a, b) in enumerate(spans):
-        # blocking-broadcast follows a field's value to its declaration in the function:
-        # the whole node counts once it has one
+        # "field-values": a rule may follow a field's value to its declaration in the
+        # function, so the whole node counts once it has one
         out.append(NodeFacts(
             names=frozenset(_WORDS.findall(src[a:b].decode("utf-8", "replace"))),
             quals=frozenset(quals[k]), types=frozenset(types[k]),
@@ -289,8 +307,15 @@ class Memo:
             self.facts[t.digest] = f
         facts = [self.facts[t.digest] for t in layout.tops]
         rule_ids = inputs.rule_ids
-        if "background-context-io" in rule_ids and _orphan_possible(src, facts, inputs.imports):
-            return False
+        reads = {name for r in inputs.rules for name in r.reads_across}
+        unknown = reads - CROSS_FACTS.keys()
+        if unknown:
+            raise ValueError(f"Rule.reads_across: unknown fact(s) {sorted(unknown)} (known: {sorted(CROSS_FACTS)})")
+        whole = [r.whole_file for r in inputs.rules if r.whole_file is not None]
+        if whole:
+            uses = FileUses(src, inputs.imports, tuple(q for f in facts for q in sorted(f.quals)))
+            if any(w(uses) for w in whole):
+                return False
         counts: dict[str, int] = {}
         for f in facts:
             for q in {q for _, q, _ in f.quals}:
@@ -303,8 +328,11 @@ class Memo:
                 common.update(b"F" + src[t.start:body.start_byte if body is not None else t.end] + b"\0")
             else:
                 common.update(b"N" + src[t.start:t.end] + b"\0")
-        common.update(b"T" + repr(sorted(set().union(*(f.types for f in facts)))).encode())
-        if "blocking-broadcast" in rule_ids:
+        if "body-types" in reads:
+            common.update(b"T" + repr(sorted(set().union(*(f.types for f in facts)))).encode())
+        if "field-values" in reads:
+            # a field's value is followed to its declaration in the function: the whole
+            # function counts once it holds one
             for f in facts:
                 common.update(f.fields)
         common.update(b"D" + b"\0".join(_FILE_DIRECTIVE.findall(src)))
@@ -323,9 +351,10 @@ class Memo:
             h.update(src[t.end: len(src) if eol < 0 else eol])  # the rest of its last line
             if t.node.type != "comment":
                 prev_end = t.end
-            mine = {q for _, q, _ in facts[i].quals}
-            outside = sorted(q for q, c in counts.items() if c - (q in mine) > 0)
-            h.update(repr(outside).encode())
+            if "import-uses" in reads:
+                mine = {q for _, q, _ in facts[i].quals}
+                outside = sorted(q for q, c in counts.items() if c - (q in mine) > 0)
+                h.update(repr(outside).encode())
             calls = t.function or t.node.type == "var_declaration"  # what can call a function
             for j in (_reachable(i, facts, by_name, direct) if calls else ()):
                 h.update(layout.tops[j].digest)
@@ -451,25 +480,6 @@ def _reachable(i: int, facts: list[NodeFacts], by_name: dict[str, list[int]],
     return sorted(seen)
 
 
-def _orphan_possible(src: bytes, facts: list[NodeFacts], imports: dict[str, str]) -> bool:
-    """background-context-io may remove the context import with its last fix: every use of
-    the import is a `context.Background()` / `TODO()` it may replace. Not when a type of
-    the package is used (`context.Context`: always the import), nor a selector other than
-    those while no other identifier spells the name (a variable `context` could be the
-    selector's operand; words in comments count too: when unsure, the file goes whole)."""
-    names = [n for n, p in imports.items() if p == "context" and n not in ("_", ".")]
-    if not names:
-        return False
-    name = names[0]
-    uses = [(kind, m) for f in facts for kind, q, m in f.quals if q == name]
-    if any(kind == "type" for kind, _ in uses):
-        return False
-    if any(m not in ("Background", "TODO") for _, m in uses):
-        bare = re.search(rb'(?<![\w."/])' + re.escape(name.encode()) + rb'\b(?!\s*\.|")', src)
-        return bare is not None
-    return True
-
-
 @dataclass(frozen=True)
 class KeyInputs:
     """What the keys of one version of the file are made of besides its bytes."""
@@ -478,20 +488,23 @@ class KeyInputs:
     rule_ids: tuple[str, ...]
     package: str  # the fingerprint of the package's other files
     imports: dict[str, str]
+    rules: tuple = ()  # the active Rules: what they read across declarations (reads_across, whole_file)
 
 
-def by_declaration(ctx, memo: Memo, rule_ids: tuple[str, ...],
+def by_declaration(ctx, memo: Memo, rules: tuple,
                    run_rules: Callable[[tuple[tuple[int, int], ...] | None], tuple[list[Finding], list[str], bool]],
                    deadline: tuple[float, float] | None = None) -> tuple[list[Finding], list[str], bool]:
-    """The rules' findings in ctx's file (-> findings, errors, whether the package's other
-    files were read), from memo where a top-level node's key is unchanged and from
-    run_rules(ranges) for the rest."""
+    """The findings of rules (the active Rules) in ctx's file (-> findings, errors, whether
+    the package's other files were read), from memo where a top-level node's key is
+    unchanged and from run_rules(ranges) for the rest."""
     layout = Layout(ctx.src, ctx.tree)
     package = ctx.package
     was = package.used
     fingerprint = package.fingerprint  # the other files' bytes: what types and summaries read
     package.used = was
-    return memo.run(layout, KeyInputs(ctx.root, rule_ids, fingerprint, dict(ctx.imports)), run_rules, deadline)
+    rules = tuple(rules)
+    inputs = KeyInputs(ctx.root, tuple(r.id for r in rules), fingerprint, dict(ctx.imports), rules)
+    return memo.run(layout, inputs, run_rules, deadline)
 
 
 # --- incremental parsing ------------------------------------------------------------------------

@@ -132,6 +132,19 @@ class Rule:
     # The options the rule reads (ctx.option), name -> spec (gofix.analysis.options:
     # Choice, Flag, Integer): `--option` and `[rules.<id>]` are checked against them.
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # Per-declaration analysis (gofix.analysis.incremental) keys the findings in one
+    # top-level declaration on its bytes, the file's skeleton, the same-file functions it
+    # may call and the package's other files. What else of the file a rule reads from other
+    # declarations, it declares here, by the names of incremental.CROSS_FACTS:
+    # "import-uses" (whether an import is used outside the declaration), "body-types" (type
+    # names declared in function bodies), "field-values" (keyed elements and field
+    # assignments in other functions).
+    reads_across: tuple[str, ...] = ()
+    # Called with an incremental.FileUses (the file's bytes, imports and every `q.m` / `q.T`
+    # use of an import): True when this rule's findings may change outside the declarations
+    # they are in for a reason the facts above do not cover (a fix that removes an import
+    # once every use of it is rewritten): the file is then analysed whole.
+    whole_file: Callable[[Any], bool] | None = field(default=None, hash=False, compare=False)
 
     def triggers_for(self, options: Any) -> tuple[bytes, ...]:
         """The static triggers plus those the options add."""
