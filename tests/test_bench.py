@@ -59,8 +59,8 @@ def verify(vet: float = 40.0, fix: float = 56.0) -> verify_bench.VerifyResult:
 HEADER = B.Header(5539, 64.0, 1, 1, "python bench/bench.py --skip-vet --runs 1", 1.0, 1.2)
 
 
-def figure(figs: list, prefix: str):
-    (f,) = [f for f in figs if f.name.startswith(prefix)]
+def figure(figs: list, prefix: str, cpu: bool = False):
+    (f,) = [f for f in figs if f.name.startswith(prefix) and (B.CPU in f.name) == cpu]
     return f
 
 
@@ -121,6 +121,20 @@ def test_figures_hold_the_targets_of_issue_18():
     v = figure(figs, "gofix fix (verifying) / go vet")
     assert (v.value, v.limit, v.met) == (pytest.approx(1.4), 1.5, "yes")
     assert "(etcd)" in v.name
+
+
+def test_cpu_ratios_follow_for_reference():
+    rows = stdlib_rows()
+    rows[B.COLD], rows[B.ASTGREP] = s(10.0, cpu=20.0), s(8.0, cpu=16.0)
+    r = large({250: 10.0, 1000: 40.0})
+    r.diffs[1000] = s(40.0, cpu=80.0)  # CPU 2x per function, wall 1x
+    figs = B.figures(rows, r, verify(40.0, 56.0))  # CPU: vet 40 s, gofix fix 21 s
+    assert figure(figs, "gofix cold / ast-grep", cpu=True).value == pytest.approx(1.25)
+    assert figure(figs, "time per function", cpu=True).value == pytest.approx(2.0)
+    assert figure(figs, "time per function").value == pytest.approx(1.0)
+    v = figure(figs, "gofix fix (verifying)", cpu=True)
+    assert v.value == pytest.approx(21.0 / 40.0)
+    assert (v.op, v.met) == ("", "") and "none: for reference" in v.cells()
 
 
 def test_a_figure_over_its_target_says_no():
