@@ -316,10 +316,20 @@ class Memo:
             uses = FileUses(src, inputs.imports, tuple(q for f in facts for q in sorted(f.quals)))
             if any(w(uses) for w in whole):
                 return False
-        counts: dict[str, int] = {}
-        for f in facts:
-            for q in {q for _, q, _ in f.quals}:
-                counts[q] = counts.get(q, 0) + 1
+        # "import-uses": the qualifiers used outside each node are all those used, less the
+        # ones only that node uses (most nodes have none: their part of the key is shared)
+        sole: dict[int, set[str]] = {}
+        used = b""
+        if "import-uses" in reads:
+            users: dict[str, list[int]] = {}
+            for i, f in enumerate(facts):
+                for q in {q for _, q, _ in f.quals}:
+                    users.setdefault(q, []).append(i)
+            for q, who in users.items():
+                if len(who) == 1:
+                    sole.setdefault(who[0], set()).add(q)
+            everywhere = sorted(users)
+            used = repr(everywhere).encode()
         common = hashlib.sha1()
         common.update(repr((rule_ids, inputs.package)).encode())
         for t in layout.tops:
@@ -352,9 +362,8 @@ class Memo:
             if t.node.type != "comment":
                 prev_end = t.end
             if "import-uses" in reads:
-                mine = {q for _, q, _ in facts[i].quals}
-                outside = sorted(q for q, c in counts.items() if c - (q in mine) > 0)
-                h.update(repr(outside).encode())
+                only_here = sole.get(i)
+                h.update(used if not only_here else repr([q for q in everywhere if q not in only_here]).encode())
             calls = t.function or t.node.type == "var_declaration"  # what can call a function
             for j in (_reachable(i, facts, by_name, direct) if calls else ()):
                 h.update(layout.tops[j].digest)
