@@ -218,8 +218,9 @@ def test_a_siblings_declaration_table_is_built_once_per_run(tmp_path, monkeypatc
 
 
 def test_a_lookup_parses_only_the_siblings_that_hold_the_name(tmp_path, monkeypatch):
-    """A name looked up in the package index reads the siblings whose bytes hold it as a
-    word, not every sibling: the others are never parsed. The answer is the merged table's
+    """A name looked up in the package index reads the siblings whose bytes may declare it
+    (package.may_declare: here, hold it as a word followed by what may follow a type's
+    name), not every sibling: the others are never parsed. The answer is the merged table's
     (current file first, then the siblings in order, first one wins)."""
     from gofix.analysis import types
 
@@ -320,3 +321,85 @@ def test_a_siblings_package_clause_is_read_once_per_run(tmp_path, monkeypatch):
     read.clear()
     assert files_of("a.go") == ["a.go", "c.go"]
     assert read == [b"package p\n", b"package q\n"]
+
+
+_LAYOUTS = '''package p
+
+import "net/http"
+
+func F() {}
+func/* c */G /* c */ [T any](x T) {}
+func
+H() {}
+func (c *Client) Do(r *http.Request) {}
+func (Client) /* c */ Head /* c */ () {}
+func (c *Pair[K, V]) Get() {}
+type Client struct{ http.Client }
+type(Alias = http.Client)
+type (
+	// doc
+	Group int
+	Generic[T any] []T
+	Ptr *int; Chan <-chan int
+)
+type Größe int
+var V = 1
+var a, W, b = 1, 2, 3
+var (
+	X int
+	Y, Z = 1, 2
+)
+var/* c */Q= 1
+const (
+	A = iota
+	B
+	C
+)
+const D, E = 1, 2
+'''
+
+
+def test_may_declare_holds_for_every_declaration_whatever_the_layout(tmp_path):
+    """may_declare is a necessary condition: it holds for every top-level declaration of a
+    file (comments and line breaks between the tokens, groups, lists, const continuations,
+    type parameters, non-ASCII names), here and in every golden input."""
+    from gofix.analysis.package import _top_level, may_declare
+
+    sources = [_LAYOUTS.encode()] + [p.read_bytes() for p in sorted(Path(codemods.__file__).parent.parent.glob(
+        "golden/*/*.go"))]
+    checked = set()
+    for src in sources:
+        path = tmp_path / "x.go"
+        path.write_bytes(src)
+        f = Package.of_file(str(path), src).current
+        assert not f.root.has_error or src is not sources[0]
+        for d in _top_level(f):
+            assert may_declare(src, d.kind, d.name), (d.kind, d.name, src[:200])
+            checked.add(d.name)
+    assert {"F", "G", "H", "Client.Do", "Client.Head", "Pair.Get", "Alias", "Group", "Generic", "Chan", "Größe", "W", "Z",
+            "Q", "B", "C", "E"} <= checked
+
+
+@pytest.mark.parametrize("kind, name", [
+    ("func", "make"), ("func", "Do"), ("method", "Client.Close"), ("type", "Request"), ("var", "http"),
+    ("var", "x"), ("type", "x"),
+])
+def test_may_declare_is_false_for_mere_uses(kind, name):
+    """A name that is only used (called, a selector's operand, a parameter's type, assigned
+    with :=) is not taken for a declaration: such a sibling is not parsed."""
+    from gofix.analysis.package import may_declare
+
+    src = b'''package p
+
+import "net/http"
+
+// F calls make and uses x.
+func F(r *http.Request, c Client) {
+	x := make([]int, 1)
+	_ = len(x)
+	http.Get("u")
+	c.Do(r)
+	defer c.Close()
+}
+'''
+    assert not may_declare(src, kind, name)

@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from tree_sitter import Node, Tree
 
@@ -239,17 +239,16 @@ class Package:
         """Top-level declarations named `name` across the package's files: functions (`F`),
         methods (`T.M`, receiver `T` or `*T`, type parameters dropped), types (incl.
         aliases), vars and consts. Several entries when files disagree (build tags).
-        A file is parsed for this only when its bytes hold the name's words (a file that
-        does not hold them cannot declare it)."""
+        A file is parsed for this only when its bytes may declare the name (may_declare)."""
         files = self.files
         if self._decls is None:
             self._decls = {}
-        words = name.split(".")
+        kinds = ("method",) if "." in name else ("func", "type", "var", "const")
         out: list[Decl] = []
         for f in files:
             table = self._decls.get(f.path)
             if table is None:
-                if f is not self.current and not all(holds_word(f.src, w) for w in words):
+                if f is not self.current and not any(may_declare(f.src, kind, name) for kind in kinds):
                     continue
                 table = self._decls[f.path] = {}
                 for d in _top_level(f):
@@ -274,6 +273,51 @@ def holds_word(src: bytes, word: str) -> bool:
     if not _WORD.fullmatch(word):
         return True
     return re.search(rb"(?<![A-Za-z0-9_])" + re.escape(raw) + rb"(?![A-Za-z0-9_])", src) is not None
+
+
+# What may stand between two tokens: white space and comments.
+_GAP = rb"(?:\s++|/\*(?:[^*]|\*(?!/))*+\*/|//[^\n]*+)*+"
+_IDENT_END = rb"(?![A-Za-z0-9_\x80-\xff])"  # (bytes >= 0x80: UTF-8 letters of an identifier)
+_TYPE_START = rb"[=\[*(<A-Za-z_\x80-\xff]"  # a type (or a type spec's `=` / type parameters)
+# A declared name's next token, by kind: a var spec's name is followed by `,`, `=` or its
+# type; a const spec's also by nothing (`B` in `const ( A = iota; B )`).
+_FOLLOWS = {
+    "type": _TYPE_START,
+    "var": rb"(?:,|=(?!=)|" + _TYPE_START + rb")",
+    "const": rb"(?:[,);]|=(?!=)|" + _TYPE_START + rb")",
+}
+
+
+def may_declare(src: bytes, kind: str, name: str) -> bool:
+    """Whether src's bytes may hold the top-level declaration of `name` as a `kind`
+    ("func", "method" with name "T.M", "type", "var" or "const"): a necessary condition
+    read from the bytes around the name's occurrences, whatever the layout (comments and
+    line breaks between the tokens included), so that a file that fails it is not parsed
+    to look. `func F` then `(` or `[`; a method `M` after a `)` (the receiver's, the
+    receiver type's word anywhere) then `(`; a type, var or const name after white
+    space, `(`, `;` or `,` (a spec in a group or list), then the token that follows such
+    a name. Words that are not ASCII identifiers fall back to holds_word."""
+    if kind == "method":
+        recv, _, name = name.rpartition(".")
+        if not holds_word(src, recv):
+            return False
+    if "\ufffd" in name or not _WORD.fullmatch(name):
+        return holds_word(src, name)
+    raw = name.encode()
+    if raw not in src:
+        return False
+    return _declaration(kind, raw).search(src) is not None
+
+
+@lru_cache(maxsize=4096)
+def _declaration(kind: str, raw: bytes) -> re.Pattern[bytes]:
+    """may_declare's pattern (compiled once per kind and name, not per file)."""
+    word = re.escape(raw)
+    if kind == "func":
+        return re.compile(rb"func" + _GAP + word + _GAP + rb"[(\[]")
+    if kind == "method":
+        return re.compile(word + rb"(?<![^\s)/]" + word + rb")" + _GAP + rb"[(\[]")
+    return re.compile(word + rb"(?<![^\s(;,/]" + word + rb")" + _IDENT_END + _GAP + _FOLLOWS[kind])
 
 
 def _top_level(f: PackageFile) -> list[Decl]:

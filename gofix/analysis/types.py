@@ -25,7 +25,7 @@ from typing import Any
 from tree_sitter import Node
 
 from gofix.analysis import syntax as S
-from gofix.analysis.package import holds_word
+from gofix.analysis.package import may_declare
 
 LOCAL = ""  # GoType.path of a type declared in the analysed package
 BUILTIN = "builtin"
@@ -276,9 +276,9 @@ class Decl:
 class _Names:
     """One kind of package-level declaration (types, funcs, methods or vars) across the
     package's files, read lazily: a lookup reads the files in order (the current one first,
-    first one wins) and builds a file's table, parsing the file, only when its bytes hold
-    the name as a word. A file whose bytes do not hold a name cannot declare it, so this
-    answers as a table merged from every file would, without parsing most siblings.
+    first one wins) and builds a file's table, parsing the file, only when its bytes may
+    declare the name (package.may_declare). A file whose bytes fail that cannot declare it,
+    so this answers as a table merged from every file would, without parsing most siblings.
     Iterating (or `values()`) reads every file."""
 
     def __init__(self, index: PackageIndex, kind: str) -> None:
@@ -289,10 +289,10 @@ class _Names:
         try:
             found = self._known[key]
         except KeyError:
-            words = key if isinstance(key, tuple) else (key,)
+            name = ".".join(key) if isinstance(key, tuple) else key
             found = None
             for n in range(len(self._index._files)):
-                if not self._index._may_declare(n, words):
+                if not self._index._may_declare(n, _KINDS[self._kind], name):
                     continue
                 found = getattr(self._index._table(n), self._kind).get(key)
                 if found is not None:
@@ -326,6 +326,9 @@ class _Names:
         return list(self._all().items())
 
 
+_KINDS = {"types": "type", "funcs": "func", "methods": "method", "vars": "var"}  # (package.may_declare's)
+
+
 @dataclass
 class Table:
     """One file's top-level declarations by name (first one wins)."""
@@ -344,7 +347,7 @@ class PackageIndex:
     def __init__(self, files: list[tuple[Unit, Any]]) -> None:
         self._files = files  # (unit, PackageFile or None for the current file), current first
         self._tables: dict[int, Table] = {}
-        self._words: dict[tuple[int, str], bool] = {}
+        self._may: dict[tuple[int, str, str], bool] = {}
         self.types = _Names(self, "types")
         self.funcs = _Names(self, "funcs")
         self.methods = _Names(self, "methods")
@@ -368,20 +371,16 @@ class PackageIndex:
             self._tables[n] = table
         return table
 
-    def _may_declare(self, n: int, words: tuple[str, ...]) -> bool:
-        """Whether the n-th file's bytes hold every word (a necessary condition of declaring
-        the name); always True for the current file (its table is built anyway)."""
+    def _may_declare(self, n: int, kind: str, name: str) -> bool:
+        """Whether the n-th file's bytes may declare name as a kind (package.may_declare);
+        always True for the current file and a parsed one (their tables are built anyway)."""
         if n == 0 or n in self._tables:
             return True
-        src = self._files[n][0].src
-        for w in words:
-            key = (n, w)
-            hit = self._words.get(key)
-            if hit is None:
-                hit = self._words[key] = holds_word(src, w)
-            if not hit:
-                return False
-        return True
+        key = (n, kind, name)
+        hit = self._may.get(key)
+        if hit is None:
+            hit = self._may[key] = may_declare(self._files[n][0].src, kind, name)
+        return hit
 
 
 def _imports_of(src: bytes, root: Node) -> dict[str, str]:
