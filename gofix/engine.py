@@ -319,7 +319,7 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
 
     result = FileResult(path=path, source=src)
     rules = options.rules() if rules is None else rules
-    scan = ByteScan(src)
+    scan = _byte_scan(src)
     active = [r for r in rules if r.prefilter(scan, options)]
     if not active:
         return result, []
@@ -696,8 +696,21 @@ def compute(shown: str, src: bytes, module: ModuleInfo, options: Options, fix: b
 
 def timer_relevant(src: bytes, options: Options) -> bool:
     """Whether a timer rule (whose severity depends on the timer settings) looks at src."""
-    scan = ByteScan(src)
+    scan = _byte_scan(src)
     return any(r.timer_rule and r.prefilter(scan, options) for r in options.rules())
+
+
+_LAST_SCAN: list[ByteScan] = []
+
+
+def _byte_scan(src: bytes) -> ByteScan:
+    """The ByteScan of src: the last one when it is of these very bytes (timer_relevant and
+    analyze look at the same file one after the other), else a new one."""
+    if _LAST_SCAN and _LAST_SCAN[0].src is src:
+        return _LAST_SCAN[0]
+    scan = ByteScan(src)
+    _LAST_SCAN[:] = [scan]
+    return scan
 
 
 @lru_cache(maxsize=256)

@@ -145,6 +145,9 @@ class Rule:
     # they are in for a reason the facts above do not cover (a fix that removes an import
     # once every use of it is rewritten): the file is then analysed whole.
     whole_file: Callable[[Any], bool] | None = field(default=None, hash=False, compare=False)
+    # id(options) -> (options, plan): _plan_for's memo (the options are held, so the id is theirs)
+    _plans: dict[int, tuple[Any, tuple[Any, ...]]] = field(default_factory=dict, init=False, repr=False,
+                                                          hash=False, compare=False)
 
     def triggers_for(self, options: Any) -> tuple[bytes, ...]:
         """The static triggers plus those the options add."""
@@ -163,9 +166,13 @@ class Rule:
         """Whether src may hold a finding of this rule (False: do not even parse it for us).
         Pass a ByteScan when several rules look at the same file."""
         scan = src if isinstance(src, ByteScan) else ByteScan(src)
-        for cond in _plan(self.triggers_for(options), self.requires_for(options)):
+        has = scan.has
+        for cond in self._plan_for(options):
             if isinstance(cond, tuple):
-                if not any(scan.has(t) for t in cond):
+                for t in cond:
+                    if has(t):
+                        break
+                else:
                     return False
             elif isinstance(cond, Imports):
                 if not scan.imports(cond):
@@ -173,6 +180,14 @@ class Rule:
             elif not scan.search(cond):
                 return False
         return True
+
+    def _plan_for(self, options: Any) -> tuple[Any, ...]:
+        """_plan of this rule's conditions under options, worked out once per options value
+        (a run has a handful; the prefilter runs for every file and rule)."""
+        hit = self._plans.get(id(options))
+        if hit is None or hit[0] is not options:
+            hit = self._plans[id(options)] = (options, _plan(self.triggers_for(options), self.requires_for(options)))
+        return hit[1]
 
     @property
     def summary(self) -> str:
