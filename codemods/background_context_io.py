@@ -55,7 +55,7 @@ from gofix.analysis import syntax as S
 from gofix.analysis.context import FileContext
 from gofix.analysis.edits import remove_import, replace_node
 from gofix.analysis.model import Applicability, Finding, Fix, Severity
-from gofix.analysis.rule import Rule
+from gofix.analysis.rule import Imports, Rule
 
 ID = "background-context-io"
 
@@ -149,8 +149,8 @@ RULE = Rule(
     id=ID,
     doc=__doc__,
     find=find,
-    triggers=(b"Background", b"TODO"),
-    requires=((b"context",),),
+    triggers=(b"Background(", b"TODO("),
+    requires=(Imports((f'"{CONTEXT}"'.encode(), f"`{CONTEXT}`".encode())),),
     reads_across=("import-uses",),  # is the context import used by another declaration
     whole_file=_import_may_go,
 )

@@ -50,6 +50,7 @@ from gofix.analysis import (
     FileContext,
     Finding,
     Fix,
+    Imports,
     Rule,
     Severity,
     insert_after_statement,
@@ -69,12 +70,11 @@ FUNCS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTi
 # golang.org/x/net/context forwards to the standard library; the old go.net path is its ancestor.
 CONTEXT_PATHS = ("context", "golang.org/x/net/context", "code.google.com/p/go.net/context")
 
-DERIVERS = ("WithCancel", "WithTimeout", "WithDeadline", "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause")
 
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in ctx.selector_calls(*DERIVERS):
+    for call in ctx.selector_calls(*FUNCS):
         if not any(ctx.is_pkg_call(call, path, *FUNCS) for path in CONTEXT_PATHS):
             continue  # a method or a local variable named context: not ours
         finding = _check(ctx, call)
@@ -307,7 +307,7 @@ RULE = Rule(
     id=ID,
     doc=__doc__,
     find=find,
-    triggers=(b"context",),
+    triggers=tuple(name.encode() for name in FUNCS),  # (the Cause variants hold the others: dropped)
     nolint=("govet", "lostcancel"),
-    requires=((b"With",),),
+    requires=(Imports(tuple(f"{q}{p}{q}".encode() for p in CONTEXT_PATHS for q in '"`')),),
 )

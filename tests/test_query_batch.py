@@ -144,9 +144,8 @@ def test_imports_condition_reads_the_import_block_and_the_package_clause() -> No
     hidden = b'/*\nfunc example() {}\n*/\npackage p\n\nimport "net/http"\n'
     assert ByteScan(imports).imports(cond)
     assert not ByteScan(mention).imports(cond)  # words in the code after the imports
-    assert ByteScan(own).imports(cond)  # the package itself: its own types, unqualified
+    assert not ByteScan(own).imports(cond)  # the package itself does not import itself
     assert ByteScan(hidden).imports(cond)  # a block comment before the imports: the whole file is read
-    assert not ByteScan(b"package nethttp\n").imports(cond)
 
 
 def test_unclosed_resource_prefilter_lets_every_catalog_constructor_through() -> None:

@@ -36,16 +36,12 @@ GO_FUNC_LITERAL = _WordPattern(rb"go(?:\s+|\s*\(\s*)func\b")
 @dataclass(frozen=True)
 class Imports:
     """A prefilter condition: the file imports one of these packages (b"net/http", or b'"net"'
-    for exactly net: any byte string of the import path), or is itself a package of that
-    name (whose code names its types unqualified). Looked for in the package clause and the
-    import declarations only, which come before every other declaration."""
+    for exactly net: any byte string of the import spec). Looked for in the import
+    declarations only, which come before every other declaration. (A package's own files
+    name its types unqualified, without importing it: a rule with this condition does not
+    look at the package itself.)"""
 
     paths: tuple[bytes, ...]
-
-    @property
-    def clause(self) -> re.Pattern[bytes]:
-        names = sorted({p.strip(b'"').rsplit(b"/", 1)[-1] for p in self.paths})
-        return re.compile(rb"(?m)^package\s+(?:" + b"|".join(re.escape(n) for n in names) + rb")\b")
 
 
 _TOP_LEVEL = (b"\nfunc ", b"\ntype ", b"\nvar ", b"\nconst ")
@@ -79,7 +75,7 @@ class ByteScan:
 
     def imports(self, cond: Imports) -> bool:
         header = self.header()
-        return any(p in header for p in cond.paths) or cond.clause.search(header) is not None
+        return any(p in header for p in cond.paths)
 
     def search(self, pattern: re.Pattern[bytes] | _WordPattern) -> bool:
         try:
