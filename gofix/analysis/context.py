@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from collections.abc import Callable, Mapping
 from functools import cached_property
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from tree_sitter import Node, Tree
@@ -44,16 +45,19 @@ class FunctionFacts:
     @classmethod
     def compute(cls, fn: Node) -> FunctionFacts:
         caps = S.captures(_IDENTS, fn)
-        uses: dict[str, list[Node]] = {}
-        for n in sorted(caps.get("id", []), key=lambda n: n.start_byte):
-            uses.setdefault(S.text(n), []).append(n)
-        return cls(fn, uses, bool(caps.get("goto")))
+        by_text: dict[bytes, list[Node]] = {}
+        for n in sorted(caps.get("id", []), key=_start):
+            by_text.setdefault(n.text, []).append(n)  # grouped by bytes: one decode per name
+        return cls(fn, {t.decode("utf-8"): nodes for t, nodes in by_text.items()}, bool(caps.get("goto")))
 
     @property
     def declared(self) -> set[str]:
         if self._declared is None:
             self._declared = {name for name, nodes in self.uses.items() if any(is_declaration(n) for n in nodes)}
         return self._declared
+
+
+_start = attrgetter("start_byte")
 
 
 def _struct_literal(keyed: Node) -> bool:
@@ -402,11 +406,17 @@ class FileContext:
         if name in self.package_level_names:
             return False
         outer = S.outermost_function(ident)
-        if outer is None or not any(is_declaration(u) for u in self.facts(outer).uses.get(name, ())):
+        if outer is None or not self._declares(outer, name):
             return True  # the function declares no such name: no need to work out scopes
         from gofix.analysis.scope import declared_at
 
         return declared_at(self, name, ident) is None
+
+    def _declares(self, fn: Node, name: str) -> bool:
+        """Whether fn (nested literals included) declares name anywhere (once per function and
+        name: a function with 78 context.Background() calls asked it 78 times over every use)."""
+        return self.memo(("declares", fn.id, name),
+                         lambda: any(is_declaration(u) for u in self.facts(fn).uses.get(name, ())))
 
     def is_pkg_member(self, node: Node, import_path: str, *names: str) -> bool:
         """node is a selector `pkg.Name` with pkg resolving to import_path and Name in names

@@ -274,7 +274,8 @@ def first_syntax_error(tree: Tree) -> Node | None:
 
 
 def text(node: Node) -> str:
-    return node.text.decode("utf-8") if node.text is not None else ""
+    raw = node.text  # a new bytes object on each access: once
+    return raw.decode("utf-8") if raw is not None else ""
 
 
 def walk(node: Node) -> Iterator[Node]:
