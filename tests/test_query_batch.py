@@ -159,3 +159,19 @@ def test_unclosed_resource_prefilter_lets_every_catalog_constructor_through() ->
         src = f'package p\n\nimport {alias} "{path}"\n\nfunc f() {{ x, _ := {alias}.{name}(a); _ = x }}\n'.encode()
         assert RULE.prefilter(src, Options()), (path, name)
     assert not RULE.prefilter(b'package p\n\nfunc f() { x, _ := store.Open(a); _ = x }\n', Options())  # no catalog import
+
+
+def test_defer_in_loop_prefilter_wants_for_before_defer_in_one_declaration() -> None:
+    from codemods.defer_in_loop import RULE
+    from gofix.engine import Options
+
+    def passes(body: str) -> bool:
+        return RULE.prefilter(("package p\n\n" + body).encode(), Options())
+
+    assert passes("func f(xs []int) {\n\tfor range xs {\n\t\tdefer g()\n\t}\n}\n")
+    assert passes("var f = func() {\n\tfor {\n\t\tdefer g()\n\t}\n}\n")  # a literal at package level
+    assert not passes("func f() {\n\tfor {\n\t}\n}\n\nfunc g() {\n\tdefer h()\n}\n")  # other functions
+    assert not passes("func g() {\n\tdefer h()\n\tfor {\n\t}\n}\n")  # the loop comes after
+    # a raw string or block comment holding a line that starts with `func `: looked at weakly
+    assert passes("func f() {\n\tfor {\n\t\ts := `\nfunc x`\n\t\tdefer g(s)\n\t}\n}\n")
+    assert passes("func f() {\n\tfor {\n\t\t/*\nfunc x\n\t\t*/\n\t\tdefer g()\n\t}\n}\n")

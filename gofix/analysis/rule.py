@@ -121,10 +121,11 @@ class Rule:
     # (the config's resource catalog names packages of its own).
     option_imports: Callable[[Any], tuple[bytes, ...]] | None = None
     # More prefilter conditions, all of which must hold: each is a group of byte strings
-    # (one of them must occur), a compiled bytes regex (it must match somewhere) or an
-    # Imports group (one of them occurs in the import declarations). Like triggers, they
+    # (one of them must occur), a compiled bytes regex or any object with such a `search`
+    # (it must match somewhere) or an Imports group (one of them occurs in the import
+    # declarations). Like triggers, they
     # must be necessary conditions of a finding; the cheapest is looked at first.
-    requires: tuple[tuple[bytes, ...] | re.Pattern[bytes] | _WordPattern | Imports, ...] = ()
+    requires: tuple[tuple[bytes, ...] | re.Pattern[bytes] | _WordPattern | Imports | Any, ...] = ()
     # The options the rule reads (ctx.option), name -> spec (gofix.analysis.options:
     # Choice, Flag, Integer): `--option` and `[rules.<id>]` are checked against them.
     options: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
