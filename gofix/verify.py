@@ -72,6 +72,10 @@ _LINE_REF = re.compile(r"\bline \d+\b")
 # results by content and replays them with the paths of the run that stored them, so a
 # position may name an overlay file of an earlier run: recognise them all by this shape.
 _OVERLAY_PATH = re.compile(r"(?:[^\s:\"']*/)?gofix-verify-[^/\s]+/ov\d+/\d+/(?P<name>[^/\s:\"']+)")
+# What verification reads from `go list`: naming the fields spares the go command the ones
+# it computes only on request (Stale and StaleReason hash every dependency's files): on
+# etcd's 26 touched packages 1.35 s -> 0.15 s cold, 0.33 s -> 0.15 s warm (go 1.26).
+_LIST_JSON = "-json=Dir,ImportPath,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles,Error,DepsErrors"
 _IGNORE_TAG = re.compile(rb"^//go:build\b[^\n]*(?<![!\w])ignore\b", re.M)
 
 
@@ -398,7 +402,7 @@ class Checker:
             return _Baseline(Outcome(UNVERIFIED, why))
         env = self._env(unit, flags)
         ov, back = self._overlay(unit, {})
-        rc, out, errout = self._go(unit, env, "list", "-e", "-json", *ov, *unit.target)
+        rc, out, errout = self._go(unit, env, "list", "-e", _LIST_JSON, *ov, *unit.target)
         if rc == -1:
             return _Baseline(Outcome(UNVERIFIED, f"{errout}; not verified"))
         if rc != 0:
@@ -505,7 +509,7 @@ class Checker:
         run = Unit(_run_dir(Path(first.directory)), first.goos, first.goarch, tags=first.tags)
         dirs = {u.directory: u for u, _ in items}
         bov, bback = self._overlay_many({})
-        rc, out, errout = self._go(run, env, "list", "-e", "-json", *bov, *sorted(dirs), what=f"{len(dirs)} package(s)")
+        rc, out, errout = self._go(run, env, "list", "-e", _LIST_JSON, *bov, *sorted(dirs), what=f"{len(dirs)} package(s)")
         if rc != 0:
             return {u: None for u, _ in items}  # one by one: each says why
         for info in _json_objects(out):

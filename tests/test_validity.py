@@ -191,6 +191,25 @@ def test_fix_never_writes_what_the_guard_refuses(tree, monkeypatch):
     assert f.read_text() != LEAK and "defer cancel()" in f.read_text()
 
 
+def test_a_verified_file_skips_gofmt_and_an_unverified_one_does_not(tree, monkeypatch):
+    # go vet parsed a verified file's exact bytes with go/parser: the guard's gofmt would only
+    # repeat that; a file written unverified still goes through it
+    import shutil
+
+    if shutil.which("go") is None:
+        pytest.skip("needs a Go toolchain on PATH (verification)")
+    f = tree / "p.go"
+    f.write_text(LEAK)
+    asked = []
+    monkeypatch.setattr(validity, "output_error", lambda src, *a, **k: asked.append(src) or "rejected (test)")
+    r = invoke("fix", str(f))
+    assert asked == [] and "defer cancel()" in f.read_text(), r.stderr
+    f.write_text(LEAK)
+    r = invoke("fix", "--no-verify", str(f))
+    assert len(asked) == 1 and f.read_text() == LEAK
+    assert "would not be valid Go (rejected (test)); not written" in r.stderr
+
+
 # --- the editor: a buffer mid-typing keeps its other diagnostics --------------------------
 
 pytest_lsp = pytest.importorskip("pytest_lsp")

@@ -126,8 +126,14 @@ def apply(results: list[FileResult], options, policy: Policy = Policy()) -> Outc
     if policy.write:  # temporary files of an earlier gofix killed mid-write, next to the files found
         remove_stale_temps({os.path.dirname(os.path.abspath(locate(r))) for r in out.results})
 
-    # never write what go/parser rejects (gofix.validity: gofmt once per changed file)
-    out.results = validity.refuse_invalid(out.results, lambda m: out.messages.append(m))
+    # never write what go/parser rejects (gofix.validity: gofmt once per changed file). A
+    # file every applied fix of which verification proved needs no second look: go vet
+    # parsed exactly these bytes with go/parser (the overlay adds only a trailing comment,
+    # which cannot make invalid Go valid), so gofmt runs only for the others.
+    proven = {id(r) for r in out.results if _go_parsed(r)}
+    checked = iter(validity.refuse_invalid([r for r in out.results if id(r) not in proven],
+                                           lambda m: out.messages.append(m)))
+    out.results = [r if id(r) in proven else next(checked) for r in out.results]
 
     for i, r in enumerate(out.results):
         if r.error == safety.DIRTY:
@@ -154,6 +160,11 @@ def apply(results: list[FileResult], options, policy: Policy = Policy()) -> Outc
     out.messages.append(f"gofix: {out.fixes} fix(es) {done} in {out.written} file(s); "
                         f"{out.remaining} finding(s) left for review")
     return out
+
+
+def _go_parsed(r: FileResult) -> bool:
+    """Did a go command parse r's fixed bytes as they are (every applied fix verified)?"""
+    return r.changed and bool(r.applied) and all(f.verified is True for f in r.applied)
 
 
 __all__ = ["Outcome", "Policy", "apply", "applied_line"]
