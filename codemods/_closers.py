@@ -88,11 +88,6 @@ class Anchor:
     scope: Node  # the block those statements are in
 
 
-def selector_calls(ctx: FileContext, names: tuple[str, ...] | frozenset[str]) -> list[Node]:
-    """Calls `x.Name(...)` with Name in names, in source order (ctx.selector_calls)."""
-    return ctx.selector_calls(*names)
-
-
 def creation(ctx: FileContext, call: Node, has_error: bool | None, blank: bool = False) -> Creation | None:
     """The assignment that stores call's results, when it is `x[, err] := call` (or `=`, `var`)."""
     a = shapes.assignment_of(ctx, call)

@@ -58,7 +58,7 @@ TX_TYPES = (types.GoType("database/sql", "*Tx"), types.GoType("github.com/jmoiro
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in C.selector_calls(ctx, WITH_ERROR + NO_ERROR):
+    for call in ctx.selector_calls(*WITH_ERROR, *NO_ERROR):
         has_error = ctx.call_name(call) in WITH_ERROR
         c = C.creation(ctx, call, has_error)
         if c is None or not C.used_as(ctx, c, ("Commit",)):

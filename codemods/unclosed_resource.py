@@ -97,7 +97,7 @@ def find(ctx: FileContext) -> list[Finding]:
     catalog = _catalog(ctx)
     names = {name for _, name in catalog}
     out = []
-    for call in C.selector_calls(ctx, frozenset(names)):
+    for call in ctx.selector_calls(*names):
         entry = next(((path, name) for path, name in catalog
                       if name == ctx.call_name(call) and ctx.is_pkg_call(call, path, name)), None)
         if entry is None:

@@ -76,7 +76,7 @@ KINDS = {
 
 def find(ctx: FileContext) -> list[Finding]:
     out = []
-    for call in C.selector_calls(ctx, QUERIES + PREPARES):
+    for call in ctx.selector_calls(*QUERIES, *PREPARES):
         results = types.results_of(ctx, call)
         kind = KINDS.get(results[0]) if results else None
         if kind is None:

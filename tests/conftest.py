@@ -9,25 +9,24 @@ os.environ.setdefault("GOPROXY", "off")
 os.environ.setdefault("GOFLAGS", "-mod=mod")
 
 
+def _tool(name: str, why: str) -> str:
+    """The tool's path, or a skip saying what needs it (never a silent pass)."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{why} is not on PATH")
+    return path
+
+
 @pytest.fixture(scope="session")
 def go_bin():
-    go = shutil.which("go")
-    if go is None:
-        pytest.skip("the Go toolchain (go) is not on PATH: compile/vet checks need it")
-    return go
+    return _tool("go", "the Go toolchain (go), which compile/vet checks need,")
 
 
 @pytest.fixture(scope="session")
 def gofmt_bin():
-    gofmt = shutil.which("gofmt")
-    if gofmt is None:
-        pytest.skip("gofmt is not on PATH: formatting checks need it")
-    return gofmt
+    return _tool("gofmt", "gofmt, which formatting checks need,")
 
 
 @pytest.fixture(scope="session")
 def git_bin():
-    git = shutil.which("git")
-    if git is None:
-        pytest.skip("git is not installed: `git apply` needs it")
-    return git
+    return _tool("git", "git, which `git apply` needs,")

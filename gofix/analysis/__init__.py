@@ -9,7 +9,11 @@ and the facts live in submodules, each memoised on the FileContext (`ctx.memo`):
 - model       Finding, Fix, Edit, Applicability, Severity, Position, FileResult
 - rule        Rule (what each codemods/ module exports as RULE)
 - context     FileContext: tree, bytes, imports, Go version, per-function facts,
-              `ctx.package`, `ctx.suppressed(rule_id, node)`, `ctx.type_of(expr)`, `ctx.memo`
+              `ctx.package`, `ctx.suppressed(rule_id, node)`, `ctx.type_of(expr)`, `ctx.memo`;
+              where a rule's search starts: `ctx.selector_calls(*names)`,
+              `ctx.token_nodes(token, parent_type)`, `ctx.identifier_calls(name)` (found from
+              the bytes, no walk of the tree), else `ctx.entry_nodes(*kinds)` or
+              `ctx.captures(S.entry_query(...), name)` (one shared walk per file)
 - syntax      parsing, queries, node-kind constants and small structural facts of
               tree-sitter-golang trees (the only module that names node kinds)
 - edits       building byte-range edits that keep gofmt layout; applying them

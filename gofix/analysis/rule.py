@@ -44,7 +44,7 @@ class Imports:
     paths: tuple[bytes, ...]
 
 
-_TOP_LEVEL = (b"\nfunc ", b"\ntype ", b"\nvar ", b"\nconst ")
+_TOP_LEVEL = re.compile(rb"\n(?:func|type|var|const) ")
 
 
 class ByteScan:
@@ -69,7 +69,8 @@ class ByteScan:
         func, type, var or const): all import declarations are in it. The whole file when a
         block comment could hide such a line before the imports."""
         if self._header is None:
-            cut = min((i for i in (self.src.find(k) for k in _TOP_LEVEL) if i >= 0), default=len(self.src))
+            first = _TOP_LEVEL.search(self.src)  # stops there (four finds would read the file to its end)
+            cut = first.start() if first is not None else len(self.src)
             self._header = self.src if b"/*" in self.src[:cut] else self.src[:cut]
         return self._header
 
