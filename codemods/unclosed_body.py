@@ -76,7 +76,7 @@ from codemods import _closers as C
 from gofix.analysis import types
 from gofix.analysis.context import FileContext
 from gofix.analysis.model import Finding, Severity
-from gofix.analysis.rule import Rule
+from gofix.analysis.rule import PackageImports, Rule
 
 ID = "unclosed-body"
 CLIENT_METHODS = frozenset({"Do", "Get", "Post", "PostForm", "Head", "RoundTrip"})
@@ -151,5 +151,9 @@ RULE = Rule(
     doc=__doc__,
     find=find,
     triggers=(b"Get(", b"Post(", b"PostForm(", b"Head(", b"Do(", b"RoundTrip(", b".Body", b"StatusCode"),
+    # Every *http.Response the declarations show comes from a library function of net/http,
+    # net/http/httptest or ctxhttp, or from a declaration that names a net/http type: in
+    # any case an import in some file of the package.
+    requires=(PackageImports((b"net/http", b"ctxhttp")),),
     nolint=("bodyclose",),
 )

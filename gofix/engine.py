@@ -320,8 +320,19 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
     result = FileResult(path=path, source=src)
     rules = options.rules() if rules is None else rules
     scan = _byte_scan(src)
-    active = [r for r in rules if r.prefilter(scan, options)]
+    packages: list[Package] = []  # the file's package, once a prefilter asked for it (before the parse)
+
+    def the_package() -> Package:
+        if not packages:
+            packages.append(Package.of_file(source_path or path, src, reader=_DISK) if siblings is None
+                            else Package.in_memory(path, src, siblings))
+        return packages[0]
+
+    active = [r for r in rules if r.prefilter(scan, options, the_package)]
+    prefilter_used = bool(packages) and packages[0].used  # a prefilter's answer came from the other files
     if not active:
+        if prefilter_used:
+            result.package_fingerprint = packages[0].fingerprint
         return result, []
     try:
         src.decode("utf-8")
@@ -336,8 +347,8 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
         if not degraded.intact:
             return result, []
     # source_path: where the file lives on disk, when path is only how results name it
-    package = (Package.of_file(source_path or path, src, tree, reader=_DISK) if siblings is None
-               else Package.in_memory(path, src, siblings, tree))
+    package = the_package()
+    package.current.attach(tree)
     ctx = FileContext(path, src, tree, module, options.rule_options, package=package,
                       nolint={r.id: r.nolint for r in active})
     ctx.extra_resources = options.extra_resources  # read by unclosed-resource
@@ -360,7 +371,7 @@ def analyze(path: str, src: bytes, module: ModuleInfo, options: Options,
         ctx.memo_clear()  # its facts hold the context (cycles): the tree goes now, not at the next GC
     findings.sort(key=lambda f: (f.start_byte, f.rule, f.end_byte))
     result.findings = findings
-    if used:
+    if used or prefilter_used:
         result.package_fingerprint = package.fingerprint
     return result, errors
 

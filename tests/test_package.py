@@ -403,3 +403,59 @@ func F(r *http.Request, c Client) {
 }
 '''
     assert not may_declare(src, kind, name)
+
+
+def test_a_package_imports_condition_looks_at_the_other_files_only_when_it_must():
+    """PackageImports: the file's own import block first; then the other files' (the
+    package is then used: the answer depends on them); no package known: the file passes."""
+    from gofix.analysis.rule import ByteScan, PackageImports
+
+    cond = PackageImports((b"net/http",))
+    plain = b"package p\n\nfunc f(c *client) { r, _ := c.hc.Get(u); _ = r.StatusCode }\n"
+    own = b'package p\n\nimport "net/http"\n\nfunc f(c *http.Client) { c.Get(u) }\n'
+    with_http = {"b.go": b'package p\n\nimport "net/http"\n\ntype client struct{ hc *http.Client }\n'}
+    without = {"b.go": b"package p\n\ntype client struct{ hc *store } // not net/http\n",
+               "c_test.go": b'package p_test\n\nimport "net/http"\n'}  # another package
+
+    pkg = Package.in_memory("a.go", own, with_http)
+    assert ByteScan(own).package_imports(cond, lambda: pkg) and not pkg.used
+    pkg = Package.in_memory("a.go", plain, with_http)
+    assert ByteScan(plain).package_imports(cond, lambda: pkg) and pkg.used
+    pkg = Package.in_memory("a.go", plain, without)
+    assert not ByteScan(plain).package_imports(cond, lambda: pkg) and pkg.used
+    assert ByteScan(plain).package_imports(cond, None)
+
+
+def test_unclosed_body_needs_net_http_somewhere_in_the_package_and_the_cache_follows_it(tmp_path, monkeypatch):
+    """A package none of whose files imports net/http (or ctxhttp) cannot declare an HTTP
+    client: its files are not even parsed for unclosed-body. The result then depends on the
+    other files: once one of them declares the field *http.Client, the finding appears."""
+    d = tmp_path / "src"
+    d.mkdir()
+    (d / "go.mod").write_text("module example.com/p\n\ngo 1.22\n")
+    (d / "a.go").write_text("package p\n\nfunc status(c *client, u string) (int, error) {\n"
+                            "\tresp, err := c.hc.Get(u)\n\tif err != nil {\n\t\treturn 0, err\n\t}\n"
+                            "\treturn resp.StatusCode, nil\n}\n")
+    other = d / "b.go"
+    other.write_text("package p\n\ntype client struct{ hc *store }\n\ntype store struct{}\n\n"
+                     "type result struct{ StatusCode int }\n\n"
+                     "func (s *store) Get(k string) (*result, error) { return &result{}, nil }\n")
+    parsed: list[int] = []
+    real_parse = S.parse
+    monkeypatch.setattr(S, "parse", lambda src: parsed.append(len(src)) or real_parse(src))
+    o = engine.Options(jobs=1, cache_dir=str(tmp_path / "cache"), select=("unclosed-body",))
+
+    def found() -> set[str]:
+        engine._CACHES.clear()
+        results, errors = engine.run([d], o)
+        assert not errors
+        return {os.path.basename(r.path) for r in results if r.findings}
+
+    assert found() == set()
+    assert parsed == []  # neither file imports net/http: nothing parsed
+    assert found() == set()  # warm
+    st = other.stat()
+    other.write_text('package p\n\nimport "net/http"\n\ntype client struct{ hc *http.Client }\n')
+    os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))  # old mtime: only the stat tells
+    assert found() == {"a.go"}
+    assert found() == {"a.go"}  # warm again

@@ -89,6 +89,11 @@ class PackageFile:
             self._tree = self.package._parse(self)
         return self._tree
 
+    def attach(self, tree: Tree) -> None:
+        """tree is this file's, parsed by the caller: used instead of parsing again."""
+        if self._tree is None:
+            self._tree = tree
+
     @property
     def root(self) -> Node:
         return self.tree.root_node

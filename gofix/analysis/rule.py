@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -44,7 +44,25 @@ class Imports:
     paths: tuple[bytes, ...]
 
 
+@dataclass(frozen=True)
+class PackageImports(Imports):
+    """A prefilter condition: some file of the file's package (this one, or another file of
+    its directory with the same package clause) imports one of these packages. For a rule
+    whose evidence may sit in any file of the package (a *http.Client field declared in
+    another file): without an import of net/http anywhere in the package, no declaration
+    in it can name a net/http type. Looked at after every other condition (it may read the
+    other files), and assumed to hold when the package is not known (prefilter given only
+    bytes). A result it rejects depends on the other files (Package.used is set)."""
+
+
 _TOP_LEVEL = re.compile(rb"\n(?:func|type|var|const) ")
+
+
+def import_header(src: bytes) -> bytes:
+    """ByteScan.header of src."""
+    first = _TOP_LEVEL.search(src)  # stops there (four finds would read the file to its end)
+    cut = first.start() if first is not None else len(src)
+    return src if b"/*" in src[:cut] else src[:cut]
 
 
 class ByteScan:
@@ -69,14 +87,25 @@ class ByteScan:
         func, type, var or const): all import declarations are in it. The whole file when a
         block comment could hide such a line before the imports."""
         if self._header is None:
-            first = _TOP_LEVEL.search(self.src)  # stops there (four finds would read the file to its end)
-            cut = first.start() if first is not None else len(self.src)
-            self._header = self.src if b"/*" in self.src[:cut] else self.src[:cut]
+            self._header = import_header(self.src)
         return self._header
 
     def imports(self, cond: Imports) -> bool:
         header = self.header()
         return any(p in header for p in cond.paths)
+
+    def package_imports(self, cond: PackageImports, package: Callable[[], Any] | None) -> bool:
+        """cond for this file's package: package() gives it (a gofix.analysis.package.Package);
+        None, when it is not known, lets the file through."""
+        if self.imports(cond):
+            return True
+        if package is None:
+            return True
+        for f in package().others:  # (marks the package used: the answer depends on its files)
+            header = f.of_bytes("import-header", lambda f=f: import_header(f.src))
+            if any(p in header for p in cond.paths):
+                return True
+        return False
 
     def search(self, pattern: re.Pattern[bytes] | _WordPattern) -> bool:
         try:
@@ -94,6 +123,8 @@ def _plan(triggers: tuple[bytes, ...], requires: tuple[Any, ...]) -> tuple[Any, 
     Imports condition a look at the import block. In a group, a string that holds another
     (b"CloseAndRecv(" holds b"Recv(") is left out: it is there only if the other is."""
     def cost(c: Any) -> float:
+        if isinstance(c, PackageImports):
+            return 1e9  # last: it may read the package's other files
         return len(c) if isinstance(c, tuple) else 0.1 if isinstance(c, Imports) else 1.5
 
     def reduced(group: tuple[bytes, ...]) -> tuple[bytes, ...]:
@@ -123,9 +154,9 @@ class Rule:
     option_imports: Callable[[Any], tuple[bytes, ...]] | None = None
     # More prefilter conditions, all of which must hold: each is a group of byte strings
     # (one of them must occur), a compiled bytes regex or any object with such a `search`
-    # (it must match somewhere) or an Imports group (one of them occurs in the import
-    # declarations). Like triggers, they
-    # must be necessary conditions of a finding; the cheapest is looked at first.
+    # (it must match somewhere), an Imports group (one of them occurs in the import
+    # declarations) or a PackageImports group (in those of some file of the package). Like
+    # triggers, they must be necessary conditions of a finding; the cheapest is looked at first.
     requires: tuple[tuple[bytes, ...] | re.Pattern[bytes] | _WordPattern | Imports | Any, ...] = ()
     # The options the rule reads (ctx.option), name -> spec (gofix.analysis.options:
     # Choice, Flag, Integer): `--option` and `[rules.<id>]` are checked against them.
@@ -158,11 +189,12 @@ class Rule:
         extra = tuple(self.option_imports(options)) if self.option_imports is not None else ()
         if not extra:
             return self.requires
-        return tuple(Imports(c.paths + extra) if isinstance(c, Imports) else c for c in self.requires)
+        return tuple(replace(c, paths=c.paths + extra) if isinstance(c, Imports) else c for c in self.requires)
 
-    def prefilter(self, src: bytes | ByteScan, options: Any) -> bool:
+    def prefilter(self, src: bytes | ByteScan, options: Any, package: Callable[[], Any] | None = None) -> bool:
         """Whether src may hold a finding of this rule (False: do not even parse it for us).
-        Pass a ByteScan when several rules look at the same file."""
+        Pass a ByteScan when several rules look at the same file, and package (a callable
+        giving the file's Package) for PackageImports conditions."""
         scan = src if isinstance(src, ByteScan) else ByteScan(src)
         has = scan.has
         for cond in self._plan_for(options):
@@ -171,6 +203,9 @@ class Rule:
                     if has(t):
                         break
                 else:
+                    return False
+            elif isinstance(cond, PackageImports):
+                if not scan.package_imports(cond, package):
                     return False
             elif isinstance(cond, Imports):
                 if not scan.imports(cond):
