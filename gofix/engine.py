@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import gc
+import itertools
 import os
 import re
 import stat
@@ -589,7 +590,10 @@ class _Pass(list):
 def read_target(target: Target, options: Options) -> tuple[bytes | None, str | None]:
     """The file's bytes, or an error message. Generated files come back as (None, None)."""
     try:  # regular files only (a FIFO would hang, /dev/zero never ends), bounded by the limit
-        src = safe_read.read_regular(target.path, options.max_file_size)
+        st = safe_read.check_regular(target.path)
+        src = _DISK.known(str(target.path), st) if st.st_size <= options.max_file_size else None
+        if src is None:  # (else read moments ago, as a sibling of a file of its package)
+            src = safe_read.read_regular(target.path, options.max_file_size)
     except safe_read.ReadError as e:
         return None, str(e)
     if not target.explicit and is_generated(src):
@@ -801,7 +805,8 @@ def _work(job: tuple[Target, Options, bool]) -> tuple[FileResult | None, list[st
 
 
 def _work_batch(jobs: list[tuple[Target, Options, bool]]) -> list[tuple[FileResult | None, list[str]]]:
-    out = [_work(j) for j in jobs]
+    with _DISK.steady():
+        out = [_work(j) for j in jobs]
     # a batch is a package or a few: what is left of its trees in reference cycles goes now
     # (the collector counts Python objects, not the trees' memory, and would wait)
     gc.collect()
@@ -852,10 +857,13 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
     targets.sort(key=lambda it: it[0])
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(targets) < PARALLEL_MIN_FILES:
-        for i, t, o in targets:
-            slots[i] = _work((t, o, fix))
-            if on_file is not None:
-                on_file()
+        # a directory at a time (discovery lists a directory's files together)
+        for _, batch in itertools.groupby(targets, key=lambda it: it[1].path.parent):
+            with _DISK.steady():
+                for i, t, o in batch:
+                    slots[i] = _work((t, o, fix))
+                    if on_file is not None:
+                        on_file()
     else:
         import concurrent.futures as cf
         import multiprocessing as mp

@@ -459,3 +459,44 @@ def test_unclosed_body_needs_net_http_somewhere_in_the_package_and_the_cache_fol
     os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns - 10_000_000_000))  # old mtime: only the stat tells
     assert found() == {"a.go"}
     assert found() == {"a.go"}  # warm again
+
+
+def test_the_readers_directory_facts_agree_with_the_files_one_by_one(pkgdir):
+    """While steady, the reader works out a directory's import blocks and digests once;
+    the answers are those read file by file (fingerprint included), and so is the answer
+    without steady()."""
+    (pkgdir / "c_test.go").write_text('package p\n\nimport "net/http"\n\nvar _ http.Client\n')
+    src = (pkgdir / "a.go").read_bytes()
+    plain = Package.of_file(str(pkgdir / "a.go"), src)
+    expected = (plain.current.fingerprint, any(b"net/http" in f.src for f in plain.others))
+    for steady in (False, True):
+        reader = DiskFiles()
+        pkg = Package.of_file(str(pkgdir / "a.go"), src, reader=reader)
+        if steady:
+            with reader.steady():
+                got = (pkg.fingerprint, pkg.others_import((b"net/http",)))
+                again = Package.of_file(str(pkgdir / "a.go"), src, reader=reader)
+                assert again.fingerprint == got[0]
+        else:
+            got = (pkg.fingerprint, pkg.others_import((b"net/http",)))
+        assert got == expected == (expected[0], True)
+    # the file itself is not one of "the others"; a file of another package does not count
+    c = Package.of_file(str(pkgdir / "c_test.go"), (pkgdir / "c_test.go").read_bytes(), reader=DiskFiles())
+    assert not c.others_import((b"net/http",))
+    (pkgdir / "d_test.go").write_text('package p_test\n\nimport "net/http"\n')
+    assert not c.others_import((b"net/http",))
+
+
+def test_a_target_read_as_a_sibling_moments_ago_is_not_read_again(tmp_path, monkeypatch):
+    d = tmp_path / "p"
+    d.mkdir()
+    (d / "a.go").write_text("package p\n\nfunc f(c *client) { r, _ := c.hc.Get(u); _ = r.StatusCode }\n")
+    (d / "b.go").write_text('package p\n\nimport "net/http"\n\ntype client struct{ hc *http.Client }\n')
+    from gofix import safe_read
+    reads: list[str] = []
+    real = safe_read.read_regular
+    monkeypatch.setattr(safe_read, "read_regular", lambda p, limit: reads.append(os.path.basename(p)) or real(p, limit))
+    monkeypatch.setattr(engine, "_DISK", DiskFiles())
+    results, errors = engine.run([d], engine.Options(jobs=1, select=("unclosed-body",)))
+    assert not errors and [os.path.basename(r.path) for r in results if r.findings] == ["a.go"]
+    assert reads == ["a.go"]  # b.go was read for a.go's package: its own turn took those bytes

@@ -24,7 +24,8 @@ import os
 import re
 import stat
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -34,6 +35,7 @@ from tree_sitter import Node, Tree
 from gofix.analysis import syntax as S
 
 _PACKAGE_NAME = re.compile(rb"package[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_TOP_LEVEL = re.compile(rb"\n(?:func|type|var|const) ")
 _BOM = b"\xef\xbb\xbf"
 MAX_SIBLING_SIZE = 4 * 1024 * 1024
 
@@ -59,6 +61,21 @@ def package_clause(src: bytes) -> str | None:
             m = _PACKAGE_NAME.match(src, i)
             return m.group(1).decode() if m else None
     return None
+
+
+def import_header(src: bytes) -> bytes:
+    """The bytes of src up to its first declaration that is not an import (a line starting
+    with func, type, var or const): all its import declarations are in them. The whole file
+    when a block comment could hide such a line before the imports."""
+    first = _TOP_LEVEL.search(src)  # stops there (four finds would read the file to its end)
+    cut = first.start() if first is not None else len(src)
+    return src if b"/*" in src[:cut] else src[:cut]
+
+
+def imports_one_of(src: bytes, paths: tuple[bytes, ...]) -> bool:
+    """Whether src's import block (import_header) holds one of the byte strings paths."""
+    header = import_header(src)
+    return any(p in header for p in paths)
 
 
 class PackageFile:
@@ -171,7 +188,9 @@ class Package:
                  parse: Callable[[PackageFile], Tree] | None = None,
                  digest: Callable[[PackageFile], str] | None = None,
                  derived: Callable[[PackageFile, str, Callable[[], Any]], Any] | None = None,
-                 of_bytes: Callable[[PackageFile, str, Callable[[], Any]], Any] | None = None) -> None:
+                 of_bytes: Callable[[PackageFile, str, Callable[[], Any]], Any] | None = None,
+                 importers: Callable[[str, str, tuple[bytes, ...]], frozenset[str]] | None = None,
+                 digests: Callable[[str, str], tuple[tuple[str, str], ...]] | None = None) -> None:
         self.name = name
         self.directory = directory
         self.used = False  # a rule looked at the other files (their bytes decide the result)
@@ -181,6 +200,8 @@ class Package:
         self._digest_hook = digest
         self._derived_hook = derived
         self._bytes_hook = of_bytes
+        self._importers_hook = importers
+        self._digests_hook = digests
         self.current = PackageFile(self, current_path, current_src, current_tree)
         self._files: list[PackageFile] | None = None
         self._decls: dict[str, dict[str, list[Decl]]] | None = None  # per file path
@@ -199,7 +220,7 @@ class Package:
             return [(p, None) for p in reader.listing(directory) if os.path.basename(p) != me]
 
         return cls(package_clause(src), directory, path, src, tree, siblings, reader.read, reader.parse, reader.digest,
-                   reader.derived, reader.of_bytes)
+                   reader.derived, reader.of_bytes, reader.importers, reader.digests)
 
     @classmethod
     def in_memory(cls, path: str, src: bytes, others: Mapping[str, bytes], tree: Tree | None = None) -> Package:
@@ -228,10 +249,32 @@ class Package:
         """The files of the package other than the current one."""
         return [f for f in self.files if f is not self.current]
 
+    def others_import(self, paths: tuple[bytes, ...]) -> bool:
+        """Whether a file of the package other than the current one imports one of paths
+        (a byte string of its import block: imports_one_of). The package is then used:
+        the answer depends on the other files. Without reading them all once per asking
+        file, when the reader answers for the directory."""
+        self.used = True
+        if self.name is None:
+            return False
+        if self._importers_hook is not None:
+            me = self.current.name
+            return any(os.path.basename(p) != me for p in self._importers_hook(self.directory, self.name, paths))
+        return any(imports_one_of(f.src, paths) for f in self.others)
+
     @property
     def fingerprint(self) -> str:
-        """The current file's PackageFile.fingerprint."""
-        return self.current.fingerprint
+        """The current file's PackageFile.fingerprint (from the reader's digests of the
+        directory, when it has them: the same value)."""
+        if self._digests_hook is None or self.name is None:
+            return self.current.fingerprint
+        self.used = True
+        me = self.current.name
+        h = hashlib.sha256()
+        for name, digest in self._digests_hook(self.directory, self.name):
+            if name != me:
+                h.update(name.encode() + b"\0" + digest.encode() + b"\0")
+        return h.hexdigest()[:16]
 
     def _parse(self, f: PackageFile) -> Tree:
         if self._parse_hook is not None:
@@ -390,9 +433,74 @@ class DiskFiles:
         self._dirs: OrderedDict[str, set[tuple]] = OrderedDict()  # directory -> its files' keys
         self._paths: dict[str, tuple] = {}  # path -> the key it is kept under
         self._listings: dict[str, tuple[float, list[str]]] = {}
+        self._steady: dict[tuple, Any] | None = None  # while steady(): what was looked up, by question
+
+    @contextmanager
+    def steady(self) -> Iterator[None]:
+        """A stretch of work (the engine's batch of files, one package or a few) during which
+        the files are taken not to change: each file is looked up (stat) once, and facts of
+        a whole directory are worked out once, not once per file that asks."""
+        if self._steady is not None:
+            yield
+            return
+        self._steady = {}
+        try:
+            yield
+        finally:
+            self._steady = None
+
+    def importers(self, directory: str, clause: str, paths: tuple[bytes, ...]) -> frozenset[str]:
+        """The files of directory with package clause `clause` whose import block holds one
+        of paths (imports_one_of); worked out once per directory while steady."""
+        def compute() -> frozenset[str]:
+            out = []
+            for p in self.listing(directory):
+                data = self.read(p)
+                if data is not None and imports_one_of(data, paths) and package_clause(data) == clause:
+                    out.append(p)
+            return frozenset(out)
+
+        if self._steady is None:
+            return compute()
+        key = ("importers", directory, clause, paths)
+        if key not in self._steady:
+            self._steady[key] = compute()
+        return self._steady[key]
+
+    def digests(self, directory: str, clause: str) -> tuple[tuple[str, str], ...]:
+        """(name, sha256 of the bytes) of the files of directory with package clause
+        `clause`, sorted by name; worked out once per directory while steady."""
+        def compute() -> tuple[tuple[str, str], ...]:
+            out = []
+            for p in self.listing(directory):
+                data = self.read(p)
+                if data is not None and package_clause(data) == clause:
+                    e = self._entry(p, data)
+                    if e is None:
+                        digest = hashlib.sha256(data).hexdigest()
+                    else:
+                        digest = e.digest = e.digest or hashlib.sha256(data).hexdigest()
+                    out.append((os.path.basename(p), digest))
+            return tuple(sorted(out))
+
+        if self._steady is None:
+            return compute()
+        key = ("digests", directory, clause)
+        if key not in self._steady:
+            self._steady[key] = compute()
+        return self._steady[key]
 
     def listing(self, directory: str) -> list[str]:
         """The `.go` regular files of directory (sorted paths)."""
+        if self._steady is not None:
+            known = self._steady.get(("listing", directory))
+            if known is not None:
+                return known
+            names = self._steady[("listing", directory)] = self._listing(directory)
+            return names
+        return self._listing(directory)
+
+    def _listing(self, directory: str) -> list[str]:
         try:
             mtime = os.stat(directory).st_mtime_ns
         except OSError:
@@ -409,6 +517,14 @@ class DiskFiles:
         return names
 
     def _key(self, path: str) -> tuple | None:
+        if self._steady is not None:
+            k = ("key", path)
+            if k not in self._steady:
+                self._steady[k] = self._stat_key(path)
+            return self._steady[k]
+        return self._stat_key(path)
+
+    def _stat_key(self, path: str) -> tuple | None:
         path = os.path.abspath(path)
         try:
             st = os.stat(path)
@@ -442,6 +558,12 @@ class DiskFiles:
             return None
         self._remember(key, data)
         return data
+
+    def known(self, path: str, st: os.stat_result) -> bytes | None:
+        """The bytes kept for path when they were read at exactly this stat (the engine
+        then need not read a file again that a sibling's analysis read)."""
+        e = self._files.get((os.path.abspath(path), st.st_mtime_ns, st.st_size, st.st_ino))
+        return e.data if e is not None else None
 
     def offer(self, path: str, data: bytes) -> None:
         """The engine has just read path's bytes from disk: remembered as if read here, so

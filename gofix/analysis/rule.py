@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from gofix.analysis.context import FileContext
+from gofix.analysis.package import import_header
 from gofix.analysis.model import Finding
 
 
@@ -55,16 +56,6 @@ class PackageImports(Imports):
     bytes). A result it rejects depends on the other files (Package.used is set)."""
 
 
-_TOP_LEVEL = re.compile(rb"\n(?:func|type|var|const) ")
-
-
-def import_header(src: bytes) -> bytes:
-    """ByteScan.header of src."""
-    first = _TOP_LEVEL.search(src)  # stops there (four finds would read the file to its end)
-    cut = first.start() if first is not None else len(src)
-    return src if b"/*" in src[:cut] else src[:cut]
-
-
 class ByteScan:
     """One file's bytes, for the prefilters of every rule: each byte string or pattern is
     looked for once per file (rules share triggers)."""
@@ -83,9 +74,7 @@ class ByteScan:
             return found
 
     def header(self) -> bytes:
-        """The bytes up to the first declaration that is not an import (a line starting with
-        func, type, var or const): all import declarations are in it. The whole file when a
-        block comment could hide such a line before the imports."""
+        """import_header of the bytes: all their import declarations are in it."""
         if self._header is None:
             self._header = import_header(self.src)
         return self._header
@@ -99,13 +88,7 @@ class ByteScan:
         None, when it is not known, lets the file through."""
         if self.imports(cond):
             return True
-        if package is None:
-            return True
-        for f in package().others:  # (marks the package used: the answer depends on its files)
-            header = f.of_bytes("import-header", lambda f=f: import_header(f.src))
-            if any(p in header for p in cond.paths):
-                return True
-        return False
+        return package is None or package().others_import(cond.paths)
 
     def search(self, pattern: re.Pattern[bytes] | _WordPattern) -> bool:
         try:
