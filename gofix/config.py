@@ -54,20 +54,40 @@ class Config:
     resources: dict[str, str] = field(default_factory=dict)
 
 
-def find_config(start: Path, stop: Path | None = None) -> Path | None:
-    """The nearest config file at or above start; with stop, no higher than that directory."""
+def find_config(start: Path, stop: Path | None = None,
+                memo: dict[tuple[Path, Path | None], Path | None] | None = None) -> Path | None:
+    """The nearest config file at or above start; with stop, no higher than that directory.
+    memo (directory, stop -> answer), kept by the caller across calls, answers for the
+    directories a walk has seen already (the walks of sibling directories meet)."""
     from gofix.safe_read import resolve_or_absolute
 
     start = resolve_or_absolute(start)
     top = resolve_or_absolute(stop) if stop is not None else None
     d = start if start.is_dir() else start.parent
+    seen: list[Path] = []
+    found: Path | None = None
     for p in [d, *d.parents]:
-        for name in CONFIG_NAMES:
-            # bounded (the bot): any entry of the name counts, so that a link out of the tree is refused
-            if (os.path.lexists(p / name) if top is not None else (p / name).is_file()):
-                return p / name
+        if memo is not None and (p, top) in memo:
+            found = memo[(p, top)]
+            break
+        seen.append(p)
+        here = _config_in(p, bounded=top is not None)
+        if here is not None:
+            found = here
+            break
         if p == top:
             break
+    if memo is not None:
+        for p in seen:  # none of them holds a config but the last, maybe: the answer is theirs too
+            memo[(p, top)] = found
+    return found
+
+
+def _config_in(directory: Path, bounded: bool) -> Path | None:
+    for name in CONFIG_NAMES:
+        # bounded (the bot): any entry of the name counts, so that a link out of the tree is refused
+        if (os.path.lexists(directory / name) if bounded else (directory / name).is_file()):
+            return directory / name
     return None
 
 

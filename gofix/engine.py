@@ -833,7 +833,15 @@ def run(paths: Iterable[str | Path], options: Options, fix: bool = False,
     """
     paths = list(paths)
     items = list(discover(paths, options.exclude, getattr(options, "respect_gitignore", True)))
-    found = [(i, t, options.options_for(t.path)) for i, t in enumerate(items) if isinstance(t, Target)]
+    per_dir: dict[Path, Options] = {}  # a file's config is its directory's: looked up once per directory
+
+    def options_of(t: Target) -> Options:
+        o = per_dir.get(t.path.parent)
+        if o is None:
+            o = per_dir[t.path.parent] = options.options_for(t.path)
+        return o
+
+    found = [(i, t, options_of(t)) for i, t in enumerate(items) if isinstance(t, Target)]
     # a config file's own exclude patterns apply to the files it governs
     targets = [(i, t, o) for i, t, o in found if not (o.exclude and _excluded(t.path, o.exclude))]
     if on_start is not None:

@@ -87,6 +87,7 @@ class Project:
         # how each setting is called by the face, for `explain` ("--select", "select" ...)
         self.flag_names = flag_names or {}
         self._by_dir: dict[str, Path | None] = {}
+        self._walked: dict = {}  # find_config's memo: the directories its walks went through
         self._by_config: dict[Path | None, Resolved] = {}
         s = self.settings
         if s.config is not None and not s.isolated and not Path(s.config).is_file():
@@ -121,7 +122,8 @@ class Project:
         p = Path(os.path.abspath(path))
         directory = str(p if p.is_dir() else p.parent)
         if directory not in self._by_dir:
-            found = find_config(Path(directory), stop=s.config_roots[0] if s.config_roots else None)
+            found = find_config(Path(directory), stop=s.config_roots[0] if s.config_roots else None,
+                                memo=self._walked)
             self._by_dir[directory] = self._contained(found) if found is not None and s.config_roots else found
         return self._by_dir[directory]
 

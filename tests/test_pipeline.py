@@ -165,6 +165,26 @@ def test_monorepo_configs_apply_per_file_whatever_the_order(monorepo):
     assert per_file("b/sub/y.go") == {"b/sub/y.go": ab["b/sub/y.go"]}
 
 
+def test_find_config_with_a_memo_answers_as_each_walk_alone(monorepo):
+    """The project remembers the directories its walks went through: sibling directories'
+    walks meet there. The answers are those of walks without the memo, in any order."""
+    from gofix.config import find_config
+
+    (monorepo / "a" / "sub" / "deep").mkdir()
+    (monorepo / "b" / "sub" / ".gofix.toml").write_text("")
+    (monorepo / "c" / "d").mkdir(parents=True)
+    dirs = [monorepo / p for p in ("a/sub/deep", "a/sub", "a", "b/sub", "b", "c/d", "c", ".")]
+    alone = {d: find_config(d) for d in dirs}
+    assert alone[monorepo / "a/sub/deep"] == (monorepo / "a" / ".gofix.toml").resolve()
+    assert alone[monorepo / "b/sub"] == (monorepo / "b" / "sub" / ".gofix.toml").resolve()
+    for order in (dirs, dirs[::-1]):
+        memo: dict = {}
+        assert {d: find_config(d, memo=memo) for d in order} == alone
+        bounded: dict = {}
+        assert {d: find_config(d, stop=monorepo / "a", memo=bounded) for d in order} == {
+            d: find_config(d, stop=monorepo / "a") for d in order}
+
+
 def test_config_flag_forces_one_file_and_isolated_ignores_all(monorepo):
     (monorepo / "only-body.toml").write_text('select = ["unclosed-body"]\n')
     forced = per_file("--config", "only-body.toml", "a", "b")
