@@ -63,7 +63,7 @@ from codemods import _closers as C
 from gofix.analysis import syntax as S
 from gofix.analysis.context import FileContext
 from gofix.analysis.model import Applicability, Finding
-from gofix.analysis.rule import Imports, Rule
+from gofix.analysis.rule import Imports, PackageCalls, Rule
 
 ID = "unclosed-resource"
 SAFE, UNSAFE = Applicability.SAFE, Applicability.UNSAFE
@@ -149,7 +149,13 @@ def _read_only(ctx: FileContext, call: Node) -> bool:
 
 def config_triggers(options: Any) -> tuple[bytes, ...]:
     """Triggers for the config catalog's constructors."""
-    return tuple(f"{key.rpartition('.')[2]}(".encode() for key in getattr(options, "extra_resources", {}))
+    return tuple(key.rpartition('.')[2].encode() for key in getattr(options, "extra_resources", {}))
+
+
+def config_calls(options: Any) -> list[tuple[str, str]]:
+    """The config catalog's constructors as (import path, function)."""
+    return [(path, name) for path, _, name in (key.rpartition(".") for key in getattr(options, "extra_resources", {}))
+            if path and name]
 
 
 def config_imports(options: Any) -> tuple[bytes, ...]:
@@ -166,9 +172,11 @@ RULE = Rule(
     id=ID,
     doc=__doc__,
     find=find,
-    # a catalog constructor called as pkg.Name( on an import of its package
-    triggers=tuple(sorted({f"{name}(".encode() for _, name in CATALOG})),
-    requires=(Imports(_quoted(path for path, _ in CATALOG)),),
+    # a catalog constructor called as pkg.Name( on an import of its package (PackageCalls
+    # says so precisely, also for `pkg.Name (`; the names alone are the triggers)
+    triggers=tuple(sorted({name.encode() for _, name in CATALOG})),
+    requires=(Imports(_quoted(path for path, _ in CATALOG)),
+              PackageCalls(tuple(CATALOG), option_calls=lambda options: tuple(config_calls(options)))),
     option_triggers=config_triggers,
     option_imports=config_imports,
 )

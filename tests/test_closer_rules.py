@@ -524,8 +524,8 @@ def test_config_catalog_adds_triggers():
     from gofix.engine import Options
 
     rule = CLOSERS["unclosed-resource"]
-    assert b"Connect(" in rule.triggers_for(Options(extra_resources={"example.com/store.Connect": "Close"}))
-    assert b"Connect(" not in rule.triggers_for(Options())
+    assert b"Connect" in rule.triggers_for(Options(extra_resources={"example.com/store.Connect": "Close"}))
+    assert b"Connect" not in rule.triggers_for(Options())
 
 
 # --- the Go semantics the fixes rely on ------------------------------------------------------------------

@@ -126,7 +126,7 @@ def test_prefilter_conditions_in_any_order_give_the_same_answer() -> None:
                 return True  # no package given: it cannot rule the file out
             if isinstance(cond, Imports):
                 return ByteScan(src).imports(cond)
-            return cond.search(src) is not None
+            return bool(cond.search(src))
         return holds(rule.triggers_for(options)) and all(holds(c) for c in rule.requires)
 
     for path in INPUTS:
@@ -161,6 +161,32 @@ def test_unclosed_resource_prefilter_lets_every_catalog_constructor_through() ->
         src = f'package p\n\nimport {alias} "{path}"\n\nfunc f() {{ x, _ := {alias}.{name}(a); _ = x }}\n'.encode()
         assert RULE.prefilter(src, Options()), (path, name)
     assert not RULE.prefilter(b'package p\n\nfunc f() { x, _ := store.Open(a); _ = x }\n', Options())  # no catalog import
+
+
+def test_unclosed_resource_prefilter_wants_a_qualified_call_of_a_catalog_constructor() -> None:
+    """PackageCalls: `pkg.Open(` where pkg is what the import block calls os (its default
+    name or an alias; tokens may be apart), not a method of another value named Open."""
+    from dataclasses import replace as copy_with
+
+    from codemods.unclosed_resource import RULE
+    from gofix.engine import Options
+
+    def passes(imports: str, body: str, options: Options | None = None) -> bool:
+        src = f"package p\n\nimport (\n{imports}\n)\n\nfunc f() {{\n{body}\n}}\n".encode()
+        return RULE.prefilter(src, options or Options())
+
+    assert passes('\t"os"', "\tf, _ := os.Open(name)")
+    assert passes('\tstdos "os"', "\tf, _ := stdos.Open(name)")
+    assert passes('\t"net"', "\tc, _ := net /* the package */ .\n\t\tDial (\"tcp\", a)")
+    assert passes('\tkafka "github.com/segmentio/kafka-go"', "\tw := kafka.NewWriter(cfg)")
+    assert passes('\t. "os"', "\tf, _ := Open(name)")  # a dot import: let through
+    assert not passes('\t"os"', "\tf, _ := fsys.Open(name)")  # another value's Open
+    assert not passes('\t"os"', "\tf, _ := s.os.Open(name)")  # a field named os
+    assert not passes('\t"os"', "\tf, _ := myos.Open(name)")  # a longer word
+    assert passes('\t"os"', "\t// os.Open( in a comment: let through (it may say yes too often, never too rarely)")
+    store = copy_with(Options(), extra_resources={"example.com/store.Open": "Close"})
+    assert passes('\t"os"\n\t"example.com/store"', "\tdb, _ := store.Open(dsn)", store)
+    assert not passes('\t"os"\n\t"example.com/store"', "\tdb, _ := store.Open(dsn)")
 
 
 def test_defer_in_loop_prefilter_wants_for_before_defer_in_one_declaration() -> None:

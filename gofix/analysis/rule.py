@@ -56,6 +56,68 @@ class PackageImports(Imports):
     bytes). A result it rejects depends on the other files (Package.used is set)."""
 
 
+# What may stand between two tokens: white space and comments.
+_GAP = rb"(?:\s++|/\*(?:[^*]|\*(?!/))*+\*/|//[^\n]*+)*+"
+# An import spec's name (when it has one) and path, in an import block's bytes.
+_SPEC = re.compile(rb"(?:([A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*|\.)" + _GAP + rb")?[\"`]([^\"`\n]*)[\"`]")
+
+
+@dataclass(frozen=True)
+class PackageCalls:
+    """A prefilter condition: a call `pkg.F(` (white space and comments allowed between the
+    tokens) of one of these (import path, function) pairs, pkg being a name the file's import
+    block gives the path: its alias, or default_package_name (what FileContext.imports
+    takes). Held by any call that is_pkg_call matches. A dot import of one of the paths lets
+    the file through. option_calls(options) adds pairs (a config catalog), see Rule.requires_for."""
+
+    calls: tuple[tuple[str, str], ...]
+    option_calls: Callable[[Any], tuple[tuple[str, str], ...]] | None = None
+
+    def for_options(self, options: Any) -> PackageCalls:
+        if self.option_calls is None:
+            return self
+        extra = tuple(self.option_calls(options))
+        return replace(self, calls=self.calls + extra, option_calls=None) if extra else self
+
+    def search(self, src: bytes) -> bool:
+        from gofix.analysis.context import default_package_name
+
+        funcs: dict[str, set[str]] = {}  # local name -> functions
+        wanted: dict[str, list[str]] = {}
+        for path, fn in self.calls:
+            wanted.setdefault(path, []).append(fn)
+        for m in _SPEC.finditer(import_header(src)):
+            path = m.group(2).decode("utf-8", "replace")
+            if path not in wanted:
+                continue
+            if m.group(1) == b".":
+                return True  # F( unqualified: not worth telling apart
+            for name in {default_package_name(path), *([m.group(1).decode("utf-8", "replace")] if m.group(1) else [])}:
+                funcs.setdefault(name, set()).update(wanted[path])
+        return any(_package_call(name, tuple(sorted(fns))).search(src) is not None for name, fns in funcs.items())
+
+
+class _QualifiedCall:
+    """`name . F (` with F one of funcs, name not part of a longer word nor after a `.`."""
+
+    def __init__(self, name: str, funcs: tuple[str, ...]) -> None:
+        alternatives = b"|".join(re.escape(f.encode()) for f in funcs)
+        self.pattern = re.compile(re.escape(name.encode()) + _GAP + rb"\." + _GAP + rb"(?:" + alternatives
+                                  + rb")(?![A-Za-z0-9_\x80-\xff])" + _GAP + rb"\(")
+
+    def search(self, src: bytes) -> re.Match[bytes] | None:
+        for m in self.pattern.finditer(src):
+            before = src[m.start() - 1 : m.start()]
+            if not before or not (before.isalnum() or before in (b"_", b".") or before[0] >= 0x80):
+                return m
+        return None
+
+
+@lru_cache(maxsize=512)
+def _package_call(name: str, funcs: tuple[str, ...]) -> _QualifiedCall:
+    return _QualifiedCall(name, funcs)
+
+
 class ByteScan:
     """One file's bytes, for the prefilters of every rule: each byte string or pattern is
     looked for once per file (rules share triggers)."""
@@ -94,7 +156,7 @@ class ByteScan:
         try:
             return self._matched[id(pattern)]
         except KeyError:
-            found = self._matched[id(pattern)] = pattern.search(self.src) is not None
+            found = self._matched[id(pattern)] = bool(pattern.search(self.src))
             return found
 
 
@@ -168,11 +230,17 @@ class Rule:
         return self.triggers + tuple(self.option_triggers(options))
 
     def requires_for(self, options: Any) -> tuple[Any, ...]:
-        """The static requires, with the import paths the options add to Imports conditions."""
+        """The static requires, with the import paths the options add to Imports conditions
+        (and what they add to conditions that take options: PackageCalls)."""
         extra = tuple(self.option_imports(options)) if self.option_imports is not None else ()
-        if not extra:
-            return self.requires
-        return tuple(replace(c, paths=c.paths + extra) if isinstance(c, Imports) else c for c in self.requires)
+        out = []
+        for c in self.requires:
+            if isinstance(c, Imports) and extra:
+                c = replace(c, paths=c.paths + extra)
+            elif hasattr(c, "for_options"):
+                c = c.for_options(options)
+            out.append(c)
+        return tuple(out)
 
     def prefilter(self, src: bytes | ByteScan, options: Any, package: Callable[[], Any] | None = None) -> bool:
         """Whether src may hold a finding of this rule (False: do not even parse it for us).
