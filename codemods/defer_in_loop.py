@@ -410,22 +410,50 @@ def _message(ctx: FileContext, stmt: Node, cleanup: Node, relocks: bool) -> str:
             f"runs each iteration, or call {text} at the end of the iteration (and before every continue); {_NO_FIX}")
 
 
-class _ForBeforeDefer:
-    """A prefilter condition: some `defer` has a `for` before it in its own top-level
-    declaration (the loop it is in starts there). The declaration starts at the last line
-    before the defer that begins with `func `; a backquote or `*/` between the two (a raw
-    string or block comment holding such a line) makes the condition hold, as a weaker
-    look would. Most files with both words have them in different functions."""
+class _DeferInFor:
+    """A prefilter condition: some `defer` may be in the body of a `for` of its own top-level
+    declaration: between a `for` and the `defer`, the braces never close the block that
+    holds the `for`, and more are open at the `defer` than at the `for` (braces in strings,
+    runes and comments do not count). The declaration starts at the last line before the
+    defer that begins with `func `; a backquote or `*/` between the two (a raw string or
+    block comment that may hold such a line) makes the condition hold, as a weaker look
+    would. Most files with both words have them in different functions, or the defer
+    after the loop."""
 
-    _FOR = re.compile(rb"\bfor\b")
+    _TOKEN = re.compile(
+        rb'"(?:[^"\\\n]|\\.)*"|`[^`]*`|\'(?:[^\'\\\n]|\\.)*\'|//[^\n]*|/\*.*?\*/|[{}]'
+        rb"|(?<![A-Za-z0-9_\x80-\xff])(?:for|defer)(?![A-Za-z0-9_\x80-\xff])", re.S)
 
-    def search(self, src: bytes) -> bool | None:
+    def search(self, src: bytes) -> bool:
         for i in S.occurrences(src, b"defer"):
             start = max(src.rfind(b"\nfunc ", 0, i), 0)
-            region = src[start:i]
-            if b"`" in region or b"*/" in region or self._FOR.search(region):
+            end = src.find(b"\n", i)  # (to the line's end: a string or comment the word is in ends there)
+            region = src[start : end if end >= 0 else len(src)]
+            if b"`" in region or b"*/" in region:
                 return True
-        return None
+            if self._in_for(region, i - start):
+                return True
+        return False
+
+    def _in_for(self, region: bytes, at: int) -> bool:
+        """Whether the `defer` at offset `at` of region may be inside a `for` body begun in it."""
+        depth = 0
+        fors: list[int] = []  # brace depth at each `for` whose block is still open
+        for m in self._TOKEN.finditer(region):
+            t = m.group()
+            if t == b"{":
+                depth += 1
+            elif t == b"}":
+                depth -= 1
+                while fors and fors[-1] > depth:
+                    fors.pop()
+            elif t == b"for":
+                fors.append(depth)
+            elif t == b"defer" and m.start() == at:
+                return any(depth > d for d in fors)
+            elif m.start() > at:
+                break
+        return False  # the defer is in a comment or string: not a statement
 
 
 RULE = Rule(
@@ -433,5 +461,5 @@ RULE = Rule(
     doc=__doc__,
     find=find,
     triggers=(b"defer",),
-    requires=((b"for",), _ForBeforeDefer()),
+    requires=((b"for",), _DeferInFor()),
 )

@@ -189,7 +189,7 @@ def test_unclosed_resource_prefilter_wants_a_qualified_call_of_a_catalog_constru
     assert not passes('\t"os"\n\t"example.com/store"', "\tdb, _ := store.Open(dsn)")
 
 
-def test_defer_in_loop_prefilter_wants_for_before_defer_in_one_declaration() -> None:
+def test_defer_in_loop_prefilter_wants_a_defer_inside_a_for_of_its_declaration() -> None:
     from codemods.defer_in_loop import RULE
     from gofix.engine import Options
 
@@ -203,3 +203,14 @@ def test_defer_in_loop_prefilter_wants_for_before_defer_in_one_declaration() -> 
     # a raw string or block comment holding a line that starts with `func `: looked at weakly
     assert passes("func f() {\n\tfor {\n\t\ts := `\nfunc x`\n\t\tdefer g(s)\n\t}\n}\n")
     assert passes("func f() {\n\tfor {\n\t\t/*\nfunc x\n\t\t*/\n\t\tdefer g()\n\t}\n}\n")
+    # the defer after the loop, in the same function: the loop's block closed before it
+    assert not passes("func f(xs []int) {\n\tfor range xs {\n\t\tg()\n\t}\n\tdefer h()\n}\n")
+    assert not passes("func f() {\n\tif ok {\n\t\tfor {\n\t\t}\n\t}\n\tif x {\n\t\tdefer h()\n\t}\n}\n")
+    # braces and words in strings, runes and comments do not count
+    assert not passes("func f() {\n\tfor {\n\t\ts := \"{{\"\n\t}\n\tc := '{'\n\tdefer h() // for {\n}\n")
+    assert passes("func f() {\n\tfor {\n\t\ts, c := \"}}\", '}' // }\n\t\tdefer h()\n\t}\n}\n")
+    assert not passes("func f() {\n\tfor {\n\t\t// defer h()\n\t\ts := \"defer h()\"\n\t}\n}\n")
+    # a header with braces of its own; a defer in a block after the loop may pass (a
+    # necessary condition may say yes too often, never too rarely)
+    assert passes("func f() {\n\tfor _, x := range []int{1, 2} {\n\t\tdefer g(x)\n\t}\n}\n")
+    assert passes("func f() {\n\tfor {\n\t\tbreak\n\t}\n\tif x {\n\t\tdefer h()\n\t}\n}\n") is not None
