@@ -431,6 +431,8 @@ class _DeferInFor:
             region = src[start : end if end >= 0 else len(src)]
             if b"`" in region or b"*/" in region:
                 return True
+            if b"for" not in region:
+                continue
             if self._in_for(region, i - start):
                 return True
         return False

@@ -180,6 +180,7 @@ def test_unclosed_resource_prefilter_wants_a_qualified_call_of_a_catalog_constru
     assert passes('\t"net"', "\tc, _ := net /* the package */ .\n\t\tDial (\"tcp\", a)")
     assert passes('\tkafka "github.com/segmentio/kafka-go"', "\tw := kafka.NewWriter(cfg)")
     assert passes('\t. "os"', "\tf, _ := Open(name)")  # a dot import: let through
+    assert passes('\tstdos /* the os */ "os"', "\tf, _ := stdos.Open(name)")  # a comment hides the name: through
     assert not passes('\t"os"', "\tf, _ := fsys.Open(name)")  # another value's Open
     assert not passes('\t"os"', "\tf, _ := s.os.Open(name)")  # a field named os
     assert not passes('\t"os"', "\tf, _ := myos.Open(name)")  # a longer word

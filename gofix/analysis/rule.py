@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -56,10 +56,25 @@ class PackageImports(Imports):
     bytes). A result it rejects depends on the other files (Package.used is set)."""
 
 
-# What may stand between two tokens: white space and comments.
-_GAP = rb"(?:\s++|/\*(?:[^*]|\*(?!/))*+\*/|//[^\n]*+)*+"
-# An import spec's name (when it has one) and path, in an import block's bytes.
-_SPEC = re.compile(rb"(?:([A-Za-z_\x80-\xff][A-Za-z0-9_\x80-\xff]*|\.)" + _GAP + rb")?[\"`]([^\"`\n]*)[\"`]")
+_SPACE = b" \t\r\n"
+# A string in an import block: an import spec's path (or a string in a comment).
+_STRING = re.compile(rb'["`]([^"`\n]*)["`]')
+
+
+def _name_before(header: bytes, i: int) -> bytes | None:
+    """The word (or ".") just before offset i, white space skipped: an import spec's name
+    when its path starts at i; b"" for none, None when a comment ends there."""
+    j = i
+    while j > 0 and header[j - 1] in _SPACE:
+        j -= 1
+    if j > 0 and header[j - 1] == 0x2F:  # "/"
+        return None
+    if j > 0 and header[j - 1] == 0x2E:
+        return b"."
+    k = j
+    while k > 0 and _ident_byte(header[k - 1]):
+        k -= 1
+    return header[k:j]
 
 
 @dataclass(frozen=True)
@@ -82,40 +97,63 @@ class PackageCalls:
     def search(self, src: bytes) -> bool:
         from gofix.analysis.context import default_package_name
 
-        funcs: dict[str, set[str]] = {}  # local name -> functions
         wanted: dict[str, list[str]] = {}
         for path, fn in self.calls:
             wanted.setdefault(path, []).append(fn)
-        for m in _SPEC.finditer(import_header(src)):
-            path = m.group(2).decode("utf-8", "replace")
+        names: dict[bytes, set[bytes]] = {}  # function -> the names its package goes by here
+        header = import_header(src)
+        for m in _STRING.finditer(header):
+            path = m.group(1).decode("utf-8", "replace")
             if path not in wanted:
                 continue
-            if m.group(1) == b".":
-                return True  # F( unqualified: not worth telling apart
-            for name in {default_package_name(path), *([m.group(1).decode("utf-8", "replace")] if m.group(1) else [])}:
-                funcs.setdefault(name, set()).update(wanted[path])
-        return any(_package_call(name, tuple(sorted(fns))).search(src) is not None for name, fns in funcs.items())
+            alias = _name_before(header, m.start())
+            if alias in (b".", None):
+                return True  # F( unqualified (or a comment in the way): not worth telling apart
+            local = {default_package_name(path).encode(), *([alias] if alias else [])}
+            for fn in wanted[path]:
+                names.setdefault(fn.encode(), set()).update(local)
+        return any(_qualified_call_at(src, i, fn, pkgs) for fn, pkgs in names.items() for i in _occurrences(src, fn))
 
 
-class _QualifiedCall:
-    """`name . F (` with F one of funcs, name not part of a longer word nor after a `.`."""
+def _qualified_call_at(src: bytes, i: int, fn: bytes, pkgs: set[bytes]) -> bool:
+    """Whether the word fn at i may be the F of a call `pkg . F (` with pkg in pkgs. White
+    space is skipped; a comment, or a line break between pkg and F (a line comment may end
+    the line before), makes it a maybe (True)."""
+    j = i
+    while j > 0 and src[j - 1] in _SPACE:
+        j -= 1
+    if j == 0 or src[j - 1] != 0x2E:  # "."
+        return j > 0 and src[j - 1] == 0x2F  # "/": a comment before F
+    dot = j - 1
+    k = dot
+    while k > 0 and src[k - 1] in _SPACE:
+        k -= 1
+    if k > 0 and src[k - 1] == 0x2F or b"\n" in src[k:i]:
+        return True
+    e = k
+    while k > 0 and (chr(src[k - 1]).isalnum() or src[k - 1] == 0x5F or src[k - 1] >= 0x80):
+        k -= 1
+    if src[k:e] not in pkgs or (k > 0 and src[k - 1] == 0x2E):
+        return False
+    n = i + len(fn)
+    while n < len(src) and src[n] in _SPACE:
+        n += 1
+    return n < len(src) and src[n] in b"(/"  # the call's parenthesis, or a comment first
 
-    def __init__(self, name: str, funcs: tuple[str, ...]) -> None:
-        alternatives = b"|".join(re.escape(f.encode()) for f in funcs)
-        self.pattern = re.compile(re.escape(name.encode()) + _GAP + rb"\." + _GAP + rb"(?:" + alternatives
-                                  + rb")(?![A-Za-z0-9_\x80-\xff])" + _GAP + rb"\(")
 
-    def search(self, src: bytes) -> re.Match[bytes] | None:
-        for m in self.pattern.finditer(src):
-            before = src[m.start() - 1 : m.start()]
-            if not before or not (before.isalnum() or before in (b"_", b".") or before[0] >= 0x80):
-                return m
-        return None
+def _occurrences(src: bytes, word: bytes) -> Iterator[int]:
+    """word's offsets in src where it is not part of a longer word."""
+    i = src.find(word)
+    while i != -1:
+        before = src[i - 1] if i > 0 else 0x20
+        after = src[i + len(word)] if i + len(word) < len(src) else 0x20
+        if not _ident_byte(before) and not _ident_byte(after):
+            yield i
+        i = src.find(word, i + 1)
 
 
-@lru_cache(maxsize=512)
-def _package_call(name: str, funcs: tuple[str, ...]) -> _QualifiedCall:
-    return _QualifiedCall(name, funcs)
+def _ident_byte(b: int) -> bool:
+    return b == 0x5F or b >= 0x80 or 0x30 <= b <= 0x39 or 0x41 <= b <= 0x5A or 0x61 <= b <= 0x7A
 
 
 class ByteScan:
