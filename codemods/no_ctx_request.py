@@ -579,6 +579,10 @@ def _context_locals(ctx: FileContext, fn: Node) -> list[Node]:
     """The declaring identifiers of fn's own context variables, in source order (once per fn)."""
 
     def compute() -> list[Node]:
+        if b"Context" not in ctx.src[fn.start_byte : fn.end_byte] and not ctx.package_imports(*_CONTEXT_IMPORTS):
+            # a context.Context is named only where context is imported; without that, only
+            # a library method named Context (t.Context(), r.Context()) hands one over
+            return []
         found = [d for idents in ctx.facts(fn).uses.values() for d in idents
                  if is_declaration(d) and S.enclosing_function(d).id == fn.id and _is_context(ctx, d)]
         return sorted(found, key=lambda n: n.start_byte)
@@ -586,6 +590,9 @@ def _context_locals(ctx: FileContext, fn: Node) -> list[Node]:
     return ctx.memo(("no-ctx-request.context-locals", fn.id), compute)
 
 
+# context and the older paths of the same package (gofix.analysis.types.SAME_PACKAGE), as
+# an import spec ends them
+_CONTEXT_IMPORTS = (b'context"', b"context`")
 _TESTING = (("testing", "T"), ("testing", "B"), ("testing", "F"), ("testing", "TB"))
 
 

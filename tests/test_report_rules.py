@@ -670,3 +670,32 @@ def test_no_ctx_request_messages_stay_on_one_line():
     """)
     f = only(run_check(src, "no-ctx-request"), "no-ctx-request")
     assert "\n" not in f.message and "(&tls.Dialer{Config: config}).DialContext(ctx, ...)" in f.message
+
+
+def test_no_ctx_request_finds_a_context_local_whose_type_is_declared_in_another_file():
+    """A local context may come from a field declared in another file: the shortcut that
+    skips looking for context locals (no "Context" in the function, no import of context
+    in the file) must ask the other files of the package too."""
+    from gofix.analysis.testing import run
+
+    src = dedent("""
+        package p
+
+        import "net/http"
+
+        func (s *server) fetch(u string) error {
+        	c := s.ctx
+        	_ = c
+        	resp, err := http.Get(u)
+        	if err != nil {
+        		return err
+        	}
+        	return resp.Body.Close()
+        }
+        """)
+    with_context = {"b.go": b'package p\n\nimport "context"\n\ntype server struct{ ctx context.Context }\n'}
+    without = {"b.go": b"package p\n\ntype server struct{ ctx interface{ Done() <-chan struct{} } }\n"}
+    found, _ = run("no-ctx-request", src, siblings=with_context)
+    assert [f.message for f in found.findings if "dropping this function's context (c)" in f.message], found.findings
+    found, _ = run("no-ctx-request", src, siblings=without)
+    assert found.findings and all("dropping" not in f.message for f in found.findings), found.findings

@@ -375,6 +375,18 @@ class FileContext:
                 table[name] = path
         return table
 
+    def package_imports(self, *paths: bytes) -> bool:
+        """Whether some file of the package (this one first) imports one of paths (byte
+        strings of an import spec, b'context"': gofix.analysis.package.imports_one_of). A
+        type of a package can only be named where it is imported: without such an import
+        anywhere in the package, no declaration in it has one of its types."""
+        from gofix.analysis.package import imports_one_of
+
+        def compute() -> bool:
+            return imports_one_of(self.src, paths) or self.package.others_import(paths)
+
+        return self.memo(("package-imports", paths), compute)
+
     def local_name(self, import_path: str) -> str | None:
         """The name this file uses for import_path, or None if it is not imported by name."""
         for name, path in self.imports.items():
