@@ -45,9 +45,18 @@ def _index_for_units(line: str, count: int, encoding: str) -> int:
     return len(line)
 
 
+_LAST_STARTS: tuple = (None, [])  # (text, its line starts): one change asks four times about one text
+
+
 def _line_starts(text: str | bytes) -> list[int]:
+    global _LAST_STARTS
+    last = _LAST_STARTS  # (read once: the server's threads share it)
+    if last[0] is text:
+        return last[1]
     pattern = _EOL_STR if isinstance(text, str) else _EOL_BYTES
-    return [0] + [m.end() for m in pattern.finditer(text)]
+    starts = [0] + [m.end() for m in pattern.finditer(text)]
+    _LAST_STARTS = (text, starts)
+    return starts
 
 
 def offset_at(text: str, pos: Pos, encoding: str) -> int:

@@ -884,3 +884,18 @@ def test_parse_settings():
     assert parse_settings(None, ids) == (None, [])
     s, warnings = parse_settings({"goVersion": "one", "debounceMs": -1}, ids)
     assert s == Settings() and len(warnings) == 2
+
+
+def test_a_change_finds_the_line_starts_of_its_text_once_and_a_new_text_gets_its_own(monkeypatch):
+    """apply_change and tree_edit each map two positions of the same text: its line starts
+    are worked out once (on a 2,000-line buffer that was a tenth of an edit's time), and
+    the next text, even of the same length, is not answered from the last one's."""
+    calls = []
+    real = X._EOL_STR
+    monkeypatch.setattr(X, "_EOL_STR", type("P", (), {"finditer": lambda self, t: calls.append(1) or real.finditer(t)})())
+    text = "package p\n\nfunc f() {\n\tg()\n}\n"
+    after = X.apply_change(text, (3, 1), (3, 4), "h()", X.UTF16)
+    X.tree_edit(text, (3, 1), (3, 4), "h()", X.UTF16)
+    assert after == "package p\n\nfunc f() {\n\th()\n}\n" and len(calls) == 1
+    assert X.apply_change(after, (1, 0), (2, 0), "", X.UTF16) == "package p\nfunc f() {\n\th()\n}\n"
+    assert len(calls) == 2
