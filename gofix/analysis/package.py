@@ -456,7 +456,10 @@ class DiskFiles:
             out = []
             for p in self.listing(directory):
                 data = self.read(p)
-                if data is not None and imports_one_of(data, paths) and package_clause(data) == clause:
+                if data is None:
+                    continue
+                header = self._kept(p, data, "import-header", lambda: import_header(data))
+                if any(x in header for x in paths) and package_clause(data) == clause:
                     out.append(p)
             return frozenset(out)
 
@@ -466,6 +469,16 @@ class DiskFiles:
         if key not in self._steady:
             self._steady[key] = compute()
         return self._steady[key]
+
+    def _kept(self, path: str, data: bytes, name: str, compute: Callable[[], Any]) -> Any:
+        """compute(), a fact of path's bytes data, kept with them (by stat): an editor's
+        every edit asks about the same siblings."""
+        e = self._entry(path, data)
+        if e is None:
+            return compute()
+        if name not in e.of_bytes:
+            e.of_bytes[name] = compute()
+        return e.of_bytes[name]
 
     def digests(self, directory: str, clause: str) -> tuple[tuple[str, str], ...]:
         """(name, sha256 of the bytes) of the files of directory with package clause
@@ -611,12 +624,7 @@ class DiskFiles:
     def of_bytes(self, f: PackageFile, name: str, compute: Callable[[], Any]) -> Any:
         """PackageFile.of_bytes for files this reader read: the value is kept with the bytes
         (by stat)."""
-        e = self._entry(f.path, f.src)
-        if e is None:
-            return compute()
-        if name not in e.of_bytes:
-            e.of_bytes[name] = compute()
-        return e.of_bytes[name]
+        return self._kept(f.path, f.src, name, compute)
 
     def digest(self, f: PackageFile) -> str:
         """sha256 of f's bytes, remembered by stat (hashing a package per file costs)."""
