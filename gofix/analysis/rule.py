@@ -124,14 +124,13 @@ def _qualified_call_at(src: bytes, i: int, fn: bytes, pkgs: set[bytes]) -> bool:
         j -= 1
     if j == 0 or src[j - 1] != 0x2E:  # "."
         return j > 0 and src[j - 1] == 0x2F  # "/": a comment before F
-    dot = j - 1
-    k = dot
+    k = j - 1  # the dot
     while k > 0 and src[k - 1] in _SPACE:
         k -= 1
     if k > 0 and src[k - 1] == 0x2F or b"\n" in src[k:i]:
         return True
     e = k
-    while k > 0 and (chr(src[k - 1]).isalnum() or src[k - 1] == 0x5F or src[k - 1] >= 0x80):
+    while k > 0 and _ident_byte(src[k - 1]):
         k -= 1
     if src[k:e] not in pkgs or (k > 0 and src[k - 1] == 0x2E):
         return False
