@@ -152,10 +152,10 @@ def config_triggers(options: Any) -> tuple[bytes, ...]:
     return tuple(key.rpartition('.')[2].encode() for key in getattr(options, "extra_resources", {}))
 
 
-def config_calls(options: Any) -> list[tuple[str, str]]:
+def config_calls(options: Any) -> tuple[tuple[str, str], ...]:
     """The config catalog's constructors as (import path, function)."""
-    return [(path, name) for path, _, name in (key.rpartition(".") for key in getattr(options, "extra_resources", {}))
-            if path and name]
+    return tuple((path, name) for path, _, name in (key.rpartition(".") for key in getattr(options, "extra_resources", {}))
+                 if path and name)
 
 
 def config_imports(options: Any) -> tuple[bytes, ...]:
@@ -176,7 +176,7 @@ RULE = Rule(
     # says so precisely, also for `pkg.Name (`; the names alone are the triggers)
     triggers=tuple(sorted({name.encode() for _, name in CATALOG})),
     requires=(Imports(_quoted(path for path, _ in CATALOG)),
-              PackageCalls(tuple(CATALOG), option_calls=lambda options: tuple(config_calls(options)))),
+              PackageCalls(tuple(CATALOG), option_calls=config_calls)),
     option_triggers=config_triggers,
     option_imports=config_imports,
 )

@@ -463,12 +463,15 @@ class DiskFiles:
                     out.append(p)
             return frozenset(out)
 
+        return self._once(("importers", directory, clause, paths), compute)
+
+    def _once(self, question: tuple, compute: Callable[[], Any]) -> Any:
+        """compute(): worked out once while steady, afresh at every call otherwise."""
         if self._steady is None:
             return compute()
-        key = ("importers", directory, clause, paths)
-        if key not in self._steady:
-            self._steady[key] = compute()
-        return self._steady[key]
+        if question not in self._steady:
+            self._steady[question] = compute()
+        return self._steady[question]
 
     def _kept(self, path: str, data: bytes, name: str, compute: Callable[[], Any]) -> Any:
         """compute(), a fact of path's bytes data, kept with them (by stat): an editor's
@@ -488,30 +491,14 @@ class DiskFiles:
             for p in self.listing(directory):
                 data = self.read(p)
                 if data is not None and package_clause(data) == clause:
-                    e = self._entry(p, data)
-                    if e is None:
-                        digest = hashlib.sha256(data).hexdigest()
-                    else:
-                        digest = e.digest = e.digest or hashlib.sha256(data).hexdigest()
-                    out.append((os.path.basename(p), digest))
+                    out.append((os.path.basename(p), self._digest_of(p, data)))
             return tuple(sorted(out))
 
-        if self._steady is None:
-            return compute()
-        key = ("digests", directory, clause)
-        if key not in self._steady:
-            self._steady[key] = compute()
-        return self._steady[key]
+        return self._once(("digests", directory, clause), compute)
 
     def listing(self, directory: str) -> list[str]:
         """The `.go` regular files of directory (sorted paths)."""
-        if self._steady is not None:
-            known = self._steady.get(("listing", directory))
-            if known is not None:
-                return known
-            names = self._steady[("listing", directory)] = self._listing(directory)
-            return names
-        return self._listing(directory)
+        return self._once(("listing", directory), lambda: self._listing(directory))
 
     def _listing(self, directory: str) -> list[str]:
         try:
@@ -530,12 +517,7 @@ class DiskFiles:
         return names
 
     def _key(self, path: str) -> tuple | None:
-        if self._steady is not None:
-            k = ("key", path)
-            if k not in self._steady:
-                self._steady[k] = self._stat_key(path)
-            return self._steady[k]
-        return self._stat_key(path)
+        return self._once(("key", path), lambda: self._stat_key(path))
 
     def _stat_key(self, path: str) -> tuple | None:
         path = os.path.abspath(path)
@@ -628,10 +610,13 @@ class DiskFiles:
 
     def digest(self, f: PackageFile) -> str:
         """sha256 of f's bytes, remembered by stat (hashing a package per file costs)."""
-        e = self._entry(f.path, f.src)
+        return self._digest_of(f.path, f.src)
+
+    def _digest_of(self, path: str, data: bytes) -> str:
+        e = self._entry(path, data)
         if e is not None and e.digest is not None:
             return e.digest
-        value = hashlib.sha256(f.src).hexdigest()
+        value = hashlib.sha256(data).hexdigest()
         if e is not None:
             e.digest = value
         return value
